@@ -1,0 +1,56 @@
+/*
+ * Reading capture files: libpcap for pcap and pcapng, with a fallback
+ * pcapng block reader (pcapng.c) for files libpcap refuses (interfaces of
+ * different link types or snaplens).  Frames are numbered from 1 as in
+ * Wireshark; bytes are borrowed until the next read.
+ */
+#ifndef PPTP_NATCHECK_CAPTURE_H
+#define PPTP_NATCHECK_CAPTURE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "common.h"
+
+#define CAPTURE_ERRBUF_SIZE 512
+
+struct capture_frame {
+	const uint8_t *data; /* borrowed until the next capture_next() */
+	uint32_t caplen;     /* bytes in data */
+	uint32_t wirelen;    /* bytes on the wire */
+	ts_ns_t ts;
+	uint64_t number;     /* 1-based frame number in this file */
+	int linktype;        /* DLT_* of this frame's interface */
+};
+
+enum capture_status {
+	CAPTURE_FRAME,     /* *frame filled */
+	CAPTURE_END,       /* clean end of file */
+	CAPTURE_TRUNCATED, /* the file ends inside a record: errbuf says where; stop */
+	CAPTURE_ERROR,     /* read error or corrupt record: errbuf says what; stop */
+};
+
+struct capture;
+
+/*
+ * Open path ("-" is standard input) or an already open stream (name is
+ * used in messages; the capture takes ownership of fp).  NULL on failure
+ * with errbuf saying why (not a capture file, unreadable, empty...).
+ */
+struct capture *capture_open(const char *path, char *errbuf);
+struct capture *capture_open_stream(FILE *fp, const char *name, char *errbuf);
+void capture_close(struct capture *c);
+
+enum capture_status capture_next(struct capture *c, struct capture_frame *frame, char *errbuf);
+
+/* "pcap", "pcap-ns" (nanosecond pcap), "pcapng" or "pcapng-fallback". */
+const char *capture_format(const struct capture *c);
+/* Link types seen so far (distinct, in order of first use), at most n returned. */
+size_t capture_linktypes(const struct capture *c, int *out, size_t n);
+/* Bytes consumed and total size (0 when unknown, e.g. a pipe): for progress. */
+uint64_t capture_offset(const struct capture *c);
+uint64_t capture_size(const struct capture *c);
+
+#endif

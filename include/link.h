@@ -1,0 +1,39 @@
+/*
+ * Link layers: one table row per supported DLT, each yielding the offset
+ * and ethertype of the network-layer packet inside a frame.
+ */
+#ifndef PPTP_NATCHECK_LINK_H
+#define PPTP_NATCHECK_LINK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common.h"
+
+#define LINK_ETHERTYPE_IPV4 0x0800
+#define LINK_ETHERTYPE_IPV6 0x86DD
+
+/* 802.1Q/802.1ad tags peeled before giving up (QinQ is two; be generous). */
+#define LINK_MAX_VLAN_TAGS 4
+
+struct link_frame {
+	uint16_t ethertype; /* of the network layer: LINK_ETHERTYPE_* or other */
+	size_t offset;      /* where the network-layer packet starts */
+	unsigned vlan_tags; /* tags peeled */
+};
+
+/*
+ * Parse the link header of a frame of link type dlt (DLT_* from pcap).
+ * OK: out filled (ethertype may be one we do not decode; the caller counts
+ * it).  TRUNCATED: header cut short.  INVALID: header contradicts itself.
+ * UNSUPPORTED: the link type is not in the table, or the frame carries no
+ * network-layer packet (802.11 management/control, non-data frames).
+ */
+enum parse_status link_parse(int dlt, const uint8_t *p, size_t len, struct link_frame *out);
+
+/* Whether the link type is in the table; a short name for reports. */
+bool link_supported(int dlt);
+const char *link_name(int dlt);
+
+#endif

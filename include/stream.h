@@ -1,0 +1,59 @@
+/*
+ * TCP reassembly of one direction of one connection, bounded: hands
+ * in-order bytes to a sink, buffers a little out-of-order data (copied, as
+ * capture bytes are borrowed), reports gaps instead of guessing across them.
+ */
+#ifndef PPTP_NATCHECK_STREAM_H
+#define PPTP_NATCHECK_STREAM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common.h"
+
+/* Out-of-order bytes held per direction: PPTP control traffic is a few
+ * hundred bytes per call; 64 KiB covers a full receive window. */
+#define STREAM_MAX_OOO_BYTES 65536
+/* Out-of-order segments held per direction (one-byte-segment floods). */
+#define STREAM_MAX_OOO_SEGMENTS 128
+/* Delivered bytes remembered to check retransmissions for changed content. */
+#define STREAM_HISTORY_BYTES 2048
+
+struct stream_sink {
+	/* In-order bytes; frame and ts are those of the segment that carried them. */
+	void (*data)(void *ctx, const uint8_t *p, size_t len, uint64_t frame, ts_ns_t ts);
+	/* Bytes that never arrived: the stream resumes after them. */
+	void (*gap)(void *ctx, uint64_t missing_bytes, uint64_t frame, ts_ns_t ts);
+	/* A retransmitted or overlapping segment whose bytes differ from what was kept. */
+	void (*conflict)(void *ctx, uint64_t frame, ts_ns_t ts);
+	void *ctx;
+};
+
+struct stream_stats {
+	uint64_t segments, bytes_delivered, retransmitted_bytes;
+	uint64_t gaps, gap_bytes, conflicts;
+	uint64_t ooo_overflow; /* times the out-of-order limits forced a gap */
+};
+
+struct stream;
+
+struct stream *stream_new(void);
+void stream_free(struct stream *s);
+
+/*
+ * Feed one segment of this direction.  The first segment seen fixes the
+ * starting sequence number (SYN consumes one); a capture that starts
+ * mid-connection simply starts there.  Sequence arithmetic is modulo 2^32.
+ */
+void stream_segment(struct stream *s, const struct stream_sink *sink, uint32_t seq,
+		    uint8_t tcp_flags, const uint8_t *payload, size_t len, uint64_t frame, ts_ns_t ts);
+
+/* End of capture or of connection: deliver what is buffered, reporting the gaps before it. */
+void stream_flush(struct stream *s, const struct stream_sink *sink);
+
+const struct stream_stats *stream_stats(const struct stream *s);
+/* Bytes currently held (for memory accounting). */
+size_t stream_buffered(const struct stream *s);
+
+#endif
