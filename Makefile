@@ -15,7 +15,7 @@ FUZZ_SECONDS ?= 60
 # Flags from pkg-config are expanded lazily, so `make check` on a machine
 # that lacks a library reaches scripts/deps before the first compile.
 DEP_CFLAGS  = $(shell $(PKG_CONFIG) --cflags libpcap jansson 2>/dev/null)
-DEP_LIBS    = $(shell $(PKG_CONFIG) --libs libpcap jansson 2>/dev/null || echo -lpcap -ljansson) -lpthread
+DEP_LIBS    = $(shell $(PKG_CONFIG) --libs libpcap jansson 2>/dev/null || echo -lpcap -ljansson) -lpthread -lm
 CHECK_CFLAGS = $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
 CHECK_LIBS   = $(shell $(PKG_CONFIG) --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt)
 

@@ -26,4 +26,21 @@ typedef int64_t ts_ns_t;
 
 #define NS_PER_SEC INT64_C(1000000000)
 
+/*
+ * Where a piece of evidence is: which file of a side (several rotated files
+ * may make one side), the 1-based frame number in that file, and its time.
+ * frame == 0 means "nowhere" (not seen).
+ */
+struct frame_ref {
+	uint32_t file;
+	uint64_t frame;
+	ts_ns_t ts;
+};
+
+static inline int
+frame_ref_seen(const struct frame_ref *r)
+{
+	return r->frame != 0;
+}
+
 #endif

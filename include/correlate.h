@@ -1,0 +1,80 @@
+/*
+ * Pairs what one side saw with what the other saw: the clock offset
+ * between the captures, each inside call with its outside twin, and the
+ * fate of sampled GRE packets across the NAT.  In single mode the same
+ * structure lists the one side's calls as tunnels.
+ */
+#ifndef PPTP_NATCHECK_CORRELATE_H
+#define PPTP_NATCHECK_CORRELATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "side.h"
+
+/* Twins are at most this far apart once the clock offset is applied: a
+ * NAT adds microseconds to milliseconds; seconds leave room for a poor
+ * offset estimate. */
+#define CORRELATE_WINDOW_NS (5 * NS_PER_SEC)
+/* Offset samples kept for the median: plenty for a stable estimate. */
+#define CORRELATE_MAX_OFFSET_SAMPLES 8192
+/* A spread of offsets wider than this says the pairing is doubtful. */
+#define CORRELATE_SPREAD_WARN_NS (NS_PER_SEC / 2)
+
+enum { SIDE_A = 0, SIDE_B = 1 }; /* A: inside (or the single capture), B: outside */
+
+struct clock_offset {
+	bool known;
+	bool from_option;
+	ts_ns_t offset; /* inside time minus outside time */
+	ts_ns_t spread; /* half the 10th-90th percentile range */
+	uint32_t samples;
+};
+
+/* GRE packets of one tunnel's outside twin found inside somewhere else. */
+struct gre_fate {
+	uint64_t matched;        /* sampled packets found on both sides in this tunnel */
+	uint64_t misdelivered;   /* found inside in another tunnel or host */
+	uint32_t misdelivered_to; /* inside call that got them */
+	struct frame_ref mis_outside, mis_inside;
+	uint64_t not_restored;   /* found inside at the right host with another Call ID */
+	uint16_t not_restored_key;
+	struct frame_ref nr_outside, nr_inside;
+	uint64_t ambiguous;      /* outside triple shared by colliding tunnels */
+};
+
+struct tunnel_pair {
+	uint32_t id;      /* 1-based, in order of first appearance */
+	uint32_t call[2]; /* call index per side, NO_INDEX when unseen */
+	struct gre_fate to_pns, to_pac;
+	bool by_gre;      /* paired by GRE content rather than control messages */
+};
+
+struct correlation {
+	bool paired;
+	struct clock_offset clock;
+	struct tunnel_pair *pairs;
+	uint32_t npairs;
+	uint32_t *pair_of[2]; /* call index -> pair index, per side */
+	/* Inside calls made only of another tunnel's GRE (misdelivered or
+	 * under an unrestored Call ID): symptoms, not tunnels of their own. */
+	bool *absorbed;
+	uint64_t samples[2], samples_matched;
+	uint64_t sample_limit;
+	bool overlap; /* both captures cover a common time span */
+	ts_ns_t overlap_start, overlap_end; /* in outside time */
+};
+
+/*
+ * Paired mode: a = inside, b = outside.  Single mode: b = NULL.
+ * forced: a clock offset given by the user, or NULL.  false on memory
+ * exhaustion.
+ */
+bool correlate(const struct side *a, const struct side *b, const struct clock_offset *forced,
+	       struct correlation *c);
+void correlation_free(struct correlation *c);
+
+/* The pair of call ci on side s, or NULL. */
+const struct tunnel_pair *correlation_pair_of(const struct correlation *c, int s, uint32_t ci);
+
+#endif

@@ -1,0 +1,29 @@
+/* Renderers over a finished analysis: the text report and the JSON report. */
+#ifndef PPTP_NATCHECK_REPORT_H
+#define PPTP_NATCHECK_REPORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "correlate.h"
+#include "side.h"
+#include "verdict.h"
+
+#define REPORT_SCHEMA_VERSION 1
+
+struct report {
+	const struct side *a; /* inside, or the single capture */
+	const struct side *b; /* outside, or NULL */
+	const struct correlation *corr;
+	const struct verdict *verdict;
+	bool verbose;
+};
+
+/* Both return false when writing failed (errno says why). */
+bool report_text(FILE *out, const struct report *r);
+bool report_json(FILE *out, const struct report *r);
+
+/* "2026-11-25 08:50:32.123456" (UTC) for a timestamp. */
+const char *report_time(ts_ns_t ts, char buf[64]);
+
+#endif

@@ -1,0 +1,92 @@
+/*
+ * One side of the NAT (inside, outside, or the single capture): reads its
+ * capture files in one streaming pass and keeps what they say about PPTP.
+ * Data flow per frame: capture -> link -> ip (-> frag) -> tcp -> control
+ * -> tunnels, or -> gre -> tunnels.
+ */
+#ifndef PPTP_NATCHECK_SIDE_H
+#define PPTP_NATCHECK_SIDE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "addr.h"
+#include "capture.h"
+#include "control.h"
+#include "diag.h"
+#include "frag.h"
+#include "tunnel.h"
+
+/* Rotated files per side accepted on the command line. */
+#define SIDE_MAX_FILES 64
+/* Distinct link types remembered per file (pcapng may mix several). */
+#define SIDE_MAX_LINKTYPES 8
+/* Tunnels nested in front of GRE/TCP (IP-in-IP, IPv6-in-IPv4...). */
+#define SIDE_MAX_NESTING 3
+
+enum side_role {
+	SIDE_INSIDE,
+	SIDE_OUTSIDE,
+	SIDE_SINGLE,
+};
+
+struct side_input {
+	const char *path; /* borrowed from argv */
+	char format[24];
+	int linktypes[SIDE_MAX_LINKTYPES];
+	unsigned nlinktypes;
+	uint64_t packets;
+	uint64_t ignored;   /* frames not decoded: unsupported link, not IP... */
+	bool truncated;     /* the file ended inside a record */
+	bool damaged;       /* a read error stopped the file early */
+	char error[CAPTURE_ERRBUF_SIZE];
+	ts_ns_t first_ts, last_ts;
+};
+
+struct side_counters {
+	uint64_t frames, ipv4, ipv6, tcp_pptp_segments, gre_pptp, gre_other;
+	uint64_t checksum_bad_control; /* bad IPv4 checksums on control packets */
+	struct frame_ref first_checksum_bad_control;
+};
+
+struct side;
+typedef void (*side_progress_fn)(void *ctx, const struct side *s, uint64_t done, uint64_t total);
+
+struct side {
+	enum side_role role;
+	struct side_input inputs[SIDE_MAX_FILES];
+	unsigned ninputs;
+	struct diag diag;
+	struct tunnels tunnels;
+	struct control *control;
+	struct frag_table *frag;
+	struct side_counters counters;
+	bool has_server_filter;
+	struct addr server_filter;
+	ts_ns_t first_ts, last_ts; /* over all files; 0 when no frame */
+	side_progress_fn progress;
+	void *progress_ctx;
+};
+
+/* false when memory ran out. */
+bool side_init(struct side *s, enum side_role role, const struct addr *server_filter);
+void side_free(struct side *s);
+
+/*
+ * Read one capture file to its end.  Returns false only when the file
+ * cannot be opened at all (errbuf says why); damage inside a file is
+ * recorded in the side's inputs and diagnostics, and reading stops there.
+ */
+bool side_read_file(struct side *s, const char *path, char *errbuf);
+/* Read an already opened capture (for the fuzz harness). */
+void side_read_capture(struct side *s, struct capture *cap, const char *path);
+/* One frame of file number file_index (exposed for tests). */
+void side_frame(struct side *s, uint32_t file_index, const struct capture_frame *f);
+/* After the last file: flush reassembly. */
+void side_finish(struct side *s);
+
+const char *side_role_name(enum side_role role);
+/* Any damage that makes a pass unsafe: truncated/damaged file, control gaps. */
+bool side_damaged(const struct side *s);
+
+#endif

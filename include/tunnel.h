@@ -1,0 +1,176 @@
+/*
+ * What one side's captures say about PPTP: control connections, the calls
+ * on them with every Call ID each message carried, and the Enhanced GRE of
+ * each call per direction (RFC 2637 sections 1.3, 2 and 4).
+ *
+ * A call's tunnel on a link is the pair of triples (pns -> pac, PAC's Call
+ * ID) and (pac -> pns, PNS's Call ID).  GRE packets are tied to calls by
+ * those triples; when a second live call registers a triple that a live
+ * call already holds, the collision is recorded and the newer call takes
+ * the triple (a receiver that demultiplexes by triple can do no better).
+ */
+#ifndef PPTP_NATCHECK_TUNNEL_H
+#define PPTP_NATCHECK_TUNNEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "addr.h"
+#include "common.h"
+#include "diag.h"
+#include "gre.h"
+#include "ip.h"
+#include "map.h"
+#include "pptp.h"
+
+#define NO_INDEX UINT32_MAX
+
+/* Calls kept per side: a busy NAT's hours of PPTP stay far below; a
+ * million-Call-ID flood stops here (counted) instead of eating memory. */
+#define TUNNEL_MAX_CALLS 16384
+/* Control connections kept per side, for the same reason. */
+#define TUNNEL_MAX_CONNS 16384
+/* Call-related messages kept per call (OCRQ, OCRP, SLIs, CCRQ, CDN...);
+ * later ones are counted only: the first ones carry the evidence. */
+#define CALL_MAX_MSGS 16
+/* Collisions recorded per side. */
+#define TUNNEL_MAX_COLLISIONS 1024
+/* GRE fingerprints kept per side (adaptive sampling above this). */
+#define TUNNEL_MAX_SAMPLES 131072
+
+enum call_kind {
+	CALL_OUTGOING, /* placed by the PNS with OCRQ */
+	CALL_INCOMING, /* placed by the PAC with ICRQ */
+	CALL_GRE_ONLY, /* GRE seen, control connection not in the capture */
+};
+
+enum call_state {
+	CALL_REQUESTED,
+	CALL_ESTABLISHED,
+	CALL_REFUSED,
+	CALL_CLEARING,     /* CCRQ seen */
+	CALL_DISCONNECTED, /* CDN seen */
+};
+
+/* One call-related control message as this capture saw it. */
+struct call_msg {
+	struct frame_ref where;
+	uint64_t fingerprint; /* pptp_fingerprint: equal across the NAT */
+	uint8_t type;
+	bool to_pac;
+	bool has_call_id, has_peer_call_id;
+	uint16_t call_id, peer_call_id;
+};
+
+/* GRE of one call in one direction. */
+struct gre_dir {
+	uint64_t packets, bytes, ack_only;
+	struct frame_ref first, last;
+	uint16_t key; /* Call ID in the key (the receiver's) */
+	bool seq_seen, ack_seen;
+	uint32_t max_seq, max_ack; /* ack: acknowledgments carried in this direction */
+	uint32_t lcp_conf_req, lcp_conf_reply; /* LCP Configure-Request / Ack-Nak-Rej sent */
+	struct frame_ref first_lcp_req;
+	uint64_t checksum_bad, checksum_good_before_bad;
+	struct frame_ref first_checksum_bad, last_checksum_good;
+};
+
+struct call {
+	uint32_t conn; /* index in tunnels.conns, NO_INDEX for GRE-only */
+	enum call_kind kind;
+	enum call_state state;
+	bool roles_known; /* GRE-only: pns/pac are just the two endpoints */
+	struct addr pns, pac;
+	bool has_pns_call_id, has_pac_call_id;
+	uint16_t pns_call_id, pac_call_id;
+	uint16_t serial;
+	uint8_t result, error; /* from OCRP/ICRP */
+	uint16_t cause;
+	struct frame_ref start, established, end;
+	uint64_t request_fp; /* OCRQ/ICRQ fingerprint, 0 when not seen */
+	struct gre_dir to_pac, to_pns;
+	uint32_t nmsgs;        /* messages seen; msgs[] holds the first CALL_MAX_MSGS */
+	struct call_msg msgs[CALL_MAX_MSGS];
+};
+
+struct conn {
+	struct addr client, server; /* client: sent the SYN (or the first packet seen) */
+	uint16_t client_port, server_port;
+	bool pns_known, pns_is_client;
+	struct frame_ref first, last;
+	uint64_t sccrq_fp;
+	struct frame_ref sccrq_at;
+	uint32_t messages, calls;
+	char hostname[65], vendor[65]; /* from SCCRQ/SCCRP, printable only */
+};
+
+enum gre_direction { GRE_TO_PAC, GRE_TO_PNS };
+
+struct collision {
+	uint32_t holder, newcomer; /* calls */
+	enum gre_direction dir;
+	struct addr src, dst;
+	uint16_t call_id;
+	struct frame_ref where; /* the message that registered the second call */
+};
+
+/* One sampled GRE packet (see tunnel_gre_fingerprint). */
+struct gre_sample {
+	uint64_t fp;
+	uint32_t call;
+	uint8_t dir; /* enum gre_direction */
+	struct frame_ref where;
+};
+
+struct tunnels {
+	struct call *calls;
+	uint32_t ncalls, calls_cap;
+	struct conn *conns;
+	uint32_t nconns, conns_cap;
+	struct map by_triple;  /* (src, dst, Call ID) -> call */
+	struct map by_conn_id; /* (conn, owner, Call ID) -> most recent call */
+	struct collision collisions[TUNNEL_MAX_COLLISIONS];
+	uint32_t ncollisions;
+	uint64_t collisions_dropped;
+	struct gre_sample *samples;
+	uint32_t nsamples;
+	uint64_t sample_limit; /* keep a packet when fp >> 40 < sample_limit */
+	uint64_t calls_dropped, conns_dropped;
+	uint64_t gre_packets, gre_ambiguous;
+};
+
+void tunnels_init(struct tunnels *t);
+void tunnels_free(struct tunnels *t);
+
+/* A new control connection; NO_INDEX when TUNNEL_MAX_CONNS is reached. */
+uint32_t tunnels_add_conn(struct tunnels *t, const struct addr *client, uint16_t client_port,
+			  const struct addr *server, uint16_t server_port,
+			  const struct frame_ref *where);
+
+/* One framed, parsed control message of connection conn. */
+void tunnels_on_message(struct tunnels *t, struct diag *d, uint32_t conn, bool from_client,
+			const uint8_t *msg, size_t len, const struct pptp_msg *m,
+			const struct frame_ref *where);
+
+/* One Enhanced GRE packet (gre_is_pptp true). */
+void tunnels_on_gre(struct tunnels *t, struct diag *d, const struct ip_packet *ip,
+		    const struct gre_packet *g, const struct frame_ref *where);
+
+/* Fingerprint of a GRE packet from what no NAT rewrites: flags, payload
+ * length, sequence and acknowledgment numbers, payload bytes. */
+uint64_t tunnel_gre_fingerprint(const struct gre_packet *g);
+
+/* Threshold in force for the samples (compare with the other side's). */
+static inline bool
+tunnel_sample_kept(uint64_t fp, uint64_t limit)
+{
+	return (fp >> 40) < limit;
+}
+
+const char *call_state_name(enum call_state s);
+const char *call_kind_name(enum call_kind k);
+/* Whether the call carried (or could carry) a tunnel: not refused, IDs known. */
+bool call_is_tunnel(const struct call *c);
+
+#endif

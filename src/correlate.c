@@ -1,0 +1,573 @@
+/*
+ * Pairing the two sides of a NAT (see CORRELATION notes in the README):
+ * match on what survives a NAT, then read off what changed.
+ *
+ * 1. Clock offset: fingerprints (control messages with Call IDs masked,
+ *    GRE packets without their key) that occur exactly once on each side
+ *    give one inside-minus-outside time difference each; the median is the
+ *    offset, the 10th-90th percentile half-range its spread.
+ * 2. Calls: an inside call and an outside call with the same request
+ *    fingerprint (OCRQ/ICRQ bytes with Call IDs masked, serial number
+ *    included) whose start times agree within CORRELATE_WINDOW_NS are
+ *    twins; closest first.  Calls left over (GRE-only, or whose request was
+ *    not captured) are paired by the GRE packets they share.
+ * 3. GRE fate: each sampled outside packet found inside tells where the NAT
+ *    delivered it; a twin in another tunnel is misdelivery, at the right
+ *    host under another Call ID is a Call ID not restored.
+ * Memory: the samples already bounded per side, plus arrays per call.
+ */
+#include "correlate.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "map.h"
+
+struct fp_entry {
+	uint64_t fp;
+	ts_ns_t ts;
+	uint32_t call; /* or NO_INDEX for connection-level messages */
+	uint32_t sample; /* index into samples, or NO_INDEX */
+};
+
+static int
+cmp_fp_entry(const void *x, const void *y)
+{
+	const struct fp_entry *a = x, *b = y;
+
+	if (a->fp != b->fp)
+		return a->fp < b->fp ? -1 : 1;
+	if (a->ts != b->ts)
+		return a->ts < b->ts ? -1 : 1;
+	return 0;
+}
+
+static int
+cmp_ts(const void *x, const void *y)
+{
+	ts_ns_t a = *(const ts_ns_t *)x, b = *(const ts_ns_t *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+static bool
+pairable(const struct call *c)
+{
+	return c->state != CALL_REFUSED;
+}
+
+/* Control-message fingerprints of one side (calls and connection openers). */
+static struct fp_entry *
+control_entries(const struct side *s, size_t *n)
+{
+	const struct tunnels *t = &s->tunnels;
+	size_t cap = (size_t)t->ncalls * CALL_MAX_MSGS + t->nconns + 1, k = 0;
+	struct fp_entry *e = malloc(cap * sizeof(*e));
+	uint32_t i, j;
+
+	if (e == NULL)
+		return NULL;
+	for (i = 0; i < t->ncalls; i++) {
+		const struct call *c = &t->calls[i];
+		uint32_t nm = c->nmsgs < CALL_MAX_MSGS ? c->nmsgs : CALL_MAX_MSGS;
+
+		for (j = 0; j < nm; j++)
+			e[k++] = (struct fp_entry){c->msgs[j].fingerprint, c->msgs[j].where.ts, i,
+						   NO_INDEX};
+	}
+	for (i = 0; i < t->nconns; i++)
+		if (frame_ref_seen(&t->conns[i].sccrq_at))
+			e[k++] = (struct fp_entry){t->conns[i].sccrq_fp, t->conns[i].sccrq_at.ts,
+						   NO_INDEX, NO_INDEX};
+	qsort(e, k, sizeof(*e), cmp_fp_entry);
+	*n = k;
+	return e;
+}
+
+/* GRE samples of one side kept at the common sampling limit. */
+static struct fp_entry *
+sample_entries(const struct side *s, uint64_t limit, size_t *n)
+{
+	const struct tunnels *t = &s->tunnels;
+	struct fp_entry *e = malloc(((size_t)t->nsamples + 1) * sizeof(*e));
+	uint32_t i;
+	size_t k = 0;
+
+	if (e == NULL)
+		return NULL;
+	for (i = 0; i < t->nsamples; i++)
+		if (tunnel_sample_kept(t->samples[i].fp, limit))
+			e[k++] = (struct fp_entry){t->samples[i].fp, t->samples[i].where.ts,
+						   t->samples[i].call, i};
+	qsort(e, k, sizeof(*e), cmp_fp_entry);
+	*n = k;
+	return e;
+}
+
+typedef void (*match_fn)(void *ctx, const struct fp_entry *a, const struct fp_entry *b,
+			 bool unique);
+
+/* Walk equal fingerprints of two sorted arrays; pair equal runs in time order. */
+static void
+merge_equal(const struct fp_entry *a, size_t na, const struct fp_entry *b, size_t nb,
+	    match_fn fn, void *ctx)
+{
+	size_t i = 0, j = 0;
+
+	while (i < na && j < nb) {
+		size_t ie, je, k;
+
+		if (a[i].fp < b[j].fp) {
+			i++;
+			continue;
+		}
+		if (a[i].fp > b[j].fp) {
+			j++;
+			continue;
+		}
+		for (ie = i; ie < na && a[ie].fp == a[i].fp; ie++)
+			;
+		for (je = j; je < nb && b[je].fp == b[j].fp; je++)
+			;
+		for (k = 0; i + k < ie && j + k < je; k++)
+			fn(ctx, &a[i + k], &b[j + k], ie - i == 1 && je - j == 1);
+		i = ie;
+		j = je;
+	}
+}
+
+struct offset_ctx {
+	ts_ns_t *deltas;
+	uint32_t n;
+};
+
+static void
+collect_delta(void *ctx, const struct fp_entry *a, const struct fp_entry *b, bool unique)
+{
+	struct offset_ctx *oc = ctx;
+
+	if (unique && oc->n < CORRELATE_MAX_OFFSET_SAMPLES)
+		oc->deltas[oc->n++] = a->ts - b->ts;
+}
+
+static void
+estimate_offset(struct offset_ctx *oc, struct clock_offset *clock)
+{
+	if (oc->n == 0)
+		return;
+	qsort(oc->deltas, oc->n, sizeof(*oc->deltas), cmp_ts);
+	clock->known = true;
+	clock->samples = oc->n;
+	clock->offset = oc->deltas[oc->n / 2];
+	clock->spread = (oc->deltas[(oc->n * 9) / 10] - oc->deltas[oc->n / 10]) / 2;
+}
+
+struct edge {
+	uint64_t score; /* lower is better */
+	uint32_t a, b;
+};
+
+static int
+cmp_edge(const void *x, const void *y)
+{
+	const struct edge *p = x, *q = y;
+
+	if (p->score != q->score)
+		return p->score < q->score ? -1 : 1;
+	if (p->a != q->a)
+		return p->a < q->a ? -1 : 1;
+	return p->b < q->b ? -1 : p->b > q->b;
+}
+
+static uint64_t
+abs_diff(ts_ns_t x, ts_ns_t y)
+{
+	return x > y ? (uint64_t)(x - y) : (uint64_t)(y - x);
+}
+
+/* Greedy assignment over edges sorted by score: best twins first. */
+static void
+assign(struct edge *e, size_t n, uint32_t *twin_a, uint32_t *twin_b, bool *by_gre, bool gre)
+{
+	size_t i;
+
+	qsort(e, n, sizeof(*e), cmp_edge);
+	for (i = 0; i < n; i++) {
+		if (twin_a[e[i].a] != NO_INDEX || twin_b[e[i].b] != NO_INDEX)
+			continue;
+		twin_a[e[i].a] = e[i].b;
+		twin_b[e[i].b] = e[i].a;
+		if (gre)
+			by_gre[e[i].a] = true;
+	}
+}
+
+static bool
+pair_by_control(const struct side *a, const struct side *b, const struct clock_offset *clock,
+		uint32_t *twin_a, uint32_t *twin_b)
+{
+	const struct tunnels *ta = &a->tunnels, *tb = &b->tunnels;
+	struct fp_entry *req_b = malloc(((size_t)tb->ncalls + 1) * sizeof(*req_b));
+	struct edge *edges = NULL;
+	size_t nreq = 0, nedges = 0, cap = 0;
+	uint32_t i;
+	bool ok = req_b != NULL;
+
+	for (i = 0; ok && i < tb->ncalls; i++)
+		if (tb->calls[i].request_fp != 0 && pairable(&tb->calls[i]))
+			req_b[nreq++] = (struct fp_entry){tb->calls[i].request_fp,
+							  tb->calls[i].start.ts, i, NO_INDEX};
+	if (ok)
+		qsort(req_b, nreq, sizeof(*req_b), cmp_fp_entry);
+	for (i = 0; ok && i < ta->ncalls; i++) {
+		const struct call *c = &ta->calls[i];
+		size_t lo = 0, hi = nreq;
+
+		if (c->request_fp == 0 || !pairable(c))
+			continue;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (req_b[mid].fp < c->request_fp)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (; lo < nreq && req_b[lo].fp == c->request_fp; lo++) {
+			uint64_t dt = abs_diff(c->start.ts - clock->offset, req_b[lo].ts);
+
+			if (clock->known && dt > (uint64_t)CORRELATE_WINDOW_NS)
+				continue;
+			if (nedges == cap) {
+				size_t ncap = cap != 0 ? cap * 2 : 64;
+				struct edge *p = realloc(edges, ncap * sizeof(*p));
+
+				if (p == NULL) {
+					ok = false;
+					break;
+				}
+				edges = p;
+				cap = ncap;
+			}
+			edges[nedges++] = (struct edge){dt, i, req_b[lo].call};
+		}
+	}
+	if (ok)
+		assign(edges, nedges, twin_a, twin_b, NULL, false);
+	free(edges);
+	free(req_b);
+	return ok;
+}
+
+struct gre_vote_ctx {
+	const struct side *a, *b;
+	struct map votes; /* (call a << 32 | call b) -> count */
+	bool failed;
+};
+
+static void
+vote(void *ctx, const struct fp_entry *x, const struct fp_entry *y, bool unique)
+{
+	struct gre_vote_ctx *vc = ctx;
+	uint64_t key = (uint64_t)x->call << 32 | y->call;
+	uint32_t n = 0;
+
+	(void)unique;
+	map_get(&vc->votes, key, &n);
+	if (!map_put(&vc->votes, key, n + 1))
+		vc->failed = true;
+}
+
+static bool
+pair_by_gre(const struct fp_entry *sa, size_t na, const struct fp_entry *sb, size_t nb,
+	    struct gre_vote_ctx *vc, uint32_t *twin_a, uint32_t *twin_b, bool *by_gre)
+{
+	struct edge *edges;
+	size_t i, n = 0;
+
+	map_init(&vc->votes, SIZE_MAX);
+	merge_equal(sa, na, sb, nb, vote, vc);
+	edges = malloc((vc->votes.count + 1) * sizeof(*edges));
+	if (edges == NULL) {
+		map_free(&vc->votes);
+		return false;
+	}
+	for (i = 0; i < vc->votes.cap; i++) {
+		const struct map_slot *s = &vc->votes.slots[i];
+		uint32_t ca = (uint32_t)(s->key >> 32), cb = (uint32_t)s->key;
+
+		if (!s->used || twin_a[ca] != NO_INDEX || twin_b[cb] != NO_INDEX)
+			continue;
+		/* Calls paired by control stay as they are; prefer more shared packets. */
+		edges[n++] = (struct edge){UINT64_MAX - s->value, ca, cb};
+	}
+	assign(edges, n, twin_a, twin_b, by_gre, true);
+	free(edges);
+	map_free(&vc->votes);
+	return !vc->failed;
+}
+
+/* Was the outside triple this sample used shared by colliding calls? */
+static bool
+outside_ambiguous(const struct side *b, uint32_t call, uint8_t dir)
+{
+	const struct tunnels *t = &b->tunnels;
+	uint32_t i;
+
+	for (i = 0; i < t->ncollisions; i++)
+		if (t->collisions[i].dir == dir &&
+		    (t->collisions[i].holder == call || t->collisions[i].newcomer == call))
+			return true;
+	return false;
+}
+
+struct fate_ctx {
+	const struct side *a, *b;
+	struct correlation *c;
+};
+
+static void
+record_fate(void *ctx, const struct fp_entry *x, const struct fp_entry *y, bool unique)
+{
+	struct fate_ctx *fc = ctx;
+	const struct gre_sample *sa = &fc->a->tunnels.samples[x->sample];
+	const struct gre_sample *sb = &fc->b->tunnels.samples[y->sample];
+	uint32_t pi = fc->c->pair_of[SIDE_B][sb->call];
+	struct tunnel_pair *p;
+	struct gre_fate *fate;
+	const struct call *got, *want;
+	const struct addr *got_host;
+	uint16_t got_key;
+
+	(void)unique;
+	fc->c->samples_matched++;
+	if (pi == NO_INDEX)
+		return;
+	p = &fc->c->pairs[pi];
+	fate = sb->dir == GRE_TO_PNS ? &p->to_pns : &p->to_pac;
+	if (p->call[SIDE_A] == sa->call) {
+		fate->matched++;
+		return;
+	}
+	if (sb->dir != GRE_TO_PNS || p->call[SIDE_A] == NO_INDEX)
+		return;
+	if (outside_ambiguous(fc->b, sb->call, sb->dir)) {
+		fate->ambiguous++;
+		return;
+	}
+	want = &fc->a->tunnels.calls[p->call[SIDE_A]];
+	got = &fc->a->tunnels.calls[sa->call];
+	got_host = sa->dir == GRE_TO_PNS ? &got->pns : &got->pac;
+	got_key = sa->dir == GRE_TO_PNS ? got->pns_call_id : got->pac_call_id;
+	if (got->kind == CALL_GRE_ONLY)
+		fc->c->absorbed[sa->call] = true;
+	if (addr_eq(got_host, &want->pns) && got_key != want->pns_call_id) {
+		if (fate->not_restored++ == 0) {
+			fate->not_restored_key = got_key;
+			fate->nr_outside = sb->where;
+			fate->nr_inside = sa->where;
+		}
+	} else if (fate->misdelivered++ == 0) {
+		fate->misdelivered_to = sa->call;
+		fate->mis_outside = sb->where;
+		fate->mis_inside = sa->where;
+	}
+}
+
+static ts_ns_t
+pair_start(const struct correlation *c, const struct side *a, const struct side *b,
+	   const struct tunnel_pair *p)
+{
+	if (p->call[SIDE_B] != NO_INDEX)
+		return b->tunnels.calls[p->call[SIDE_B]].start.ts;
+	return a->tunnels.calls[p->call[SIDE_A]].start.ts - c->clock.offset;
+}
+
+/* Sort context for pairs (qsort has none: a file-scope pointer would be a global). */
+struct pair_key {
+	ts_ns_t start;
+	uint32_t index;
+};
+
+static int
+cmp_pair_key(const void *x, const void *y)
+{
+	const struct pair_key *p = x, *q = y;
+
+	if (p->start != q->start)
+		return p->start < q->start ? -1 : 1;
+	return p->index < q->index ? -1 : p->index > q->index;
+}
+
+static bool
+build_pairs(struct correlation *c, const struct side *a, const struct side *b,
+	    const uint32_t *twin_a, const uint32_t *twin_b, const bool *by_gre)
+{
+	uint32_t na = a->tunnels.ncalls, nb = b != NULL ? b->tunnels.ncalls : 0, i, n = 0;
+	struct tunnel_pair *pairs = calloc((size_t)na + nb + 1, sizeof(*pairs));
+	struct pair_key *keys = calloc((size_t)na + nb + 1, sizeof(*keys));
+
+	if (pairs == NULL || keys == NULL) {
+		free(pairs);
+		free(keys);
+		return false;
+	}
+	for (i = 0; i < na; i++) {
+		if (!pairable(&a->tunnels.calls[i]))
+			continue;
+		pairs[n].call[SIDE_A] = i;
+		pairs[n].call[SIDE_B] = twin_a != NULL ? twin_a[i] : NO_INDEX;
+		pairs[n].by_gre = by_gre != NULL && by_gre[i];
+		n++;
+	}
+	for (i = 0; i < nb; i++) {
+		if (!pairable(&b->tunnels.calls[i]) || twin_b[i] != NO_INDEX)
+			continue;
+		pairs[n].call[SIDE_A] = NO_INDEX;
+		pairs[n].call[SIDE_B] = i;
+		n++;
+	}
+	for (i = 0; i < n; i++) {
+		keys[i].start = b != NULL ? pair_start(c, a, b, &pairs[i])
+					  : a->tunnels.calls[pairs[i].call[SIDE_A]].start.ts;
+		keys[i].index = i;
+	}
+	qsort(keys, n, sizeof(*keys), cmp_pair_key);
+	c->pairs = calloc((size_t)n + 1, sizeof(*c->pairs));
+	c->pair_of[SIDE_A] = malloc(((size_t)na + 1) * sizeof(uint32_t));
+	c->pair_of[SIDE_B] = malloc(((size_t)nb + 1) * sizeof(uint32_t));
+	if (c->pairs == NULL || c->pair_of[SIDE_A] == NULL || c->pair_of[SIDE_B] == NULL) {
+		free(pairs);
+		free(keys);
+		return false;
+	}
+	for (i = 0; i < na; i++)
+		c->pair_of[SIDE_A][i] = NO_INDEX;
+	for (i = 0; i < nb; i++)
+		c->pair_of[SIDE_B][i] = NO_INDEX;
+	for (i = 0; i < n; i++) {
+		struct tunnel_pair *p = &c->pairs[i];
+
+		*p = pairs[keys[i].index];
+		p->id = i + 1;
+		if (p->call[SIDE_A] != NO_INDEX)
+			c->pair_of[SIDE_A][p->call[SIDE_A]] = i;
+		if (p->call[SIDE_B] != NO_INDEX)
+			c->pair_of[SIDE_B][p->call[SIDE_B]] = i;
+	}
+	c->npairs = n;
+	free(pairs);
+	free(keys);
+	return true;
+}
+
+static void
+compute_overlap(struct correlation *c, const struct side *a, const struct side *b)
+{
+	ts_ns_t a0 = a->first_ts - c->clock.offset, a1 = a->last_ts - c->clock.offset;
+	ts_ns_t lo = a0 > b->first_ts ? a0 : b->first_ts;
+	ts_ns_t hi = a1 < b->last_ts ? a1 : b->last_ts;
+
+	c->overlap = a->first_ts != 0 && b->first_ts != 0 && lo <= hi;
+	c->overlap_start = lo;
+	c->overlap_end = hi;
+}
+
+bool
+correlate(const struct side *a, const struct side *b, const struct clock_offset *forced,
+	  struct correlation *c)
+{
+	struct fp_entry *ca = NULL, *cb = NULL, *sa = NULL, *sb = NULL;
+	size_t nca = 0, ncb = 0, nsa = 0, nsb = 0;
+	uint32_t *twin_a = NULL, *twin_b = NULL;
+	bool *by_gre = NULL;
+	struct offset_ctx oc = {NULL, 0};
+	struct gre_vote_ctx vc;
+	struct fate_ctx fc;
+	bool ok = false;
+	uint32_t i;
+
+	memset(c, 0, sizeof(*c));
+	c->paired = b != NULL;
+	if (b == NULL)
+		return build_pairs(c, a, NULL, NULL, NULL, NULL);
+
+	c->sample_limit = a->tunnels.sample_limit < b->tunnels.sample_limit
+				  ? a->tunnels.sample_limit
+				  : b->tunnels.sample_limit;
+	ca = control_entries(a, &nca);
+	cb = control_entries(b, &ncb);
+	sa = sample_entries(a, c->sample_limit, &nsa);
+	sb = sample_entries(b, c->sample_limit, &nsb);
+	oc.deltas = malloc(CORRELATE_MAX_OFFSET_SAMPLES * sizeof(*oc.deltas));
+	twin_a = malloc(((size_t)a->tunnels.ncalls + 1) * sizeof(*twin_a));
+	twin_b = malloc(((size_t)b->tunnels.ncalls + 1) * sizeof(*twin_b));
+	by_gre = calloc((size_t)a->tunnels.ncalls + 1, sizeof(*by_gre));
+	if (ca == NULL || cb == NULL || sa == NULL || sb == NULL || oc.deltas == NULL ||
+	    twin_a == NULL || twin_b == NULL || by_gre == NULL)
+		goto out;
+	c->samples[SIDE_A] = nsa;
+	c->samples[SIDE_B] = nsb;
+
+	if (forced != NULL) {
+		c->clock = *forced;
+	} else {
+		merge_equal(ca, nca, cb, ncb, collect_delta, &oc);
+		merge_equal(sa, nsa, sb, nsb, collect_delta, &oc);
+		estimate_offset(&oc, &c->clock);
+	}
+
+	for (i = 0; i < a->tunnels.ncalls; i++)
+		twin_a[i] = NO_INDEX;
+	for (i = 0; i < b->tunnels.ncalls; i++)
+		twin_b[i] = NO_INDEX;
+	if (!pair_by_control(a, b, &c->clock, twin_a, twin_b))
+		goto out;
+	vc.a = a;
+	vc.b = b;
+	vc.failed = false;
+	if (!pair_by_gre(sa, nsa, sb, nsb, &vc, twin_a, twin_b, by_gre))
+		goto out;
+	if (!build_pairs(c, a, b, twin_a, twin_b, by_gre))
+		goto out;
+	c->absorbed = calloc((size_t)a->tunnels.ncalls + 1, sizeof(*c->absorbed));
+	if (c->absorbed == NULL)
+		goto out;
+	fc.a = a;
+	fc.b = b;
+	fc.c = c;
+	merge_equal(sa, nsa, sb, nsb, record_fate, &fc);
+	compute_overlap(c, a, b);
+	ok = true;
+out:
+	free(ca);
+	free(cb);
+	free(sa);
+	free(sb);
+	free(oc.deltas);
+	free(twin_a);
+	free(twin_b);
+	free(by_gre);
+	return ok;
+}
+
+void
+correlation_free(struct correlation *c)
+{
+	free(c->pairs);
+	free(c->pair_of[SIDE_A]);
+	free(c->pair_of[SIDE_B]);
+	free(c->absorbed);
+	memset(c, 0, sizeof(*c));
+}
+
+const struct tunnel_pair *
+correlation_pair_of(const struct correlation *c, int s, uint32_t ci)
+{
+	if ((s != SIDE_A && s != SIDE_B) || c->pair_of[s] == NULL)
+		return NULL;
+	/* pair_of arrays are sized by the side's call count; callers pass valid indices. */
+	if (c->pair_of[s][ci] == NO_INDEX)
+		return NULL;
+	return &c->pairs[c->pair_of[s][ci]];
+}

@@ -1,0 +1,365 @@
+/*
+ * pptp-natcheck: does a NAT keep PPTP tunnels apart?  Wiring only:
+ * options, reading each side (in parallel), correlating, judging,
+ * rendering, and the exit status (0 pass, 1 fail, 2 usage or input error,
+ * 3 inconclusive).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "correlate.h"
+#include "report.h"
+#include "side.h"
+#include "verdict.h"
+
+#define PROG "pptp-natcheck"
+
+struct options {
+	const char *files[2][SIDE_MAX_FILES];
+	unsigned nfiles[2];
+	bool json_stdout;
+	const char *json_file;
+	const char *output;
+	bool quiet, verbose, strict;
+	bool has_server;
+	struct addr server;
+	bool has_offset;
+	double offset_seconds;
+};
+
+struct reader {
+	struct side *side;
+	const char **files;
+	unsigned nfiles;
+	char failed_file[1024];
+	char errbuf[CAPTURE_ERRBUF_SIZE];
+	bool failed;
+};
+
+static pthread_mutex_t progress_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void
+usage(FILE *out)
+{
+	fprintf(out,
+		"usage: " PROG " [options] INSIDE OUTSIDE\n"
+		"       " PROG " [options] CAPTURE\n"
+		"       " PROG " [options] -i INSIDE [-i INSIDE...] -O OUTSIDE [-O OUTSIDE...]\n"
+		"\n"
+		"Checks from captures taken on both sides of a NAT (or one capture) whether the\n"
+		"NAT kept every PPTP tunnel's (source, destination, Call ID) unique and consistent.\n"
+		"\n"
+		"  -i, --inside FILE        an inside capture (repeat for rotated files; - is stdin)\n"
+		"  -O, --outside FILE       an outside capture (repeat for rotated files)\n"
+		"  -f, --format text|json   report format on standard output (default text)\n"
+		"  -j, --json FILE          also write the JSON report to FILE\n"
+		"  -o, --output FILE        write the report to FILE instead of standard output\n"
+		"  -s, --server ADDR        look only at tunnels to or from this server (PAC)\n"
+		"  -t, --time-offset SECS   inside clock minus outside clock (default: estimated)\n"
+		"      --strict             warnings fail too\n"
+		"  -q, --quiet              no progress or warnings on standard error\n"
+		"  -v, --verbose            all evidence for every finding\n"
+		"  -V, --version            print the version and exit\n"
+		"  -h, --help               print this help and exit\n"
+		"\n"
+		"Exit status: 0 pass, 1 NAT defect found, 2 usage or input error, 3 inconclusive.\n");
+}
+
+static int
+usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, PROG ": ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\nTry '" PROG " --help' for more information.\n");
+	return EXIT_USAGE;
+}
+
+static int
+add_file(struct options *o, int s, const char *path)
+{
+	if (o->nfiles[s] >= SIDE_MAX_FILES)
+		return usage_error("too many capture files for one side (at most 64): %s", path);
+	o->files[s][o->nfiles[s]++] = path;
+	return 0;
+}
+
+static int
+parse_options(int argc, char **argv, struct options *o, bool *done)
+{
+	enum { OPT_STRICT = 256 };
+	static const struct option longopts[] = {
+		{"inside", required_argument, NULL, 'i'},
+		{"outside", required_argument, NULL, 'O'},
+		{"format", required_argument, NULL, 'f'},
+		{"json", required_argument, NULL, 'j'},
+		{"output", required_argument, NULL, 'o'},
+		{"server", required_argument, NULL, 's'},
+		{"time-offset", required_argument, NULL, 't'},
+		{"strict", no_argument, NULL, OPT_STRICT},
+		{"quiet", no_argument, NULL, 'q'},
+		{"verbose", no_argument, NULL, 'v'},
+		{"version", no_argument, NULL, 'V'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	int ch, rc, i;
+	bool named = false;
+	char *end;
+
+	*done = false;
+	while ((ch = getopt_long(argc, argv, "i:O:f:j:o:s:t:qvVh", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'i':
+		case 'O':
+			named = true;
+			if ((rc = add_file(o, ch == 'i' ? 0 : 1, optarg)) != 0)
+				return rc;
+			break;
+		case 'f':
+			if (strcmp(optarg, "json") == 0)
+				o->json_stdout = true;
+			else if (strcmp(optarg, "text") == 0)
+				o->json_stdout = false;
+			else
+				return usage_error("unknown format '%s' (text or json)", optarg);
+			break;
+		case 'j':
+			o->json_file = optarg;
+			break;
+		case 'o':
+			o->output = optarg;
+			break;
+		case 's':
+			if (!addr_parse(optarg, &o->server))
+				return usage_error("--server: not an IPv4 or IPv6 address: %s", optarg);
+			o->has_server = true;
+			break;
+		case 't':
+			errno = 0;
+			o->offset_seconds = strtod(optarg, &end);
+			if (errno != 0 || end == optarg || *end != 0 || !isfinite(o->offset_seconds) ||
+			    fabs(o->offset_seconds) > 1e9)
+				return usage_error("--time-offset: not a number of seconds: %s", optarg);
+			o->has_offset = true;
+			break;
+		case OPT_STRICT:
+			o->strict = true;
+			break;
+		case 'q':
+			o->quiet = true;
+			break;
+		case 'v':
+			o->verbose = true;
+			break;
+		case 'V':
+			printf(PROG " " PPTP_NATCHECK_VERSION "\n");
+			*done = true;
+			return EXIT_PASS;
+		case 'h':
+			usage(stdout);
+			*done = true;
+			return EXIT_PASS;
+		default:
+			fprintf(stderr, "Try '" PROG " --help' for more information.\n");
+			return EXIT_USAGE;
+		}
+	}
+	if (named) {
+		if (optind < argc)
+			return usage_error("give captures either with -i/-O or as arguments: %s",
+					   argv[optind]);
+		if (o->nfiles[0] == 0 && o->nfiles[1] > 0)
+			return usage_error("%s", "outside captures given without an inside capture");
+	} else {
+		if (argc - optind == 0)
+			return usage_error("%s", "no capture file given");
+		if (argc - optind > 2)
+			return usage_error("too many arguments (use -i/-O for several files per side): %s",
+					   argv[optind + 2]);
+		for (i = optind; i < argc; i++)
+			add_file(o, i - optind, argv[i]);
+	}
+	return 0;
+}
+
+/* Refuse a file given twice (its second reading would double every count). */
+static int
+check_distinct(const struct options *o)
+{
+	struct stat st[2 * SIDE_MAX_FILES];
+	const char *path[2 * SIDE_MAX_FILES];
+	unsigned n = 0, s, i, k, stdin_uses = 0;
+
+	for (s = 0; s < 2; s++)
+		for (i = 0; i < o->nfiles[s]; i++) {
+			const char *p = o->files[s][i];
+
+			if (strcmp(p, "-") == 0) {
+				if (++stdin_uses > 1)
+					return usage_error("%s", "standard input (-) can be read only once");
+				continue;
+			}
+			if (stat(p, &st[n]) != 0)
+				continue; /* capture_open reports it */
+			for (k = 0; k < n; k++)
+				if (st[k].st_dev == st[n].st_dev && st[k].st_ino == st[n].st_ino &&
+				    S_ISREG(st[n].st_mode)) {
+					fprintf(stderr, PROG ": %s: given twice (also as %s)\n", p,
+						path[k]);
+					return EXIT_USAGE;
+				}
+			path[n++] = p;
+		}
+	return 0;
+}
+
+static void
+show_progress(void *ctx, const struct side *s, uint64_t done, uint64_t total)
+{
+	(void)ctx;
+	if (total == 0)
+		return;
+	pthread_mutex_lock(&progress_lock);
+	fprintf(stderr, "\r%s: %3u%% of %.1f MB%s", side_role_name(s->role),
+		(unsigned)(done * 100 / total), (double)total / 1e6, done >= total ? "\n" : "");
+	fflush(stderr);
+	pthread_mutex_unlock(&progress_lock);
+}
+
+static void *
+read_side(void *arg)
+{
+	struct reader *r = arg;
+	unsigned i;
+
+	for (i = 0; i < r->nfiles; i++) {
+		if (!side_read_file(r->side, r->files[i], r->errbuf)) {
+			snprintf(r->failed_file, sizeof(r->failed_file), "%s", r->files[i]);
+			r->failed = true;
+			return NULL;
+		}
+	}
+	side_finish(r->side);
+	return NULL;
+}
+
+static bool
+write_reports(const struct options *o, const struct report *r)
+{
+	FILE *out = stdout;
+	bool ok;
+
+	if (o->output != NULL && (out = fopen(o->output, "w")) == NULL) {
+		fprintf(stderr, PROG ": %s: %s\n", o->output, strerror(errno));
+		return false;
+	}
+	ok = o->json_stdout ? report_json(out, r) : report_text(out, r);
+	if (fflush(out) != 0 || ferror(out))
+		ok = false;
+	if (!ok)
+		fprintf(stderr, PROG ": %s: %s\n", o->output != NULL ? o->output : "standard output",
+			strerror(errno));
+	if (out != stdout && fclose(out) != 0)
+		ok = false;
+	if (ok && o->json_file != NULL) {
+		FILE *jf = fopen(o->json_file, "w");
+
+		if (jf == NULL || !report_json(jf, r) || fclose(jf) != 0) {
+			fprintf(stderr, PROG ": %s: %s\n", o->json_file, strerror(errno));
+			ok = false;
+		}
+	}
+	return ok;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options o;
+	struct side sides[2];
+	struct reader readers[2];
+	struct correlation corr;
+	struct verdict verdict;
+	struct verdict_options vopt;
+	struct clock_offset forced;
+	struct report rep;
+	pthread_t thread;
+	bool done, paired, threaded = false;
+	int rc, s;
+	unsigned nsides;
+
+	memset(&o, 0, sizeof(o));
+	if ((rc = parse_options(argc, argv, &o, &done)) != 0 || done)
+		return rc;
+	if ((rc = check_distinct(&o)) != 0)
+		return rc;
+	paired = o.nfiles[1] > 0;
+	nsides = paired ? 2 : 1;
+	for (s = 0; s < (int)nsides; s++) {
+		if (!side_init(&sides[s], paired ? (s == 0 ? SIDE_INSIDE : SIDE_OUTSIDE) : SIDE_SINGLE,
+			       o.has_server ? &o.server : NULL)) {
+			fprintf(stderr, PROG ": out of memory\n");
+			return EXIT_USAGE;
+		}
+		if (!o.quiet && !o.json_stdout && isatty(STDERR_FILENO)) {
+			sides[s].progress = show_progress;
+			sides[s].progress_ctx = NULL;
+		}
+		memset(&readers[s], 0, sizeof(readers[s]));
+		readers[s].side = &sides[s];
+		readers[s].files = o.files[s];
+		readers[s].nfiles = o.nfiles[s];
+	}
+	/* The two sides are independent until correlation: read them at once. */
+	if (paired && pthread_create(&thread, NULL, read_side, &readers[1]) == 0)
+		threaded = true;
+	read_side(&readers[0]);
+	if (threaded)
+		pthread_join(thread, NULL);
+	else if (paired)
+		read_side(&readers[1]);
+	rc = 0;
+	for (s = 0; s < (int)nsides; s++)
+		if (readers[s].failed) {
+			fprintf(stderr, PROG ": %s: %s\n", readers[s].failed_file, readers[s].errbuf);
+			rc = EXIT_USAGE;
+		}
+	if (rc != 0)
+		goto out_sides;
+
+	memset(&forced, 0, sizeof(forced));
+	forced.known = forced.from_option = true;
+	forced.offset = (ts_ns_t)llround(o.offset_seconds * 1e9);
+	if (!correlate(&sides[0], paired ? &sides[1] : NULL, o.has_offset ? &forced : NULL,
+		       &corr)) {
+		fprintf(stderr, PROG ": out of memory while correlating\n");
+		rc = EXIT_USAGE;
+		goto out_sides;
+	}
+	vopt.strict = o.strict;
+	if (!verdict_judge(&sides[0], paired ? &sides[1] : NULL, &corr, &vopt, &verdict)) {
+		fprintf(stderr, PROG ": out of memory while judging\n");
+		rc = EXIT_USAGE;
+		goto out_corr;
+	}
+	rep.a = &sides[0];
+	rep.b = paired ? &sides[1] : NULL;
+	rep.corr = &corr;
+	rep.verdict = &verdict;
+	rep.verbose = o.verbose;
+	rc = write_reports(&o, &rep) ? (int)verdict_exit_status(verdict.value) : EXIT_USAGE;
+	verdict_free(&verdict);
+out_corr:
+	correlation_free(&corr);
+out_sides:
+	for (s = 0; s < (int)nsides; s++)
+		side_free(&sides[s]);
+	return rc;
+}

@@ -1,0 +1,274 @@
+/*
+ * The JSON report (schema_version 1, documented in pptp-natcheck(1)).
+ * Built with jansson's _new setters so every reference is owned by its
+ * parent; one json_decref at the end frees the whole tree.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "link.h"
+#include "report.h"
+
+static json_t *
+json_time(ts_ns_t ts)
+{
+	return ts != 0 ? json_real((double)ts / 1e9) : json_null();
+}
+
+static json_t *
+json_addr(const struct addr *a)
+{
+	char buf[ADDR_STRLEN];
+
+	return a->family != 0 ? json_string(addr_format(a, buf)) : json_null();
+}
+
+static const char *
+file_path(const struct side *s, uint32_t file)
+{
+	return file < s->ninputs && s->inputs[file].path != NULL ? s->inputs[file].path : "";
+}
+
+static json_t *
+json_gre_dir(const struct side *s, const struct gre_dir *gd)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "packets", json_integer((json_int_t)gd->packets));
+	json_object_set_new(o, "bytes", json_integer((json_int_t)gd->bytes));
+	json_object_set_new(o, "ack_only", json_integer((json_int_t)gd->ack_only));
+	json_object_set_new(o, "key", gd->packets > 0 ? json_integer(gd->key) : json_null());
+	json_object_set_new(o, "first_frame",
+			    gd->packets > 0 ? json_integer((json_int_t)gd->first.frame) : json_null());
+	json_object_set_new(o, "last_frame",
+			    gd->packets > 0 ? json_integer((json_int_t)gd->last.frame) : json_null());
+	json_object_set_new(o, "max_seq", gd->seq_seen ? json_integer(gd->max_seq) : json_null());
+	json_object_set_new(o, "max_ack", gd->ack_seen ? json_integer(gd->max_ack) : json_null());
+	json_object_set_new(o, "checksum_bad", json_integer((json_int_t)gd->checksum_bad));
+	json_object_set_new(o, "lcp_configure_requests", json_integer(gd->lcp_conf_req));
+	json_object_set_new(o, "lcp_configure_replies", json_integer(gd->lcp_conf_reply));
+	(void)s;
+	return o;
+}
+
+static json_t *
+json_call_side(const struct side *s, uint32_t ci)
+{
+	const struct call *c;
+	json_t *o, *msgs;
+	uint32_t k, nm;
+
+	if (ci == NO_INDEX)
+		return json_null();
+	c = &s->tunnels.calls[ci];
+	o = json_object();
+	json_object_set_new(o, "pns", c->roles_known ? json_addr(&c->pns) : json_null());
+	json_object_set_new(o, "pac", c->roles_known ? json_addr(&c->pac) : json_null());
+	if (!c->roles_known) {
+		json_t *ep = json_array();
+
+		json_array_append_new(ep, json_addr(&c->pns));
+		json_array_append_new(ep, json_addr(&c->pac));
+		json_object_set_new(o, "endpoints", ep);
+	}
+	json_object_set_new(o, "roles_known", json_boolean(c->roles_known));
+	json_object_set_new(o, "kind", json_string(call_kind_name(c->kind)));
+	json_object_set_new(o, "state", json_string(call_state_name(c->state)));
+	json_object_set_new(o, "pns_call_id",
+			    c->has_pns_call_id ? json_integer(c->pns_call_id) : json_null());
+	json_object_set_new(o, "pac_call_id",
+			    c->has_pac_call_id ? json_integer(c->pac_call_id) : json_null());
+	json_object_set_new(o, "gre_to_pac", json_integer((json_int_t)c->to_pac.packets));
+	json_object_set_new(o, "gre_to_pns", json_integer((json_int_t)c->to_pns.packets));
+	json_object_set_new(o, "file", json_string(file_path(s, c->start.file)));
+	json_object_set_new(o, "first_frame", json_integer((json_int_t)c->start.frame));
+	json_object_set_new(o, "last_frame", json_integer((json_int_t)c->end.frame));
+	json_object_set_new(o, "first_time", json_time(c->start.ts));
+	json_object_set_new(o, "last_time", json_time(c->end.ts));
+	if (c->conn != NO_INDEX && c->conn < s->tunnels.nconns) {
+		const struct conn *cn = &s->tunnels.conns[c->conn];
+		json_t *ctl = json_object();
+
+		json_object_set_new(ctl, "client", json_addr(&cn->client));
+		json_object_set_new(ctl, "client_port", json_integer(cn->client_port));
+		json_object_set_new(ctl, "server", json_addr(&cn->server));
+		json_object_set_new(ctl, "server_port", json_integer(cn->server_port));
+		json_object_set_new(ctl, "hostname", json_string(cn->hostname));
+		json_object_set_new(ctl, "vendor", json_string(cn->vendor));
+		json_object_set_new(o, "control", ctl);
+	} else {
+		json_object_set_new(o, "control", json_null());
+	}
+	json_object_set_new(o, "serial",
+			    c->kind != CALL_GRE_ONLY ? json_integer(c->serial) : json_null());
+	json_object_set_new(o, "result", c->kind != CALL_GRE_ONLY && frame_ref_seen(&c->established)
+						 ? json_integer(c->result)
+						 : json_null());
+	msgs = json_array();
+	nm = c->nmsgs < CALL_MAX_MSGS ? c->nmsgs : CALL_MAX_MSGS;
+	for (k = 0; k < nm; k++) {
+		const struct call_msg *m = &c->msgs[k];
+		const struct pptp_type_info *ti = pptp_type_info(m->type);
+		json_t *jm = json_object();
+
+		json_object_set_new(jm, "type", json_string(ti != NULL ? ti->abbrev : "?"));
+		json_object_set_new(jm, "direction", json_string(m->to_pac ? "to_pac" : "to_pns"));
+		json_object_set_new(jm, "frame", json_integer((json_int_t)m->where.frame));
+		json_object_set_new(jm, "time", json_time(m->where.ts));
+		json_object_set_new(jm, "call_id", m->has_call_id ? json_integer(m->call_id) : json_null());
+		json_object_set_new(jm, "peer_call_id",
+				    m->has_peer_call_id ? json_integer(m->peer_call_id) : json_null());
+		json_array_append_new(msgs, jm);
+	}
+	json_object_set_new(o, "messages", msgs);
+	json_object_set_new(o, "messages_not_kept",
+			    json_integer(c->nmsgs > CALL_MAX_MSGS ? c->nmsgs - CALL_MAX_MSGS : 0));
+	{
+		json_t *gre = json_object();
+
+		json_object_set_new(gre, "to_pac", json_gre_dir(s, &c->to_pac));
+		json_object_set_new(gre, "to_pns", json_gre_dir(s, &c->to_pns));
+		json_object_set_new(o, "gre", gre);
+	}
+	return o;
+}
+
+static json_t *
+json_inputs(const struct report *r)
+{
+	json_t *arr = json_array();
+	const struct side *sides[2] = {r->a, r->b};
+	int s;
+	unsigned i, k;
+
+	for (s = 0; s < 2; s++) {
+		if (sides[s] == NULL)
+			continue;
+		for (i = 0; i < sides[s]->ninputs; i++) {
+			const struct side_input *in = &sides[s]->inputs[i];
+			json_t *o = json_object(), *lt = json_array();
+
+			for (k = 0; k < in->nlinktypes; k++)
+				json_array_append_new(lt, json_string(link_name(in->linktypes[k])));
+			json_object_set_new(o, "role", json_string(side_role_name(sides[s]->role)));
+			json_object_set_new(o, "path", json_string(in->path != NULL ? in->path : ""));
+			json_object_set_new(o, "format", json_string(in->format));
+			json_object_set_new(o, "link_types", lt);
+			json_object_set_new(o, "packets", json_integer((json_int_t)in->packets));
+			json_object_set_new(o, "ignored", json_integer((json_int_t)in->ignored));
+			json_object_set_new(o, "truncated", json_boolean(in->truncated));
+			json_object_set_new(o, "damaged", json_boolean(in->damaged));
+			json_object_set_new(o, "error", in->error[0] != 0 ? json_string(in->error)
+									  : json_null());
+			json_object_set_new(o, "first_time", json_time(in->first_ts));
+			json_object_set_new(o, "last_time", json_time(in->last_ts));
+			json_array_append_new(arr, o);
+		}
+	}
+	return arr;
+}
+
+static json_t *
+json_findings(const struct report *r)
+{
+	json_t *arr = json_array();
+	uint32_t i;
+	unsigned k;
+
+	for (i = 0; i < r->verdict->nfindings; i++) {
+		const struct finding *f = &r->verdict->findings[i];
+		json_t *o = json_object(), *tun = json_array(), *ev = json_array();
+
+		for (k = 0; k < f->ntunnels; k++)
+			json_array_append_new(tun, json_integer(f->tunnels[k]));
+		for (k = 0; k < f->nevidence; k++) {
+			const struct evidence *e = &f->evidence[k];
+			const struct side *s = e->side == SIDE_OUTSIDE ? r->b : r->a;
+			json_t *je = json_object();
+
+			json_object_set_new(je, "capture", json_string(side_role_name(e->side)));
+			json_object_set_new(je, "file", json_string(s != NULL ? file_path(s, e->where.file) : ""));
+			json_object_set_new(je, "frame", json_integer((json_int_t)e->where.frame));
+			json_object_set_new(je, "time", json_time(e->where.ts));
+			json_object_set_new(je, "what", json_string(e->label));
+			json_array_append_new(ev, je);
+		}
+		json_object_set_new(o, "code", json_string(code_name(f->code)));
+		json_object_set_new(o, "severity", json_string(severity_name(f->severity)));
+		json_object_set_new(o, "tunnels", tun);
+		json_object_set_new(o, "message", json_string(f->message));
+		json_object_set_new(o, "evidence", ev);
+		json_array_append_new(arr, o);
+	}
+	return arr;
+}
+
+bool
+report_json(FILE *out, const struct report *r)
+{
+	json_t *root = json_object(), *tool = json_object(), *tunnels = json_array();
+	json_t *summary = json_object();
+	const struct correlation *c = r->corr;
+	uint32_t i, pass = 0, fail = 0, inconclusive = 0;
+	int rc;
+
+	json_object_set_new(root, "schema_version", json_integer(REPORT_SCHEMA_VERSION));
+	json_object_set_new(tool, "name", json_string("pptp-natcheck"));
+	json_object_set_new(tool, "version", json_string(PPTP_NATCHECK_VERSION));
+	json_object_set_new(root, "tool", tool);
+	json_object_set_new(root, "mode", json_string(r->b != NULL ? "paired" : "single"));
+	json_object_set_new(root, "inputs", json_inputs(r));
+	if (r->b != NULL && c->clock.known) {
+		json_t *co = json_object();
+
+		json_object_set_new(co, "seconds", json_real((double)c->clock.offset / 1e9));
+		json_object_set_new(co, "spread_seconds", json_real((double)c->clock.spread / 1e9));
+		json_object_set_new(co, "samples", json_integer(c->clock.samples));
+		json_object_set_new(co, "source",
+				    json_string(c->clock.from_option ? "option" : "estimated"));
+		json_object_set_new(root, "clock_offset", co);
+	} else {
+		json_object_set_new(root, "clock_offset", json_null());
+	}
+	json_object_set_new(root, "verdict", json_string(verdict_name(r->verdict->value)));
+	for (i = 0; i < c->npairs; i++) {
+		const struct tunnel_pair *p = &c->pairs[i];
+		enum verdict_value tv = r->verdict->tunnels[i].value;
+		json_t *t = json_object();
+
+		pass += tv == VERDICT_PASS;
+		fail += tv == VERDICT_FAIL;
+		inconclusive += tv == VERDICT_INCONCLUSIVE;
+		json_object_set_new(t, "id", json_integer(p->id));
+		json_object_set_new(t, "verdict", json_string(verdict_name(tv)));
+		if (r->b != NULL) {
+			json_object_set_new(t, "inside", json_call_side(r->a, p->call[SIDE_A]));
+			json_object_set_new(t, "outside", json_call_side(r->b, p->call[SIDE_B]));
+			json_object_set_new(t, "paired_by",
+					    p->call[SIDE_A] == NO_INDEX || p->call[SIDE_B] == NO_INDEX
+						    ? json_null()
+						    : json_string(p->by_gre ? "gre" : "control"));
+		} else {
+			json_object_set_new(t, "capture", json_call_side(r->a, p->call[SIDE_A]));
+		}
+		json_array_append_new(tunnels, t);
+	}
+	json_object_set_new(summary, "tunnels", json_integer(c->npairs));
+	json_object_set_new(summary, "pass", json_integer(pass));
+	json_object_set_new(summary, "fail", json_integer(fail));
+	json_object_set_new(summary, "inconclusive", json_integer(inconclusive));
+	json_object_set_new(summary, "errors", json_integer(r->verdict->count[SEV_ERROR]));
+	json_object_set_new(summary, "warnings", json_integer(r->verdict->count[SEV_WARNING]));
+	json_object_set_new(summary, "notes", json_integer(r->verdict->count[SEV_INFO]));
+	json_object_set_new(summary, "findings_not_listed",
+			    json_integer((json_int_t)r->verdict->findings_dropped));
+	json_object_set_new(root, "summary", summary);
+	json_object_set_new(root, "findings", json_findings(r));
+	json_object_set_new(root, "tunnels", tunnels);
+	rc = json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
+	json_decref(root);
+	if (rc == 0 && fputc('\n', out) == EOF)
+		rc = -1;
+	return rc == 0;
+}

@@ -1,0 +1,296 @@
+/*
+ * One side's captures, in one streaming pass: frames are decoded down to
+ * TCP or GRE and handed to control (PPTP control connections) or tunnels
+ * (Enhanced GRE).  Nothing here keeps a frame: memory grows with tunnels
+ * and open connections only.
+ */
+#include "side.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "gre.h"
+#include "ip.h"
+#include "link.h"
+#include "tcp.h"
+
+/* Frames between progress callbacks. */
+#define SIDE_PROGRESS_EVERY 65536
+
+const char *
+side_role_name(enum side_role role)
+{
+	switch (role) {
+	case SIDE_INSIDE:
+		return "inside";
+	case SIDE_OUTSIDE:
+		return "outside";
+	case SIDE_SINGLE:
+		return "capture";
+	}
+	return "unknown";
+}
+
+bool
+side_init(struct side *s, enum side_role role, const struct addr *server_filter)
+{
+	memset(s, 0, sizeof(*s));
+	s->role = role;
+	diag_init(&s->diag);
+	tunnels_init(&s->tunnels);
+	if (server_filter != NULL) {
+		s->has_server_filter = true;
+		s->server_filter = *server_filter;
+	}
+	s->control = control_new(&s->tunnels, &s->diag);
+	s->frag = frag_new();
+	if (s->control == NULL || s->frag == NULL) {
+		side_free(s);
+		return false;
+	}
+	return true;
+}
+
+void
+side_free(struct side *s)
+{
+	control_free(s->control);
+	frag_free(s->frag);
+	tunnels_free(&s->tunnels);
+	s->control = NULL;
+	s->frag = NULL;
+}
+
+static bool
+filtered_out(const struct side *s, const struct ip_packet *ip)
+{
+	return s->has_server_filter && !addr_eq(&ip->src, &s->server_filter) &&
+	       !addr_eq(&ip->dst, &s->server_filter);
+}
+
+static void
+handle_tcp(struct side *s, const struct ip_packet *ip, const uint8_t *p, size_t len,
+	   const struct frame_ref *where)
+{
+	struct tcp_segment tcp;
+	enum parse_status st = tcp_parse(p, len, &tcp);
+
+	if (st != PARSE_OK) {
+		if (st == PARSE_INVALID)
+			diag_add(&s->diag, CODE_TCP_INVALID, where, "TCP header: %s",
+				 parse_status_name(st));
+		return;
+	}
+	if (filtered_out(s, ip))
+		return;
+	if (tcp.sport == TCP_PORT_PPTP || tcp.dport == TCP_PORT_PPTP) {
+		s->counters.tcp_pptp_segments++;
+		if (ip->version == 4 && !ip->checksum_ok &&
+		    s->counters.checksum_bad_control++ == 0)
+			s->counters.first_checksum_bad_control = *where;
+		if (ip->truncated && tcp.payload_len > 0) {
+			/* Never feed cut bytes to the reassembler: the hole becomes a
+			 * reported gap instead of a misframed message. */
+			diag_add(&s->diag, CODE_SNAPLEN_TRUNCATED, where,
+				 "control segment cut by the snapshot length; its bytes are treated as missing");
+			tcp.payload_len = 0;
+			tcp.flags &= (uint8_t)~(TCP_SYN | TCP_FIN);
+		}
+	}
+	control_segment(s->control, ip, &tcp, where);
+}
+
+static void
+handle_gre(struct side *s, const struct ip_packet *ip, const uint8_t *p, size_t len,
+	   const struct frame_ref *where)
+{
+	struct gre_packet g;
+	enum parse_status st = gre_parse(p, len, &g);
+
+	if (st == PARSE_UNSUPPORTED) {
+		s->counters.gre_other++;
+		return;
+	}
+	if (st != PARSE_OK) {
+		diag_add(&s->diag, st == PARSE_TRUNCATED ? CODE_SNAPLEN_TRUNCATED : CODE_GRE_INVALID,
+			 where, "GRE header: %s", parse_status_name(st));
+		return;
+	}
+	if (!gre_is_pptp(&g)) {
+		if (s->counters.gre_other++ == 0)
+			diag_add(&s->diag, CODE_GRE_NOT_PPTP, where,
+				 "GRE version %u, protocol 0x%04x: not PPTP, ignored", g.version,
+				 g.protocol);
+		return;
+	}
+	if (filtered_out(s, ip))
+		return;
+	s->counters.gre_pptp++;
+	tunnels_on_gre(&s->tunnels, &s->diag, ip, &g, where);
+}
+
+/* Decode an IP packet (version from its first nibble) and what it carries. */
+static void
+handle_ip(struct side *s, const uint8_t *p, size_t len, unsigned depth,
+	  const struct frame_ref *where)
+{
+	struct ip_packet ip;
+	enum parse_status st;
+	const uint8_t *payload;
+	size_t plen;
+
+	if (len == 0 || depth > SIDE_MAX_NESTING)
+		return;
+	if (p[0] >> 4 == 4) {
+		st = ipv4_parse(p, len, &ip);
+		s->counters.ipv4++;
+	} else if (p[0] >> 4 == 6) {
+		st = ipv6_parse(p, len, &ip);
+		s->counters.ipv6++;
+	} else {
+		return;
+	}
+	if (st != PARSE_OK) {
+		if (st != PARSE_UNSUPPORTED)
+			diag_add(&s->diag, st == PARSE_TRUNCATED ? CODE_SNAPLEN_TRUNCATED : CODE_IP_INVALID,
+				 where, "IPv%u header: %s", p[0] >> 4, parse_status_name(st));
+		return;
+	}
+	if (ip.proto != IP_PROTO_TCP && ip.proto != IP_PROTO_GRE && ip.proto != IP_PROTO_IPIP &&
+	    ip.proto != IP_PROTO_IPV6)
+		return;
+	payload = ip.payload;
+	plen = ip.payload_len;
+	if (ip.is_fragment) {
+		enum frag_result fr;
+
+		if (ip.version != 4) {
+			diag_add(&s->diag, CODE_IP_FRAGMENT_DROPPED, where,
+				 "IPv6 fragment not reassembled");
+			return;
+		}
+		fr = frag_add(s->frag, &ip, where->ts, &payload, &plen);
+		if (fr == FRAG_DROPPED)
+			diag_add(&s->diag, CODE_IP_FRAGMENT_DROPPED, where,
+				 "IPv4 fragment dropped (overlap, size or table limit)");
+		if (fr != FRAG_COMPLETE)
+			return;
+		ip.truncated = false;
+	}
+	switch (ip.proto) {
+	case IP_PROTO_TCP:
+		handle_tcp(s, &ip, payload, plen, where);
+		break;
+	case IP_PROTO_GRE:
+		handle_gre(s, &ip, payload, plen, where);
+		break;
+	default: /* IP-in-IP or IPv6-in-IP: the inner packet is the PPTP one */
+		handle_ip(s, payload, plen, depth + 1, where);
+		break;
+	}
+}
+
+void
+side_frame(struct side *s, uint32_t file_index, const struct capture_frame *f)
+{
+	struct link_frame lf;
+	enum parse_status st;
+	struct frame_ref where = {file_index, f->number, f->ts};
+	struct side_input *in = file_index < s->ninputs ? &s->inputs[file_index] : NULL;
+
+	s->counters.frames++;
+	if (s->first_ts == 0 || f->ts < s->first_ts)
+		s->first_ts = f->ts;
+	if (f->ts > s->last_ts)
+		s->last_ts = f->ts;
+	st = link_parse(f->linktype, f->data, f->caplen, &lf);
+	if (st != PARSE_OK || lf.offset > f->caplen) {
+		if (in != NULL)
+			in->ignored++;
+		if (st == PARSE_UNSUPPORTED && !link_supported(f->linktype))
+			diag_add(&s->diag, CODE_LINK_UNSUPPORTED, &where, "link type %d (%s) not decoded",
+				 f->linktype, link_name(f->linktype));
+		return;
+	}
+	if (lf.ethertype != LINK_ETHERTYPE_IPV4 && lf.ethertype != LINK_ETHERTYPE_IPV6) {
+		if (in != NULL)
+			in->ignored++;
+		return;
+	}
+	handle_ip(s, f->data + lf.offset, f->caplen - lf.offset, 0, &where);
+}
+
+void
+side_read_capture(struct side *s, struct capture *cap, const char *path)
+{
+	struct side_input *in;
+	struct capture_frame f;
+	enum capture_status st;
+	char errbuf[CAPTURE_ERRBUF_SIZE];
+	uint32_t index;
+	uint64_t total = capture_size(cap);
+
+	if (s->ninputs >= SIDE_MAX_FILES)
+		return;
+	index = s->ninputs++;
+	in = &s->inputs[index];
+	memset(in, 0, sizeof(*in));
+	in->path = path;
+	snprintf(in->format, sizeof(in->format), "%s", capture_format(cap));
+	while ((st = capture_next(cap, &f, errbuf)) == CAPTURE_FRAME) {
+		in->packets++;
+		if (in->first_ts == 0)
+			in->first_ts = f.ts;
+		in->last_ts = f.ts;
+		side_frame(s, index, &f);
+		if (s->progress != NULL && in->packets % SIDE_PROGRESS_EVERY == 0)
+			s->progress(s->progress_ctx, s, capture_offset(cap), total);
+	}
+	if (st != CAPTURE_END) {
+		struct frame_ref where = {index, in->packets + 1, in->last_ts};
+
+		snprintf(in->error, sizeof(in->error), "%s", errbuf);
+		if (st == CAPTURE_TRUNCATED) {
+			in->truncated = true;
+			diag_add(&s->diag, CODE_CAPTURE_TRUNCATED, &where, "%s", errbuf);
+		} else {
+			in->damaged = true;
+			diag_add(&s->diag, CODE_CAPTURE_ERROR, &where, "%s", errbuf);
+		}
+	}
+	in->nlinktypes = (unsigned)capture_linktypes(cap, in->linktypes, SIDE_MAX_LINKTYPES);
+	if (s->progress != NULL)
+		s->progress(s->progress_ctx, s, total, total);
+}
+
+bool
+side_read_file(struct side *s, const char *path, char *errbuf)
+{
+	struct capture *cap = capture_open(path, errbuf);
+
+	if (cap == NULL)
+		return false;
+	side_read_capture(s, cap, path);
+	capture_close(cap);
+	return true;
+}
+
+void
+side_finish(struct side *s)
+{
+	const struct frag_stats *fs = frag_stats(s->frag);
+
+	control_finish(s->control);
+	(void)fs;
+}
+
+bool
+side_damaged(const struct side *s)
+{
+	unsigned i;
+
+	for (i = 0; i < s->ninputs; i++)
+		if (s->inputs[i].truncated || s->inputs[i].damaged)
+			return true;
+	return control_gaps(s->control) > 0;
+}

@@ -1,0 +1,869 @@
+/*
+ * Findings and verdicts.  Strict where the two captures disagree about
+ * what crossed the NAT (errors), lenient where implementations disagree
+ * about RFC 2637's semantics (notes and warnings); every finding names the
+ * direction and the frames on both sides.
+ *
+ * Call ID fields are judged by meaning, not only by the RFC's table: a
+ * value equal to the call's PNS Call ID is treated as the PNS's even in a
+ * field the RFC gives to the PAC (pptpd's CDN, Microsoft's SLI), so an
+ * editor that restores it correctly is not blamed.
+ */
+#include "verdict.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Sequence numbers sent beyond the peer's last acknowledgment before we
+ * call it stalled: windows of real peers are far smaller. */
+#define ACK_STALL_MIN 16
+/* LCP Configure-Requests with no reply before we call negotiation stuck
+ * (PPP's Max-Configure is 10; three already means a lost reply path). */
+#define LCP_RETRIES_MIN 3
+/* GRE lost across the NAT before it is worth a warning: a packet or two
+ * in flight when a capture stops is normal. */
+#define GRE_LOSS_MIN 3
+
+struct judge {
+	const struct side *a, *b; /* b NULL in single mode */
+	const struct correlation *corr;
+	const struct verdict_options *opt;
+	struct verdict *v;
+	bool oom;
+};
+
+const char *
+verdict_name(enum verdict_value v)
+{
+	switch (v) {
+	case VERDICT_PASS:
+		return "pass";
+	case VERDICT_FAIL:
+		return "fail";
+	case VERDICT_INCONCLUSIVE:
+		return "inconclusive";
+	}
+	return "unknown";
+}
+
+enum exit_status
+verdict_exit_status(enum verdict_value v)
+{
+	switch (v) {
+	case VERDICT_PASS:
+		return EXIT_PASS;
+	case VERDICT_FAIL:
+		return EXIT_FAIL;
+	case VERDICT_INCONCLUSIVE:
+		return EXIT_INCONCLUSIVE;
+	}
+	return EXIT_USAGE;
+}
+
+static struct finding *
+finding_add(struct judge *j, enum code code, enum severity sev, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static struct finding *
+finding_add(struct judge *j, enum code code, enum severity sev, const char *fmt, ...)
+{
+	struct verdict *v = j->v;
+	struct finding *f;
+	va_list ap;
+
+	v->count[sev]++;
+	if (v->nfindings >= VERDICT_MAX_FINDINGS) {
+		v->findings_dropped++;
+		return NULL;
+	}
+	if (v->findings == NULL) {
+		v->findings = calloc(VERDICT_MAX_FINDINGS, sizeof(*v->findings));
+		if (v->findings == NULL) {
+			j->oom = true;
+			return NULL;
+		}
+	}
+	f = &v->findings[v->nfindings++];
+	memset(f, 0, sizeof(*f));
+	f->code = code;
+	f->severity = sev;
+	va_start(ap, fmt);
+	vsnprintf(f->message, sizeof(f->message), fmt, ap);
+	va_end(ap);
+	return f;
+}
+
+static void
+finding_tunnel(struct finding *f, uint32_t id)
+{
+	unsigned i;
+
+	if (f == NULL || id == 0)
+		return;
+	for (i = 0; i < f->ntunnels; i++)
+		if (f->tunnels[i] == id)
+			return;
+	if (f->ntunnels < FINDING_MAX_TUNNELS)
+		f->tunnels[f->ntunnels++] = id;
+}
+
+static void
+finding_evidence(struct finding *f, enum side_role side, const struct frame_ref *where,
+		 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static void
+finding_evidence(struct finding *f, enum side_role side, const struct frame_ref *where,
+		 const char *fmt, ...)
+{
+	struct evidence *e;
+	va_list ap;
+
+	if (f == NULL || where == NULL || !frame_ref_seen(where) ||
+	    f->nevidence >= FINDING_MAX_EVIDENCE)
+		return;
+	e = &f->evidence[f->nevidence++];
+	e->side = side;
+	e->where = *where;
+	va_start(ap, fmt);
+	vsnprintf(e->label, sizeof(e->label), fmt, ap);
+	va_end(ap);
+}
+
+static const struct call *
+pair_call(const struct judge *j, const struct tunnel_pair *p, int s)
+{
+	const struct side *side = s == SIDE_A ? j->a : j->b;
+
+	if (side == NULL || p->call[s] == NO_INDEX)
+		return NULL;
+	return &side->tunnels.calls[p->call[s]];
+}
+
+static enum side_role
+role_of(const struct judge *j, int s)
+{
+	return s == SIDE_A ? j->a->role : j->b->role;
+}
+
+static uint32_t
+tunnel_id(const struct judge *j, int s, uint32_t ci)
+{
+	const struct tunnel_pair *p = correlation_pair_of(j->corr, s, ci);
+
+	return p != NULL ? p->id : 0;
+}
+
+static char *
+fmt_addr(const struct addr *a, char buf[ADDR_STRLEN])
+{
+	return (char *)addr_format(a, buf);
+}
+
+/* ---- control messages: what the NAT did to each Call ID field ---- */
+
+enum id_meaning { MEANS_UNKNOWN, MEANS_PNS, MEANS_PAC };
+
+static enum id_meaning
+meaning(const struct call *c, uint16_t value, enum pptp_id_owner table_owner)
+{
+	bool pns = c->has_pns_call_id && c->pns_call_id == value;
+	bool pac = c->has_pac_call_id && c->pac_call_id == value;
+
+	if (pns && pac)
+		return table_owner == PPTP_ID_PAC ? MEANS_PAC : MEANS_PNS;
+	return pns ? MEANS_PNS : pac ? MEANS_PAC : MEANS_UNKNOWN;
+}
+
+static unsigned
+mark_for(uint8_t type)
+{
+	switch (type) {
+	case PPTP_OCRQ:
+	case PPTP_ICRP:
+		return MARK_REQUEST;
+	case PPTP_OCRP:
+	case PPTP_ICCN:
+		return MARK_REPLY;
+	default:
+		return MARK_OTHER;
+	}
+}
+
+struct field_ctx {
+	struct judge *j;
+	const struct tunnel_pair *p;
+	const struct call *in, *out;
+	const struct call_msg *mi, *mo;
+	const char *field; /* "Call ID" or "Peer's Call ID" */
+	enum pptp_id_owner owner;
+	uint16_t vin, vout;
+};
+
+static void
+field_finding(struct field_ctx *fc, enum code code, enum severity sev, const char *why)
+{
+	const struct pptp_type_info *ti = pptp_type_info(fc->mi->type);
+	const char *abbrev = ti != NULL ? ti->abbrev : "?";
+	struct finding *f;
+
+	f = finding_add(fc->j, code, sev, "%s %s (%s): inside %u, outside %u; %s", abbrev,
+			fc->field, fc->mi->to_pac ? "client to server" : "server to client", fc->vin,
+			fc->vout, why);
+	finding_tunnel(f, fc->p->id);
+	finding_evidence(f, role_of(fc->j, SIDE_A), &fc->mi->where, "%s %s %u", abbrev, fc->field,
+			 fc->vin);
+	finding_evidence(f, role_of(fc->j, SIDE_B), &fc->mo->where, "%s %s %u", abbrev, fc->field,
+			 fc->vout);
+	fc->j->v->tunnels[fc->p->id - 1].marks |= mark_for(fc->mi->type);
+}
+
+static void
+compare_field(struct field_ctx *fc)
+{
+	const struct call *in = fc->in, *out = fc->out;
+	char why[160];
+
+	if (fc->mi->to_pac) {
+		/* Client to server: the inside value is what the PNS meant. */
+		enum id_meaning m = meaning(in, fc->vin, fc->owner);
+
+		if (m == MEANS_PNS && out->has_pns_call_id && fc->vout != out->pns_call_id) {
+			snprintf(why, sizeof(why),
+				 "the NAT translated this call's Call ID %u to %u elsewhere but sent %u here",
+				 in->pns_call_id, out->pns_call_id, fc->vout);
+			field_finding(fc, CODE_REWRITE_INCONSISTENT, SEV_ERROR, why);
+		} else if (m != MEANS_PNS && fc->vout != fc->vin) {
+			snprintf(why, sizeof(why), "%s, which must cross the NAT unchanged",
+				 m == MEANS_PAC ? "this is the server's own Call ID"
+						: "this value is not the client's Call ID");
+			field_finding(fc, CODE_UNEXPECTED_REWRITE,
+				      fc->mi->type == PPTP_CDN ? SEV_WARNING : SEV_ERROR, why);
+		}
+		return;
+	}
+	/* Server to client: the outside value is what the PAC said. */
+	{
+		enum id_meaning m = meaning(out, fc->vout, fc->owner);
+
+		if (m == MEANS_PNS && in->has_pns_call_id && fc->vin != in->pns_call_id) {
+			snprintf(why, sizeof(why),
+				 "the server named the client's Call ID (outside %u) but the client "
+				 "chose %u",
+				 fc->vout, in->pns_call_id);
+			field_finding(fc, CODE_CALL_ID_NOT_RESTORED, SEV_ERROR, why);
+		} else if (m != MEANS_PNS && fc->vin != fc->vout) {
+			snprintf(why, sizeof(why), "%s, which must cross the NAT unchanged",
+				 m == MEANS_PAC ? "this is the server's own Call ID"
+						: "this value is not the client's Call ID");
+			field_finding(fc, CODE_UNEXPECTED_REWRITE,
+				      fc->mi->type == PPTP_CDN ? SEV_WARNING : SEV_ERROR, why);
+		}
+	}
+}
+
+static void
+compare_messages(struct judge *j, const struct tunnel_pair *p, const struct call *in,
+		 const struct call *out)
+{
+	bool used[CALL_MAX_MSGS] = {false};
+	uint32_t ni = in->nmsgs < CALL_MAX_MSGS ? in->nmsgs : CALL_MAX_MSGS;
+	uint32_t no = out->nmsgs < CALL_MAX_MSGS ? out->nmsgs : CALL_MAX_MSGS;
+	uint32_t i, k;
+
+	for (i = 0; i < ni; i++) {
+		const struct call_msg *mi = &in->msgs[i], *mo = NULL;
+		const struct pptp_type_info *ti = pptp_type_info(mi->type);
+		struct field_ctx fc;
+
+		for (k = 0; k < no && mo == NULL; k++)
+			if (!used[k] && out->msgs[k].type == mi->type &&
+			    out->msgs[k].to_pac == mi->to_pac &&
+			    out->msgs[k].fingerprint == mi->fingerprint) {
+				used[k] = true;
+				mo = &out->msgs[k];
+			}
+		if (mo == NULL || ti == NULL)
+			continue;
+		fc = (struct field_ctx){j, p, in, out, mi, mo, NULL, PPTP_ID_NONE, 0, 0};
+		if (mi->has_call_id && mo->has_call_id) {
+			fc.field = "Call ID";
+			fc.owner = ti->call_id_owner;
+			fc.vin = mi->call_id;
+			fc.vout = mo->call_id;
+			compare_field(&fc);
+		}
+		if (mi->has_peer_call_id && mo->has_peer_call_id) {
+			fc.field = "Peer's Call ID";
+			fc.owner = ti->peer_call_id_owner;
+			fc.vin = mi->peer_call_id;
+			fc.vout = mo->peer_call_id;
+			compare_field(&fc);
+		}
+	}
+}
+
+/* ---- GRE across the NAT ---- */
+
+/* GRE to the PNS on an outside triple shared by colliding calls is counted
+ * on the newest holder; every call of the group may have sent it. */
+static uint64_t
+to_pns_packets_in_group(const struct side *s, uint32_t ci)
+{
+	const struct tunnels *t = &s->tunnels;
+	uint64_t total = t->calls[ci].to_pns.packets;
+	uint32_t i, k;
+	bool in_group = false;
+
+	for (i = 0; i < t->ncollisions; i++)
+		if (t->collisions[i].dir == GRE_TO_PNS &&
+		    (t->collisions[i].holder == ci || t->collisions[i].newcomer == ci))
+			in_group = true;
+	if (!in_group)
+		return total;
+	for (k = 0; k < t->ncalls; k++) {
+		if (k == ci)
+			continue;
+		for (i = 0; i < t->ncollisions; i++) {
+			const struct collision *col = &t->collisions[i];
+
+			if (col->dir == GRE_TO_PNS && (col->holder == k || col->newcomer == k) &&
+			    addr_eq(&col->src, &t->calls[ci].pac) &&
+			    addr_eq(&col->dst, &t->calls[ci].pns) &&
+			    col->call_id == t->calls[ci].pns_call_id) {
+				total += t->calls[k].to_pns.packets;
+				break;
+			}
+		}
+	}
+	return total;
+}
+
+static void
+judge_gre(struct judge *j, const struct tunnel_pair *p, const struct call *in,
+	  const struct call *out)
+{
+	struct tunnel_verdict *tv = &j->v->tunnels[p->id - 1];
+	enum side_role ra = role_of(j, SIDE_A), rb = role_of(j, SIDE_B);
+	uint64_t in_pac = in->to_pac.packets, out_pac = out->to_pac.packets;
+	uint64_t in_pns = in->to_pns.packets;
+	uint64_t out_pns = to_pns_packets_in_group(j->b, p->call[SIDE_B]);
+	struct finding *f;
+	char host[ADDR_STRLEN];
+
+	if (in_pac == 0 && out_pns == 0)
+		return; /* no GRE to judge: the call never carried data */
+	if (out_pac == 0 && in_pns == 0 && p->to_pns.not_restored == 0 &&
+	    p->to_pns.misdelivered == 0) {
+		f = finding_add(j, CODE_GRE_BLOCKED, SEV_ERROR,
+				"no GRE crossed the NAT: %llu packets to the server inside, 0 outside; "
+				"%llu packets to the client outside, 0 inside",
+				(unsigned long long)in_pac, (unsigned long long)out_pns);
+		finding_tunnel(f, p->id);
+		finding_evidence(f, ra, &in->to_pac.first, "first GRE to the server");
+		finding_evidence(f, rb, &out->to_pns.first, "first GRE to the client");
+		finding_evidence(f, rb, &out->established, "call established (OCRP)");
+		tv->marks |= MARK_TO_PAC | MARK_TO_PNS;
+		return;
+	}
+	if (in_pac > 0 && out_pac == 0) {
+		f = finding_add(j, CODE_GRE_FORWARD_BLOCKED, SEV_ERROR,
+				"%llu GRE packets to the server (key %u) left the client; none left the NAT",
+				(unsigned long long)in_pac, in->to_pac.key);
+		finding_tunnel(f, p->id);
+		finding_evidence(f, ra, &in->to_pac.first, "first GRE to the server");
+		finding_evidence(f, ra, &in->to_pac.last, "last GRE to the server");
+		tv->marks |= MARK_TO_PAC;
+	} else if (in_pac > out_pac + GRE_LOSS_MIN) {
+		f = finding_add(j, CODE_GRE_LOSS, SEV_WARNING,
+				"GRE to the server: %llu packets inside, %llu outside",
+				(unsigned long long)in_pac, (unsigned long long)out_pac);
+		finding_tunnel(f, p->id);
+		finding_evidence(f, ra, &in->to_pac.first, "first GRE to the server");
+		finding_evidence(f, rb, &out->to_pac.first, "first GRE to the server");
+	}
+	if (p->to_pns.misdelivered > 0) {
+		const struct call *got = &j->a->tunnels.calls[p->to_pns.misdelivered_to];
+		uint32_t other = tunnel_id(j, SIDE_A, p->to_pns.misdelivered_to);
+
+		f = finding_add(j, CODE_GRE_MISDELIVERED, SEV_ERROR,
+				"GRE from the server for this tunnel (outside key %u) was delivered "
+				"inside to %s with key %u (tunnel %u): %llu sampled packets",
+				out->to_pns.key, fmt_addr(&got->pns, host),
+				got->kind == CALL_GRE_ONLY ? got->pac_call_id : got->pns_call_id, other,
+				(unsigned long long)p->to_pns.misdelivered);
+		finding_tunnel(f, p->id);
+		finding_tunnel(f, other);
+		finding_evidence(f, rb, &p->to_pns.mis_outside, "GRE to the client");
+		finding_evidence(f, ra, &p->to_pns.mis_inside, "the same packet, delivered");
+		tv->marks |= MARK_TO_PNS;
+	}
+	if (p->to_pns.not_restored > 0) {
+		f = finding_add(j, CODE_CALL_ID_NOT_RESTORED, SEV_ERROR,
+				"GRE key to the client: outside %u, inside %u; the client chose Call "
+				"ID %u (%llu sampled packets)",
+				out->to_pns.key, p->to_pns.not_restored_key, in->pns_call_id,
+				(unsigned long long)p->to_pns.not_restored);
+		finding_tunnel(f, p->id);
+		finding_evidence(f, rb, &p->to_pns.nr_outside, "GRE key %u", out->to_pns.key);
+		finding_evidence(f, ra, &p->to_pns.nr_inside, "GRE key %u", p->to_pns.not_restored_key);
+		tv->marks |= MARK_TO_PNS;
+	} else if (out_pns > 0 && in_pns == 0) {
+		f = finding_add(j, CODE_GRE_RETURN_BLOCKED, SEV_ERROR,
+				"%llu GRE packets from the server to %s Call ID %u reached the NAT; "
+				"none reached the client",
+				(unsigned long long)out_pns, "the NAT's", out->pns_call_id);
+		finding_tunnel(f, p->id);
+		finding_evidence(f, rb, &out->to_pns.first, "first GRE to the client");
+		finding_evidence(f, ra, &in->established, "call established inside");
+		tv->marks |= MARK_TO_PNS;
+	} else if (out_pns > in_pns + GRE_LOSS_MIN && p->to_pns.ambiguous == 0 &&
+		   out->to_pns.packets == out_pns) {
+		f = finding_add(j, CODE_GRE_LOSS, SEV_WARNING,
+				"GRE to the client: %llu packets outside, %llu inside",
+				(unsigned long long)out_pns, (unsigned long long)in_pns);
+		finding_tunnel(f, p->id);
+		finding_evidence(f, rb, &out->to_pns.first, "first GRE to the client");
+		finding_evidence(f, ra, &in->to_pns.first, "first GRE to the client");
+	}
+}
+
+static void
+judge_checksums(struct judge *j, uint32_t id, const struct gre_dir *gd, enum side_role side,
+		const char *what, enum severity sev)
+{
+	struct finding *f;
+
+	if (gd->checksum_bad == 0)
+		return;
+	f = finding_add(j, CODE_IP_CHECKSUM_BAD, sev,
+			"%s (%s capture): %llu packets with a wrong IPv4 header checksum, %llu "
+			"correct before the first bad one",
+			what, side_role_name(side), (unsigned long long)gd->checksum_bad,
+			(unsigned long long)gd->checksum_good_before_bad);
+	finding_tunnel(f, id);
+	finding_evidence(f, side, &gd->last_checksum_good, "last correct checksum");
+	finding_evidence(f, side, &gd->first_checksum_bad, "first wrong checksum");
+	if (id != 0)
+		j->v->tunnels[id - 1].marks |= strstr(what, "server") != NULL ? MARK_TO_PAC
+									     : MARK_TO_PNS;
+}
+
+/* ---- one capture's view of a tunnel's health ---- */
+
+static void
+judge_health(struct judge *j, uint32_t id, const struct call *c, enum side_role side,
+	     bool judge_to_pac, bool judge_to_pns)
+{
+	const struct gre_dir *dirs[2] = {&c->to_pac, &c->to_pns};
+	const char *names[2] = {"to the server", "to the client"};
+	bool judged[2] = {judge_to_pac, judge_to_pns};
+	int d;
+
+	for (d = 0; d < 2; d++) {
+		const struct gre_dir *gd = dirs[d], *back = dirs[!d];
+		struct finding *f;
+
+		if (!judged[d])
+			continue;
+		if (gd->seq_seen && back->ack_seen && (int32_t)(gd->max_seq - back->max_ack) >= ACK_STALL_MIN) {
+			f = finding_add(j, CODE_GRE_ACK_STALLED, SEV_WARNING,
+					"GRE %s: sequence numbers reached %u but the peer acknowledged "
+					"only up to %u (%s capture)",
+					names[d], gd->max_seq, back->max_ack, side_role_name(side));
+			finding_tunnel(f, id);
+			finding_evidence(f, side, &gd->last, "last GRE %s", names[d]);
+			finding_evidence(f, side, &back->last, "last GRE back");
+		}
+		if (gd->lcp_conf_req >= LCP_RETRIES_MIN && back->lcp_conf_reply == 0) {
+			f = finding_add(j, CODE_LCP_NO_REPLY, SEV_WARNING,
+					"%u LCP Configure-Requests sent %s with no reply (%s capture)",
+					gd->lcp_conf_req, names[d], side_role_name(side));
+			finding_tunnel(f, id);
+			finding_evidence(f, side, &gd->first_lcp_req, "first LCP Configure-Request");
+		}
+	}
+}
+
+/* ---- collisions: the seed case ---- */
+
+static void
+judge_collisions(struct judge *j, int s)
+{
+	const struct side *side = s == SIDE_A ? j->a : j->b;
+	const struct tunnels *t = &side->tunnels;
+	bool *done = calloc((size_t)t->ncollisions + 1, sizeof(*done));
+	uint32_t i, k;
+	char src[ADDR_STRLEN], dst[ADDR_STRLEN];
+
+	if (done == NULL) {
+		j->oom = true;
+		return;
+	}
+	for (i = 0; i < t->ncollisions; i++) {
+		const struct collision *col = &t->collisions[i];
+		struct finding *f;
+		uint32_t ntun = 0;
+
+		if (done[i])
+			continue;
+		f = finding_add(j, CODE_CALL_ID_COLLISION, SEV_ERROR, "%s", "");
+		for (k = i; k < t->ncollisions; k++) {
+			const struct collision *o = &t->collisions[k];
+			const uint32_t members[2] = {o->holder, o->newcomer};
+			int m;
+
+			if (done[k] || o->dir != col->dir || o->call_id != col->call_id ||
+			    !addr_eq(&o->src, &col->src) || !addr_eq(&o->dst, &col->dst))
+				continue;
+			done[k] = true;
+			for (m = 0; m < 2; m++) {
+				const struct call *c = &t->calls[members[m]];
+				uint32_t id = tunnel_id(j, s, members[m]);
+				unsigned before = f != NULL ? f->ntunnels : 0;
+
+				finding_tunnel(f, id);
+				if (f != NULL && f->ntunnels > before) {
+					ntun++;
+					finding_evidence(f, side->role, &c->established,
+							 "tunnel %u up, Call ID %u", id, col->call_id);
+					j->v->tunnels[id - 1].marks |= col->dir == GRE_TO_PNS ? MARK_TO_PNS | MARK_REQUEST : MARK_TO_PAC;
+				}
+			}
+		}
+		if (f != NULL)
+			snprintf(f->message, sizeof(f->message),
+				 "%u tunnels use the same %s triple (%s -> %s, Call ID %u) at the same "
+				 "time in the %s capture: GRE %s cannot be told apart",
+				 ntun, col->dir == GRE_TO_PNS ? "return" : "forward",
+				 fmt_addr(&col->src, src), fmt_addr(&col->dst, dst), col->call_id,
+				 side_role_name(side->role),
+				 col->dir == GRE_TO_PNS ? "from the server to these clients"
+							: "to the server");
+	}
+	free(done);
+	if (t->collisions_dropped > 0)
+		finding_add(j, CODE_LIMIT_REACHED, SEV_WARNING,
+			    "%llu further Call ID collisions not recorded (limit %u)",
+			    (unsigned long long)t->collisions_dropped, TUNNEL_MAX_COLLISIONS);
+}
+
+/* ---- the NAT's Call ID mapping ---- */
+
+static uint16_t
+conn_pns_port(const struct side *s, const struct call *c)
+{
+	const struct conn *cn;
+
+	if (c->conn == NO_INDEX || c->conn >= s->tunnels.nconns)
+		return 0;
+	cn = &s->tunnels.conns[c->conn];
+	return !cn->pns_known || cn->pns_is_client ? cn->client_port : cn->server_port;
+}
+
+static void
+judge_editor(struct judge *j)
+{
+	uint32_t i, translated = 0, unchanged = 0, port_like = 0;
+	struct finding *f;
+	char map[200] = "";
+	size_t used = 0;
+
+	for (i = 0; i < j->corr->npairs; i++) {
+		const struct tunnel_pair *p = &j->corr->pairs[i];
+		const struct call *in = pair_call(j, p, SIDE_A), *out = pair_call(j, p, SIDE_B);
+
+		if (in == NULL || out == NULL || in->kind == CALL_GRE_ONLY ||
+		    !in->has_pns_call_id || !out->has_pns_call_id)
+			continue;
+		if (in->pns_call_id == out->pns_call_id) {
+			unchanged++;
+			continue;
+		}
+		translated++;
+		if (out->pns_call_id == conn_pns_port(j->b, out))
+			port_like++;
+		if (used + 40 < sizeof(map)) {
+			int n = snprintf(map + used, sizeof(map) - used, "%s%u -> %u (tunnel %u)",
+					 used > 0 ? ", " : "", in->pns_call_id, out->pns_call_id, p->id);
+
+			if (n > 0)
+				used += (size_t)n;
+		}
+	}
+	if (translated > 0) {
+		f = finding_add(j, CODE_NAT_EDITOR_DETECTED, SEV_INFO,
+				"the NAT translates client Call IDs: %s%s", map,
+				port_like == translated
+					? "; each new Call ID is the NAT's TCP source port of the "
+					  "control connection, as the Linux nf_nat_pptp editor does"
+					: "");
+		(void)f;
+	} else if (unchanged > 0) {
+		finding_add(j, CODE_NAT_EDITOR_ABSENT, SEV_INFO,
+			    "the NAT passed every client Call ID unchanged (%u tunnels): no PPTP "
+			    "editor is active, so two clients with the same Call ID to the same "
+			    "server will collide",
+			    unchanged);
+	}
+}
+
+/* ---- notes on RFC semantics that implementations vary on ---- */
+
+static void
+judge_semantics(struct judge *j, const struct side *s)
+{
+	uint32_t i, k, cdn_pns = 0, sli_pac = 0;
+	struct finding *fc = NULL, *fs = NULL;
+
+	for (i = 0; i < s->tunnels.ncalls; i++) {
+		const struct call *c = &s->tunnels.calls[i];
+		uint32_t nm = c->nmsgs < CALL_MAX_MSGS ? c->nmsgs : CALL_MAX_MSGS;
+		uint32_t id = tunnel_id(j, s == j->a ? SIDE_A : SIDE_B, i);
+
+		if (c->state == CALL_REFUSED) {
+			struct finding *f = finding_add(
+				j, CODE_CALL_REFUSED, SEV_INFO,
+				"call with client Call ID %u refused by the server: result %u (%s), "
+				"error %u, cause %u",
+				c->pns_call_id, c->result, pptp_result_name(PPTP_OCRP, c->result),
+				c->error, c->cause);
+
+			finding_evidence(f, s->role, &c->end, "call refused");
+		}
+		for (k = 0; k < nm; k++) {
+			const struct call_msg *m = &c->msgs[k];
+
+			if (m->type == PPTP_CDN && m->has_call_id && c->has_pns_call_id &&
+			    m->call_id == c->pns_call_id &&
+			    (!c->has_pac_call_id || m->call_id != c->pac_call_id)) {
+				if (cdn_pns++ == 0)
+					fc = finding_add(j, CODE_CDN_CALL_ID_IS_PNS, SEV_INFO,
+							 "the server's Call-Disconnect-Notify carries the "
+							 "client's Call ID");
+				finding_tunnel(fc, id);
+				finding_evidence(fc, s->role, &m->where, "CDN Call ID %u", m->call_id);
+			}
+			if (m->type == PPTP_SLI && !m->to_pac) {
+				if (sli_pac++ == 0)
+					fs = finding_add(j, CODE_SLI_FROM_PAC, SEV_INFO,
+							 "the server sends Set-Link-Info with the client's "
+							 "Call ID");
+				finding_tunnel(fs, id);
+				finding_evidence(fs, s->role, &m->where, "SLI Peer's Call ID %u",
+						 m->peer_call_id);
+			}
+		}
+	}
+}
+
+/* ---- input diagnostics become findings ---- */
+
+static void
+judge_diagnostics(struct judge *j, const struct side *s)
+{
+	unsigned c, e;
+
+	for (c = 0; c < CODE_COUNT; c++) {
+		const struct diag_entry *de = &s->diag.entries[c];
+		const struct code_info *ci = code_info((enum code)c);
+		struct finding *f;
+
+		if (de->count == 0 || ci == NULL)
+			continue;
+		f = finding_add(j, (enum code)c, ci->severity, "%s capture: %llu time%s; first: %s",
+				side_role_name(s->role), (unsigned long long)de->count,
+				de->count == 1 ? "" : "s",
+				de->nexamples > 0 ? de->examples[0].detail : "");
+		for (e = 0; e < de->nexamples; e++)
+			finding_evidence(f, s->role, &de->examples[e].where, "%.40s",
+					 de->examples[e].detail);
+	}
+	if (s->tunnels.calls_dropped + s->tunnels.conns_dropped > 0)
+		finding_add(j, CODE_LIMIT_REACHED, SEV_WARNING,
+			    "%s capture: %llu calls and %llu control connections past the limits "
+			    "(%u each) were not analysed",
+			    side_role_name(s->role), (unsigned long long)s->tunnels.calls_dropped,
+			    (unsigned long long)s->tunnels.conns_dropped, TUNNEL_MAX_CALLS);
+	if (s->counters.checksum_bad_control > 0)
+		finding_add(j, CODE_IP_CHECKSUM_BAD, SEV_WARNING,
+			    "%s capture: %llu control-connection packets with a wrong IPv4 header "
+			    "checksum (captured on a host with checksum offload, this is normal)",
+			    side_role_name(s->role),
+			    (unsigned long long)s->counters.checksum_bad_control);
+}
+
+/* ---- per tunnel ---- */
+
+static bool
+covered_by(const struct side *s, ts_ns_t t_in_s_clock)
+{
+	return s->first_ts != 0 && t_in_s_clock >= s->first_ts && t_in_s_clock <= s->last_ts;
+}
+
+static void
+judge_pair(struct judge *j, const struct tunnel_pair *p)
+{
+	struct tunnel_verdict *tv = &j->v->tunnels[p->id - 1];
+	const struct call *in = pair_call(j, p, SIDE_A), *out = pair_call(j, p, SIDE_B);
+	ts_ns_t off = j->corr->clock.offset;
+	struct finding *f;
+	char a1[ADDR_STRLEN], a2[ADDR_STRLEN];
+
+	if (j->b == NULL) {
+		/* Single capture: what one vantage point can show. */
+		bool gre_any = in->to_pac.packets + in->to_pns.packets > 0;
+
+		if (gre_any && (in->to_pac.packets == 0 || in->to_pns.packets == 0) &&
+		    in->kind != CALL_GRE_ONLY) {
+			bool back = in->to_pns.packets == 0;
+
+			f = finding_add(j, CODE_GRE_ONE_WAY, SEV_ERROR,
+					"GRE flows only %s: %llu packets, none %s",
+					back ? "to the server" : "to the client",
+					(unsigned long long)(back ? in->to_pac.packets
+								  : in->to_pns.packets),
+					back ? "back from the server" : "from the client");
+			finding_tunnel(f, p->id);
+			finding_evidence(f, j->a->role, back ? &in->to_pac.first : &in->to_pns.first,
+					 "first GRE");
+			tv->marks |= back ? MARK_TO_PNS : MARK_TO_PAC;
+		}
+		judge_health(j, p->id, in, j->a->role, true, true);
+		judge_checksums(j, p->id, &in->to_pac, j->a->role, "GRE to the server", SEV_WARNING);
+		judge_checksums(j, p->id, &in->to_pns, j->a->role, "GRE to the client", SEV_WARNING);
+		return;
+	}
+	if (in == NULL || out == NULL) {
+		const struct call *c = in != NULL ? in : out;
+		const struct side *other = in != NULL ? j->b : j->a;
+		ts_ns_t t0 = in != NULL ? c->start.ts - off : c->start.ts + off;
+		ts_ns_t t1 = in != NULL ? c->end.ts - off : c->end.ts + off;
+
+		if (in != NULL && j->corr->absorbed != NULL && j->corr->absorbed[p->call[SIDE_A]]) {
+			tv->value = VERDICT_FAIL; /* another tunnel's GRE: see gre_misdelivered */
+			return;
+		}
+		if (!j->corr->overlap || !(covered_by(other, t0) || covered_by(other, t1))) {
+			tv->value = VERDICT_INCONCLUSIVE;
+			return;
+		}
+		f = finding_add(j, CODE_TUNNEL_UNMATCHED, SEV_ERROR,
+				"tunnel %s -> %s (%s capture, Call IDs %u/%u) has no twin in the %s "
+				"capture, which covers its time",
+				fmt_addr(&c->pns, a1), fmt_addr(&c->pac, a2),
+				in != NULL ? side_role_name(j->a->role) : side_role_name(j->b->role),
+				c->pns_call_id, c->pac_call_id,
+				in != NULL ? side_role_name(j->b->role) : side_role_name(j->a->role));
+		finding_tunnel(f, p->id);
+		finding_evidence(f, in != NULL ? j->a->role : j->b->role, &c->start, "tunnel starts");
+		tv->marks |= MARK_REQUEST;
+		return;
+	}
+	compare_messages(j, p, in, out);
+	judge_gre(j, p, in, out);
+	/* The NAT emits outside GRE to the server and inside GRE to the client. */
+	judge_checksums(j, p->id, &out->to_pac, j->b->role, "GRE to the server, sent by the NAT",
+			SEV_ERROR);
+	judge_checksums(j, p->id, &in->to_pns, j->a->role, "GRE to the client, sent by the NAT",
+			SEV_ERROR);
+	/* Health as the far peer sees it: the server outside, the client inside. */
+	judge_health(j, p->id, out, j->b->role, true, false);
+	judge_health(j, p->id, in, j->a->role, false, true);
+}
+
+static bool
+side_has_pptp(const struct side *s)
+{
+	return s != NULL && (s->tunnels.ncalls > 0 || s->tunnels.nconns > 0);
+}
+
+bool
+verdict_judge(const struct side *a, const struct side *b, const struct correlation *corr,
+	      const struct verdict_options *opt, struct verdict *v)
+{
+	struct judge j = {a, b, corr, opt, v, false};
+	uint32_t i, judged = 0;
+	bool damaged = side_damaged(a) || (b != NULL && side_damaged(b));
+	bool errors;
+
+	memset(v, 0, sizeof(*v));
+	v->ntunnels = corr->npairs;
+	v->tunnels = calloc((size_t)corr->npairs + 1, sizeof(*v->tunnels));
+	if (v->tunnels == NULL)
+		return false;
+
+	if (b != NULL && corr->clock.known && corr->clock.spread > CORRELATE_SPREAD_WARN_NS)
+		finding_add(&j, CODE_CLOCK_OFFSET_UNCERTAIN, SEV_WARNING,
+			    "matched packets disagree on the clock offset by +-%.3f s",
+			    (double)corr->clock.spread / 1e9);
+	if (b != NULL && corr->clock.known &&
+	    (corr->clock.offset > NS_PER_SEC || corr->clock.offset < -NS_PER_SEC))
+		finding_add(&j, CODE_CLOCK_OFFSET, SEV_INFO,
+			    "the inside capture's clock is %.6f s %s the outside one's%s",
+			    (double)(corr->clock.offset < 0 ? -corr->clock.offset : corr->clock.offset) / 1e9,
+			    corr->clock.offset < 0 ? "behind" : "ahead of",
+			    corr->clock.from_option ? " (--time-offset)" : "");
+	if (b != NULL && side_has_pptp(a) && side_has_pptp(b) && !corr->overlap)
+		finding_add(&j, CODE_CAPTURES_DO_NOT_OVERLAP, SEV_WARNING,
+			    "the inside capture covers a different time than the outside capture "
+			    "(after a clock offset of %.6f s)",
+			    (double)corr->clock.offset / 1e9);
+
+	for (i = 0; i < corr->npairs; i++) {
+		const struct tunnel_pair *p = &corr->pairs[i];
+
+		if (b == NULL || (p->call[SIDE_A] != NO_INDEX && p->call[SIDE_B] != NO_INDEX))
+			judged++;
+		judge_pair(&j, p);
+	}
+	judge_collisions(&j, SIDE_A);
+	if (b != NULL) {
+		judge_collisions(&j, SIDE_B);
+		judge_editor(&j);
+	}
+	judge_semantics(&j, b != NULL ? b : a);
+	judge_diagnostics(&j, a);
+	if (b != NULL)
+		judge_diagnostics(&j, b);
+	if (!side_has_pptp(a) && !side_has_pptp(b))
+		finding_add(&j, CODE_NO_PPTP, SEV_INFO,
+			    "no PPTP control connection and no PPTP GRE in %s",
+			    b != NULL ? "either capture" : "the capture");
+
+	/* Tunnel verdicts: failed by any error naming them. */
+	for (i = 0; i < v->nfindings; i++) {
+		const struct finding *f = &v->findings[i];
+		unsigned k;
+
+		if (f->severity == SEV_ERROR || (opt->strict && f->severity == SEV_WARNING))
+			for (k = 0; k < f->ntunnels; k++)
+				if (f->tunnels[k] >= 1 && f->tunnels[k] <= v->ntunnels)
+					v->tunnels[f->tunnels[k] - 1].value = VERDICT_FAIL;
+	}
+	errors = v->count[SEV_ERROR] > 0 || (opt->strict && v->count[SEV_WARNING] > 0);
+	if (damaged && !errors)
+		finding_add(&j, CODE_EVIDENCE_INCOMPLETE, SEV_WARNING,
+			    "a capture is truncated or damaged, or control-connection bytes are "
+			    "missing: no pass can be given for what may be missing");
+	if (errors)
+		v->value = VERDICT_FAIL;
+	else if (judged == 0 || damaged || (b != NULL && !corr->overlap))
+		v->value = VERDICT_INCONCLUSIVE;
+	else
+		v->value = VERDICT_PASS;
+	if (damaged || v->value == VERDICT_INCONCLUSIVE)
+		for (i = 0; i < v->ntunnels; i++)
+			if (v->tunnels[i].value == VERDICT_PASS)
+				v->tunnels[i].value = VERDICT_INCONCLUSIVE;
+	return !j.oom;
+}
+
+void
+verdict_free(struct verdict *v)
+{
+	free(v->findings);
+	free(v->tunnels);
+	memset(v, 0, sizeof(*v));
+}
