@@ -70,6 +70,10 @@ struct gre_dir {
 	uint16_t key; /* Call ID in the key (the receiver's) */
 	bool seq_seen, ack_seen;
 	uint32_t max_seq, max_ack; /* ack: acknowledgments carried in this direction */
+	uint64_t seq_packets;      /* packets with a sequence number */
+	/* seq_packets of this direction when the other direction's ack last
+	 * advanced: what was sent after it is still unacknowledged. */
+	uint64_t seq_packets_at_ack;
 	uint32_t lcp_conf_req, lcp_conf_reply; /* LCP Configure-Request / Ack-Nak-Rej sent */
 	struct frame_ref first_lcp_req;
 	uint64_t checksum_bad, checksum_good_before_bad;

@@ -151,20 +151,26 @@ print_tunnel(FILE *out, const struct report *r, const struct tunnel_pair *p,
 	if (r->b != NULL)
 		fprintf(out, "  %-22s %-*s %-*s\n", "", CELL_WIDTH + 3, "inside", CELL_WIDTH, "outside");
 	for (i = 0; i < ARRAY_LEN(rows); i++) {
-		char ca[160], cb[160];
+		char ca[160], cb[160], glabel[ADDR_STRLEN + 16];
+		const char *label;
 		const char *mark = (tv->marks & rows[i].mark) ? " <<" : "";
 
 		if (any->kind == CALL_GRE_ONLY && rows[i].kind <= ROW_REPLY)
 			continue;
+		label = incoming ? rows[i].in_label : rows[i].out_label;
+		if (!any->roles_known) {
+			/* Roles unknown: name each direction by its sender. */
+			snprintf(glabel, sizeof(glabel), "GRE from %s",
+				 addr_format(rows[i].kind == ROW_GRE_TO_PAC ? &any->pns : &any->pac, pns));
+			label = glabel;
+		}
 		row_cell(ca, sizeof(ca), a, rows[i].kind);
 		if (r->b == NULL) {
-			fprintf(out, "  %-22s %s%s\n", incoming ? rows[i].in_label : rows[i].out_label,
-				ca, mark);
+			fprintf(out, "  %-22s %s%s\n", label, ca, mark);
 			continue;
 		}
 		row_cell(cb, sizeof(cb), b, rows[i].kind);
-		fprintf(out, "  %-22s %-*s %-*s%s\n", incoming ? rows[i].in_label : rows[i].out_label,
-			CELL_WIDTH + 3, ca, CELL_WIDTH, cb, mark);
+		fprintf(out, "  %-22s %-*s %-*s%s\n", label, CELL_WIDTH + 3, ca, CELL_WIDTH, cb, mark);
 	}
 	if (any->kind != CALL_GRE_ONLY)
 		fprintf(out, "  %-22s %s\n", "state", call_state_name(any->state));
@@ -234,9 +240,9 @@ report_text(FILE *out, const struct report *r)
 		: v->value == VERDICT_FAIL ? "FAIL"
 					   : "INCONCLUSIVE");
 	if (v->value == VERDICT_PASS)
-		fprintf(out, ": %s kept all %u tunnel%s apart and consistent\n",
-			r->b != NULL ? "the NAT" : "the capture shows it", c->npairs,
-			c->npairs == 1 ? "" : "s");
+		fprintf(out, r->b != NULL ? ": the NAT kept all %u tunnel%s apart and consistent\n"
+					  : ": no defect in the %u tunnel%s of this capture\n",
+			c->npairs, c->npairs == 1 ? "" : "s");
 	else if (v->value == VERDICT_FAIL)
 		fprintf(out, ": %u of %u tunnel%s broken (%u error%s, %u warning%s)\n", failed,
 			c->npairs, c->npairs == 1 ? "" : "s", v->count[SEV_ERROR],

@@ -257,6 +257,30 @@ find_pending(const struct tunnels *t, uint32_t conn, enum call_kind kind)
 	return NO_INDEX;
 }
 
+/*
+ * A message naming a Call ID its connection never used still belongs to
+ * that connection's call when there is just one: a NAT that mangled the
+ * field is what the message is evidence of.
+ */
+static uint32_t
+only_live_call(const struct tunnels *t, uint32_t conn)
+{
+	uint32_t i, found = NO_INDEX;
+
+	if (conn >= t->nconns || t->conns[conn].calls == 0)
+		return NO_INDEX;
+	for (i = t->ncalls; i-- > 0;) {
+		const struct call *c = &t->calls[i];
+
+		if (c->conn != conn || c->state == CALL_REFUSED || c->state == CALL_DISCONNECTED)
+			continue;
+		if (found != NO_INDEX)
+			return NO_INDEX;
+		found = i;
+	}
+	return found;
+}
+
 static void
 copy_printable(char *dst, size_t dst_len, const uint8_t *src, size_t n)
 {
@@ -421,6 +445,8 @@ tunnels_on_message(struct tunnels *t, struct diag *d, uint32_t conn, bool from_c
 	default:
 		return; /* connection-level: SCCRP, StopCC, Echo */
 	}
+	if (ci == NO_INDEX)
+		ci = only_live_call(t, conn);
 	if (ci == NO_INDEX) {
 		diag_add(d, CODE_PPTP_UNKNOWN_CALL, where, "%s names Call ID %u, unknown on this connection",
 			 ti->abbrev, m->has_call_id ? m->call_id : m->peer_call_id);
@@ -527,8 +553,8 @@ orphan_call(struct tunnels *t, const struct ip_packet *ip, uint16_t call_id,
 }
 
 static void
-count_gre(struct gre_dir *gd, const struct ip_packet *ip, const struct gre_packet *g,
-	  const struct frame_ref *where)
+count_gre(struct gre_dir *gd, struct gre_dir *back, const struct ip_packet *ip,
+	  const struct gre_packet *g, const struct frame_ref *where)
 {
 	struct ppp_frame ppp;
 
@@ -540,13 +566,17 @@ count_gre(struct gre_dir *gd, const struct ip_packet *ip, const struct gre_packe
 	gd->key = g->call_id;
 	if (!g->has_seq && g->payload_len_field == 0)
 		gd->ack_only++;
-	if (g->has_seq && (!gd->seq_seen || (int32_t)(g->seq - gd->max_seq) > 0)) {
-		gd->max_seq = g->seq;
-		gd->seq_seen = true;
+	if (g->has_seq) {
+		gd->seq_packets++;
+		if (!gd->seq_seen || (int32_t)(g->seq - gd->max_seq) > 0) {
+			gd->max_seq = g->seq;
+			gd->seq_seen = true;
+		}
 	}
 	if (g->has_ack && (!gd->ack_seen || (int32_t)(g->ack - gd->max_ack) > 0)) {
 		gd->max_ack = g->ack;
 		gd->ack_seen = true;
+		back->seq_packets_at_ack = back->seq_packets;
 	}
 	if (ip->version == 4 && !ip->checksum_ok) {
 		if (gd->checksum_bad++ == 0)
@@ -590,7 +620,10 @@ tunnels_on_gre(struct tunnels *t, struct diag *d, const struct ip_packet *ip,
 		dir = (int)odir;
 	}
 	c = &t->calls[ci];
-	count_gre(dir == GRE_TO_PAC ? &c->to_pac : &c->to_pns, ip, g, where);
+	if (dir == GRE_TO_PAC)
+		count_gre(&c->to_pac, &c->to_pns, ip, g, where);
+	else
+		count_gre(&c->to_pns, &c->to_pac, ip, g, where);
 	if (where->ts > c->end.ts || !frame_ref_seen(&c->end))
 		c->end = *where;
 	add_sample(t, tunnel_gre_fingerprint(g), ci, (enum gre_direction)dir, where);

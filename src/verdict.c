@@ -155,6 +155,21 @@ tunnel_id(const struct judge *j, int s, uint32_t ci)
 	return p != NULL ? p->id : 0;
 }
 
+/* "the inside capture", "the outside capture" or "the capture". */
+static const char *
+side_label(enum side_role role)
+{
+	switch (role) {
+	case SIDE_INSIDE:
+		return "the inside capture";
+	case SIDE_OUTSIDE:
+		return "the outside capture";
+	case SIDE_SINGLE:
+		return "the capture";
+	}
+	return "a capture";
+}
+
 static char *
 fmt_addr(const struct addr *a, char buf[ADDR_STRLEN])
 {
@@ -438,9 +453,9 @@ judge_checksums(struct judge *j, uint32_t id, const struct gre_dir *gd, enum sid
 	if (gd->checksum_bad == 0)
 		return;
 	f = finding_add(j, CODE_IP_CHECKSUM_BAD, sev,
-			"%s (%s capture): %llu packets with a wrong IPv4 header checksum, %llu "
+			"%s (%s): %llu packets with a wrong IPv4 header checksum, %llu "
 			"correct before the first bad one",
-			what, side_role_name(side), (unsigned long long)gd->checksum_bad,
+			what, side_label(side), (unsigned long long)gd->checksum_bad,
 			(unsigned long long)gd->checksum_good_before_bad);
 	finding_tunnel(f, id);
 	finding_evidence(f, side, &gd->last_checksum_good, "last correct checksum");
@@ -467,19 +482,23 @@ judge_health(struct judge *j, uint32_t id, const struct call *c, enum side_role 
 
 		if (!judged[d])
 			continue;
-		if (gd->seq_seen && back->ack_seen && (int32_t)(gd->max_seq - back->max_ack) >= ACK_STALL_MIN) {
+		if (gd->seq_seen && back->ack_seen &&
+		    (int32_t)(gd->max_seq - back->max_ack) >= ACK_STALL_MIN &&
+		    gd->seq_packets - gd->seq_packets_at_ack >= ACK_STALL_MIN) {
 			f = finding_add(j, CODE_GRE_ACK_STALLED, SEV_WARNING,
-					"GRE %s: sequence numbers reached %u but the peer acknowledged "
-					"only up to %u (%s capture)",
-					names[d], gd->max_seq, back->max_ack, side_role_name(side));
+					"GRE %s: %llu packets sent after the peer's last acknowledgment "
+					"(sequence %u, acknowledged up to %u; %s)",
+					names[d],
+					(unsigned long long)(gd->seq_packets - gd->seq_packets_at_ack),
+					gd->max_seq, back->max_ack, side_label(side));
 			finding_tunnel(f, id);
 			finding_evidence(f, side, &gd->last, "last GRE %s", names[d]);
 			finding_evidence(f, side, &back->last, "last GRE back");
 		}
 		if (gd->lcp_conf_req >= LCP_RETRIES_MIN && back->lcp_conf_reply == 0) {
 			f = finding_add(j, CODE_LCP_NO_REPLY, SEV_WARNING,
-					"%u LCP Configure-Requests sent %s with no reply (%s capture)",
-					gd->lcp_conf_req, names[d], side_role_name(side));
+					"%u LCP Configure-Requests sent %s with no reply (%s)",
+					gd->lcp_conf_req, names[d], side_label(side));
 			finding_tunnel(f, id);
 			finding_evidence(f, side, &gd->first_lcp_req, "first LCP Configure-Request");
 		}
@@ -535,10 +554,10 @@ judge_collisions(struct judge *j, int s)
 		if (f != NULL)
 			snprintf(f->message, sizeof(f->message),
 				 "%u tunnels use the same %s triple (%s -> %s, Call ID %u) at the same "
-				 "time in the %s capture: GRE %s cannot be told apart",
+				 "time in %s: GRE %s cannot be told apart",
 				 ntun, col->dir == GRE_TO_PNS ? "return" : "forward",
 				 fmt_addr(&col->src, src), fmt_addr(&col->dst, dst), col->call_id,
-				 side_role_name(side->role),
+				 side_label(side->role),
 				 col->dir == GRE_TO_PNS ? "from the server to these clients"
 							: "to the server");
 	}
@@ -672,8 +691,8 @@ judge_diagnostics(struct judge *j, const struct side *s)
 
 		if (de->count == 0 || ci == NULL)
 			continue;
-		f = finding_add(j, (enum code)c, ci->severity, "%s capture: %llu time%s; first: %s",
-				side_role_name(s->role), (unsigned long long)de->count,
+		f = finding_add(j, (enum code)c, ci->severity, "%s: %llu time%s; first: %s",
+				side_label(s->role), (unsigned long long)de->count,
 				de->count == 1 ? "" : "s",
 				de->nexamples > 0 ? de->examples[0].detail : "");
 		for (e = 0; e < de->nexamples; e++)
@@ -682,15 +701,15 @@ judge_diagnostics(struct judge *j, const struct side *s)
 	}
 	if (s->tunnels.calls_dropped + s->tunnels.conns_dropped > 0)
 		finding_add(j, CODE_LIMIT_REACHED, SEV_WARNING,
-			    "%s capture: %llu calls and %llu control connections past the limits "
+			    "%s: %llu calls and %llu control connections past the limits "
 			    "(%u each) were not analysed",
-			    side_role_name(s->role), (unsigned long long)s->tunnels.calls_dropped,
+			    side_label(s->role), (unsigned long long)s->tunnels.calls_dropped,
 			    (unsigned long long)s->tunnels.conns_dropped, TUNNEL_MAX_CALLS);
 	if (s->counters.checksum_bad_control > 0)
 		finding_add(j, CODE_IP_CHECKSUM_BAD, SEV_WARNING,
-			    "%s capture: %llu control-connection packets with a wrong IPv4 header "
+			    "%s: %llu control-connection packets with a wrong IPv4 header "
 			    "checksum (captured on a host with checksum offload, this is normal)",
-			    side_role_name(s->role),
+			    side_label(s->role),
 			    (unsigned long long)s->counters.checksum_bad_control);
 }
 
@@ -773,6 +792,14 @@ judge_pair(struct judge *j, const struct tunnel_pair *p)
 	judge_health(j, p->id, in, j->a->role, false, true);
 }
 
+/* One capture can vouch for a tunnel it saw set up, or whose GRE it saw
+ * both ways; one GRE direction of an unknown call proves nothing. */
+static bool
+single_judgeable(const struct call *c)
+{
+	return c->kind != CALL_GRE_ONLY || (c->to_pac.packets > 0 && c->to_pns.packets > 0);
+}
+
 static bool
 side_has_pptp(const struct side *s)
 {
@@ -814,9 +841,12 @@ verdict_judge(const struct side *a, const struct side *b, const struct correlati
 	for (i = 0; i < corr->npairs; i++) {
 		const struct tunnel_pair *p = &corr->pairs[i];
 
-		if (b == NULL || (p->call[SIDE_A] != NO_INDEX && p->call[SIDE_B] != NO_INDEX))
-			judged++;
 		judge_pair(&j, p);
+		if (b == NULL ? single_judgeable(&a->tunnels.calls[p->call[SIDE_A]])
+			      : p->call[SIDE_A] != NO_INDEX && p->call[SIDE_B] != NO_INDEX)
+			judged++;
+		else if (v->tunnels[i].value == VERDICT_PASS)
+			v->tunnels[i].value = VERDICT_INCONCLUSIVE;
 	}
 	judge_collisions(&j, SIDE_A);
 	if (b != NULL) {

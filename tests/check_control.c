@@ -1,0 +1,228 @@
+/*
+ * Control-connection suite: PPTP messages framed by Length over TCP,
+ * whatever the segmentation (several per segment, one split over many,
+ * out of order, retransmitted), resynchronised after garbage or a gap.
+ */
+#include "pktbuild.h"
+#include "testutil.h"
+
+static const struct pb_ip pns = {{10, 0, 0, 2}}, pac = {{10, 0, 0, 1}};
+
+/* SCCRQ, OCRQ (Call ID 256), as the client sends them: one byte string. */
+static size_t
+client_bytes(uint8_t *buf)
+{
+	size_t n = pb_pptp(buf, PPTP_SCCRQ, 0, 0, 0, 0);
+
+	n += pb_pptp(buf + n, PPTP_OCRQ, 256, 0, 9, 0);
+	return n;
+}
+
+static void
+server_reply(struct pb_feed *fd, uint16_t pac_id)
+{
+	uint8_t m[256];
+	size_t n = pb_pptp(m, PPTP_OCRP, pac_id, 256, 0, 1);
+
+	pb_feed_tcp(fd, pac, TCP_PORT_PPTP, pns, 40000, 7001, TCP_ACK, m, n);
+}
+
+static void
+assert_one_call(const struct side *s)
+{
+	const struct call *c;
+
+	ck_assert_uint_eq(s->tunnels.ncalls, 1);
+	c = &s->tunnels.calls[0];
+	ck_assert_uint_eq(c->pns_call_id, 256);
+	ck_assert_uint_eq(c->serial, 9);
+	ck_assert_uint_eq(c->pac_call_id, 4242);
+	ck_assert_int_eq(c->state, CALL_ESTABLISHED);
+	ck_assert(addr_eq(&c->pns, &(struct addr){4, {10, 0, 0, 2}}));
+	ck_assert_str_eq(s->tunnels.conns[0].hostname, "testhost");
+}
+
+/* Split the client's bytes into segments of `step` bytes (loop over steps). */
+START_TEST(any_segmentation)
+{
+	struct side s;
+	struct pb_feed fd = {&s, 0, NS_PER_SEC};
+	uint8_t bytes[512];
+	size_t n = client_bytes(bytes), off;
+	size_t step = (size_t)_i;
+
+	ck_assert(side_init(&s, SIDE_SINGLE, NULL));
+	pb_feed_tcp(&fd, pns, 40000, pac, TCP_PORT_PPTP, 99, TCP_SYN, NULL, 0);
+	pb_feed_tcp(&fd, pac, TCP_PORT_PPTP, pns, 40000, 7000, TCP_SYN | TCP_ACK, NULL, 0);
+	for (off = 0; off < n; off += step) {
+		size_t k = n - off < step ? n - off : step;
+
+		pb_feed_tcp(&fd, pns, 40000, pac, TCP_PORT_PPTP, (uint32_t)(100 + off), TCP_ACK,
+			    bytes + off, k);
+	}
+	server_reply(&fd, 4242);
+	side_finish(&s);
+	assert_one_call(&s);
+	ck_assert_uint_eq(diag_count(&s.diag, CODE_TCP_GAP), 0);
+	ck_assert_uint_eq(diag_count(&s.diag, CODE_PPTP_RESYNC), 0);
+	side_free(&s);
+}
+END_TEST
+
+START_TEST(reverse_order_segments)
+{
+	struct side s;
+	struct pb_feed fd = {&s, 0, NS_PER_SEC};
+	uint8_t bytes[512];
+	size_t n = client_bytes(bytes), off;
+
+	ck_assert(side_init(&s, SIDE_SINGLE, NULL));
+	pb_feed_tcp(&fd, pns, 40000, pac, TCP_PORT_PPTP, 99, TCP_SYN, NULL, 0);
+	/* 16-byte segments, last first. */
+	for (off = (n - 1) / 16 * 16 + 16; off > 0; off -= 16) {
+		size_t start = off - 16, k = n - start < 16 ? n - start : 16;
+
+		pb_feed_tcp(&fd, pns, 40000, pac, TCP_PORT_PPTP, (uint32_t)(100 + start), TCP_ACK,
+			    bytes + start, k);
+	}
+	server_reply(&fd, 4242);
+	side_finish(&s);
+	assert_one_call(&s);
+	side_free(&s);
+}
+END_TEST
+
+START_TEST(retransmission_and_duplicates)
+{
+	struct side s;
+	struct pb_feed fd = {&s, 0, NS_PER_SEC};
+	uint8_t bytes[512];
+	size_t n = client_bytes(bytes);
+
+	ck_assert(side_init(&s, SIDE_SINGLE, NULL));
+	pb_feed_tcp(&fd, pns, 40000, pac, TCP_PORT_PPTP, 100, TCP_ACK, bytes, n);
+	pb_feed_tcp(&fd, pns, 40000, pac, TCP_PORT_PPTP, 100, TCP_ACK, bytes, n);
+	server_reply(&fd, 4242);
+	server_reply(&fd, 4242);
+	side_finish(&s);
+	assert_one_call(&s);
+	ck_assert_uint_eq(s.tunnels.calls[0].nmsgs, 2);
+	side_free(&s);
+}
+END_TEST
+
+/* A capture that starts in the middle of a message: resync on the cookie. */
+START_TEST(mid_stream_start)
+{
+	struct side s;
+	struct pb_feed fd = {&s, 0, NS_PER_SEC};
+	uint8_t bytes[512];
+	size_t n = client_bytes(bytes);
+
+	ck_assert(side_init(&s, SIDE_SINGLE, NULL));
+	/* From byte 50 of the SCCRQ on: the OCRQ after it must still be found. */
+	pb_feed_tcp(&fd, pns, 40000, pac, TCP_PORT_PPTP, 150, TCP_ACK, bytes + 50, n - 50);
+	server_reply(&fd, 4242);
+	side_finish(&s);
+	ck_assert_uint_eq(s.tunnels.ncalls, 1);
+	ck_assert_uint_eq(s.tunnels.calls[0].pns_call_id, 256);
+	ck_assert_uint_eq(diag_count(&s.diag, CODE_PPTP_RESYNC), 1);
+	side_free(&s);
+}
+END_TEST
+
+/* A lost segment: the message across it is dropped, the next one found. */
+START_TEST(gap_is_reported_not_guessed)
+{
+	struct side s;
+	struct pb_feed fd = {&s, 0, NS_PER_SEC};
+	uint8_t bytes[1024];
+	size_t n = client_bytes(bytes);
+	size_t m = pb_pptp(bytes + n, PPTP_SLI, 0, 4242, 0, 0);
+
+	ck_assert(side_init(&s, SIDE_SINGLE, NULL));
+	pb_feed_tcp(&fd, pns, 40000, pac, TCP_PORT_PPTP, 99, TCP_SYN, NULL, 0);
+	/* SCCRQ whole, then the first 40 bytes of the OCRQ lost. */
+	pb_feed_tcp(&fd, pns, 40000, pac, TCP_PORT_PPTP, 100, TCP_ACK, bytes, 156);
+	pb_feed_tcp(&fd, pns, 40000, pac, TCP_PORT_PPTP, 100 + 156 + 40, TCP_ACK, bytes + 196,
+		    n + m - 196);
+	side_finish(&s);
+	ck_assert_uint_eq(diag_count(&s.diag, CODE_TCP_GAP), 1);
+	ck_assert_uint_eq(s.tunnels.ncalls, 0); /* the OCRQ was in the gap */
+	ck_assert(side_damaged(&s));
+	side_free(&s);
+}
+END_TEST
+
+/* PPTP on another port is recognised by its header. */
+START_TEST(nonstandard_port)
+{
+	struct side s;
+	struct pb_feed fd = {&s, 0, NS_PER_SEC};
+	uint8_t bytes[512];
+	size_t n = client_bytes(bytes);
+
+	ck_assert(side_init(&s, SIDE_SINGLE, NULL));
+	pb_feed_tcp(&fd, pns, 40000, pac, 8443, 100, TCP_ACK, bytes, n);
+	side_finish(&s);
+	ck_assert_uint_eq(s.tunnels.ncalls, 1);
+	ck_assert_uint_eq(s.tunnels.conns[0].server_port, 8443);
+	side_free(&s);
+}
+END_TEST
+
+/* Non-PPTP traffic on other ports never creates a connection. */
+START_TEST(other_tcp_ignored)
+{
+	struct side s;
+	struct pb_feed fd = {&s, 0, NS_PER_SEC};
+	uint8_t junk[300];
+
+	memset(junk, 'x', sizeof(junk));
+	ck_assert(side_init(&s, SIDE_SINGLE, NULL));
+	pb_feed_tcp(&fd, pns, 40000, pac, 80, 100, TCP_ACK, junk, sizeof(junk));
+	side_finish(&s);
+	ck_assert_uint_eq(s.tunnels.nconns, 0);
+	side_free(&s);
+}
+END_TEST
+
+/* Garbage on port 1723 is given up on after CONTROL_GIVE_UP_BYTES. */
+START_TEST(garbage_on_1723)
+{
+	struct side s;
+	struct pb_feed fd = {&s, 0, NS_PER_SEC};
+	uint8_t junk[1000];
+	uint32_t seq = 100;
+	int i;
+
+	memset(junk, 'x', sizeof(junk));
+	ck_assert(side_init(&s, SIDE_SINGLE, NULL));
+	for (i = 0; i < 10; i++, seq += sizeof(junk))
+		pb_feed_tcp(&fd, pns, 40000, pac, TCP_PORT_PPTP, seq, TCP_ACK, junk, sizeof(junk));
+	side_finish(&s);
+	ck_assert_uint_eq(s.tunnels.ncalls, 0);
+	ck_assert_uint_eq(diag_count(&s.diag, CODE_PPTP_RESYNC), 1);
+	side_free(&s);
+}
+END_TEST
+
+static Suite *
+control_suite(void)
+{
+	Suite *s = suite_create("control");
+	TCase *tc = tcase_create("framing");
+
+	tcase_add_loop_test(tc, any_segmentation, 1, 200);
+	tcase_add_test(tc, reverse_order_segments);
+	tcase_add_test(tc, retransmission_and_duplicates);
+	tcase_add_test(tc, mid_stream_start);
+	tcase_add_test(tc, gap_is_reported_not_guessed);
+	tcase_add_test(tc, nonstandard_port);
+	tcase_add_test(tc, other_tcp_ignored);
+	tcase_add_test(tc, garbage_on_1723);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+CHECK_MAIN(control_suite)

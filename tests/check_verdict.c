@@ -1,0 +1,429 @@
+/*
+ * Verdict suite: simulated inside/outside captures of a NAT, one defect
+ * at a time, each asserting the finding code it must produce (and the
+ * healthy NAT, that it produces none).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "correlate.h"
+#include "sim.h"
+#include "testutil.h"
+#include "verdict.h"
+
+struct run {
+	struct side in, out;
+	struct correlation corr;
+	struct verdict v;
+};
+
+static void
+run_sim(struct run *r, unsigned nclients, unsigned flags, unsigned gre, bool strict,
+	void (*tweak)(struct sim *))
+{
+	struct sim s;
+	struct verdict_options opt = {strict};
+
+	ck_assert(side_init(&r->in, SIDE_INSIDE, NULL));
+	ck_assert(side_init(&r->out, SIDE_OUTSIDE, NULL));
+	sim_init(&s, &r->in, &r->out, nclients, flags);
+	if (tweak != NULL)
+		tweak(&s);
+	sim_run(&s, gre);
+	side_finish(&r->in);
+	side_finish(&r->out);
+	ck_assert(correlate(&r->in, &r->out, NULL, &r->corr));
+	ck_assert(verdict_judge(&r->in, &r->out, &r->corr, &opt, &r->v));
+}
+
+static void
+run_free(struct run *r)
+{
+	verdict_free(&r->v);
+	correlation_free(&r->corr);
+	side_free(&r->in);
+	side_free(&r->out);
+}
+
+static const struct finding *
+find(const struct verdict *v, enum code code)
+{
+	uint32_t i;
+
+	for (i = 0; i < v->nfindings; i++)
+		if (v->findings[i].code == code)
+			return &v->findings[i];
+	return NULL;
+}
+
+static unsigned
+count_code(const struct verdict *v, enum code code)
+{
+	uint32_t i;
+	unsigned n = 0;
+
+	for (i = 0; i < v->nfindings; i++)
+		n += v->findings[i].code == code;
+	return n;
+}
+
+static bool
+names_tunnel(const struct finding *f, uint32_t id)
+{
+	unsigned k;
+
+	for (k = 0; f != NULL && k < f->ntunnels; k++)
+		if (f->tunnels[k] == id)
+			return true;
+	return false;
+}
+
+/* The tunnel whose inside call has client address 10.0.1.(10+i). */
+static const struct tunnel_pair *
+pair_of_client(const struct run *r, unsigned i)
+{
+	uint32_t k;
+
+	for (k = 0; k < r->corr.npairs; k++) {
+		const struct tunnel_pair *p = &r->corr.pairs[k];
+
+		if (p->call[SIDE_A] != NO_INDEX &&
+		    r->in.tunnels.calls[p->call[SIDE_A]].pns.bytes[3] == 10 + i &&
+		    r->in.tunnels.calls[p->call[SIDE_A]].kind != CALL_GRE_ONLY)
+			return p;
+	}
+	return NULL;
+}
+
+START_TEST(healthy_editor_passes)
+{
+	struct run r;
+	unsigned i;
+
+	run_sim(&r, 3, 0, 10, false, NULL);
+	ck_assert_int_eq(r.v.value, VERDICT_PASS);
+	ck_assert_uint_eq(r.v.count[SEV_ERROR], 0);
+	ck_assert_uint_eq(r.v.count[SEV_WARNING], 0);
+	ck_assert_uint_eq(r.corr.npairs, 3);
+	ck_assert_ptr_nonnull(find(&r.v, CODE_NAT_EDITOR_DETECTED));
+	ck_assert_ptr_nonnull(strstr(find(&r.v, CODE_NAT_EDITOR_DETECTED)->message, "TCP source port"));
+	for (i = 0; i < 3; i++) {
+		const struct tunnel_pair *p = pair_of_client(&r, i);
+		const struct call *in, *out;
+
+		ck_assert_ptr_nonnull(p);
+		ck_assert_uint_ne(p->call[SIDE_B], NO_INDEX);
+		in = &r.in.tunnels.calls[p->call[SIDE_A]];
+		out = &r.out.tunnels.calls[p->call[SIDE_B]];
+		ck_assert_uint_eq(in->pns_call_id, 256);
+		ck_assert_uint_eq(out->pns_call_id, 61000 + i);
+		ck_assert_uint_eq(out->pac_call_id, 4096 + i);
+		ck_assert_uint_eq(in->to_pac.packets, 10);
+		ck_assert_uint_eq(out->to_pns.packets, 10);
+		ck_assert_uint_eq(p->to_pns.matched, 10);
+		ck_assert_int_eq(r.v.tunnels[p->id - 1].value, VERDICT_PASS);
+	}
+	ck_assert(r.corr.clock.known);
+	ck_assert(r.corr.overlap);
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(no_editor_collides)
+{
+	struct run r;
+	const struct finding *f;
+
+	run_sim(&r, 3, SIM_NO_EDITOR | SIM_LAST_SENDER_WINS, 10, false, NULL);
+	ck_assert_int_eq(r.v.value, VERDICT_FAIL);
+	f = find(&r.v, CODE_CALL_ID_COLLISION);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(f->ntunnels, 3);
+	ck_assert_ptr_nonnull(strstr(f->message, "Call ID 256"));
+	ck_assert_ptr_nonnull(find(&r.v, CODE_NAT_EDITOR_ABSENT));
+	/* Clients 0 and 1 lost their return GRE to the last sender. */
+	ck_assert_ptr_nonnull(find(&r.v, CODE_GRE_RETURN_BLOCKED));
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(key_not_restored)
+{
+	struct run r;
+	const struct finding *f;
+
+	run_sim(&r, 2, SIM_KEY_NOT_RESTORED, 8, false, NULL);
+	ck_assert_int_eq(r.v.value, VERDICT_FAIL);
+	f = find(&r.v, CODE_CALL_ID_NOT_RESTORED);
+	ck_assert_ptr_nonnull(f);
+	ck_assert(names_tunnel(f, pair_of_client(&r, 0)->id));
+	ck_assert_ptr_nonnull(strstr(f->message, "inside 1"));
+	ck_assert_ptr_null(find(&r.v, CODE_TUNNEL_UNMATCHED));
+	ck_assert_int_eq(r.v.tunnels[pair_of_client(&r, 1)->id - 1].value, VERDICT_PASS);
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(peer_not_restored)
+{
+	struct run r;
+	const struct finding *f;
+
+	run_sim(&r, 1, SIM_PEER_NOT_RESTORED, 4, false, NULL);
+	f = find(&r.v, CODE_CALL_ID_NOT_RESTORED);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_nonnull(strstr(f->message, "OCRP Peer's Call ID"));
+	ck_assert_uint_eq(f->nevidence, 2);
+	ck_assert_int_eq(f->evidence[0].side, SIDE_INSIDE);
+	ck_assert_int_eq(f->evidence[1].side, SIDE_OUTSIDE);
+	ck_assert_int_eq(r.v.value, VERDICT_FAIL);
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(ccrq_not_rewritten)
+{
+	struct run r;
+	const struct finding *f;
+
+	run_sim(&r, 1, SIM_CCRQ_NOT_REWRITTEN, 4, false, NULL);
+	f = find(&r.v, CODE_REWRITE_INCONSISTENT);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_nonnull(strstr(f->message, "CCRQ"));
+	ck_assert_int_eq(r.v.value, VERDICT_FAIL);
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(return_blocked)
+{
+	struct run r;
+
+	run_sim(&r, 2, SIM_RETURN_BLOCKED, 6, false, NULL);
+	ck_assert(names_tunnel(find(&r.v, CODE_GRE_RETURN_BLOCKED), pair_of_client(&r, 0)->id));
+	ck_assert_ptr_null(find(&r.v, CODE_GRE_FORWARD_BLOCKED));
+	ck_assert_int_eq(r.v.tunnels[pair_of_client(&r, 1)->id - 1].value, VERDICT_PASS);
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(forward_blocked)
+{
+	struct run r;
+
+	run_sim(&r, 1, SIM_FORWARD_BLOCKED, 6, false, NULL);
+	ck_assert_ptr_nonnull(find(&r.v, CODE_GRE_FORWARD_BLOCKED));
+	ck_assert_ptr_null(find(&r.v, CODE_GRE_RETURN_BLOCKED));
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(all_gre_blocked)
+{
+	struct run r;
+
+	run_sim(&r, 1, SIM_FORWARD_BLOCKED | SIM_RETURN_BLOCKED, 6, false, NULL);
+	ck_assert_ptr_nonnull(find(&r.v, CODE_GRE_BLOCKED));
+	ck_assert_ptr_null(find(&r.v, CODE_GRE_FORWARD_BLOCKED));
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(bad_checksum)
+{
+	struct run r;
+	const struct finding *f;
+
+	run_sim(&r, 1, SIM_BAD_CHECKSUM, 6, false, NULL);
+	f = find(&r.v, CODE_IP_CHECKSUM_BAD);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(f->severity, SEV_ERROR);
+	ck_assert_ptr_nonnull(strstr(f->message, "5 packets with a wrong"));
+	ck_assert_ptr_nonnull(strstr(f->message, "1 correct before"));
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(sli_mangled)
+{
+	struct run r;
+	const struct finding *f;
+
+	run_sim(&r, 1, SIM_SLI_MANGLED, 2, false, NULL);
+	f = find(&r.v, CODE_UNEXPECTED_REWRITE);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(f->severity, SEV_ERROR);
+	ck_assert_ptr_nonnull(strstr(f->message, "SLI"));
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(cdn_rewritten_is_a_warning)
+{
+	struct run r;
+	const struct finding *f;
+
+	run_sim(&r, 1, SIM_CDN_REWRITTEN, 2, false, NULL);
+	f = find(&r.v, CODE_UNEXPECTED_REWRITE);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(f->severity, SEV_WARNING);
+	ck_assert_int_eq(r.v.value, VERDICT_PASS);
+	run_free(&r);
+	run_sim(&r, 1, SIM_CDN_REWRITTEN, 2, true, NULL);
+	ck_assert_int_eq(r.v.value, VERDICT_FAIL);
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(misdelivered)
+{
+	struct run r;
+	const struct finding *f;
+
+	run_sim(&r, 2, SIM_MISDELIVER, 6, false, NULL);
+	f = find(&r.v, CODE_GRE_MISDELIVERED);
+	ck_assert_ptr_nonnull(f);
+	ck_assert(names_tunnel(f, pair_of_client(&r, 1)->id));
+	ck_assert(names_tunnel(f, pair_of_client(&r, 0)->id));
+	ck_assert_ptr_nonnull(find(&r.v, CODE_GRE_RETURN_BLOCKED));
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(unmatched_tunnel)
+{
+	struct run r;
+	const struct finding *f;
+
+	run_sim(&r, 2, SIM_INSIDE_ONLY_1, 4, false, NULL);
+	f = find(&r.v, CODE_TUNNEL_UNMATCHED);
+	ck_assert_ptr_nonnull(f);
+	ck_assert(names_tunnel(f, pair_of_client(&r, 1)->id));
+	ck_assert_uint_ge(count_code(&r.v, CODE_TUNNEL_UNMATCHED), 1);
+	ck_assert_int_eq(r.v.tunnels[pair_of_client(&r, 0)->id - 1].value, VERDICT_PASS);
+	run_free(&r);
+}
+END_TEST
+
+static void
+skew_hour(struct sim *s)
+{
+	s->out_clock = -3600 * NS_PER_SEC;
+}
+
+START_TEST(clock_offset_estimated)
+{
+	struct run r;
+
+	run_sim(&r, 2, 0, 6, false, skew_hour);
+	ck_assert(r.corr.clock.known);
+	/* inside minus outside: +3600 s, give or take the NAT's 150 us */
+	ck_assert(r.corr.clock.offset > 3600 * NS_PER_SEC - NS_PER_SEC / 1000);
+	ck_assert(r.corr.clock.offset < 3600 * NS_PER_SEC + NS_PER_SEC / 1000);
+	ck_assert_int_eq(r.v.value, VERDICT_PASS);
+	ck_assert_ptr_nonnull(find(&r.v, CODE_CLOCK_OFFSET));
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(forced_offset_without_overlap)
+{
+	struct run r;
+	struct sim s;
+	struct clock_offset forced = {true, true, 10 * 86400 * NS_PER_SEC, 0, 0};
+	struct verdict_options opt = {false};
+
+	ck_assert(side_init(&r.in, SIDE_INSIDE, NULL));
+	ck_assert(side_init(&r.out, SIDE_OUTSIDE, NULL));
+	sim_init(&s, &r.in, &r.out, 1, 0);
+	sim_run(&s, 3);
+	side_finish(&r.in);
+	side_finish(&r.out);
+	ck_assert(correlate(&r.in, &r.out, &forced, &r.corr));
+	ck_assert(verdict_judge(&r.in, &r.out, &r.corr, &opt, &r.v));
+	ck_assert(!r.corr.overlap);
+	ck_assert_ptr_nonnull(find(&r.v, CODE_CAPTURES_DO_NOT_OVERLAP));
+	ck_assert_int_eq(r.v.value, VERDICT_INCONCLUSIVE);
+	ck_assert_ptr_null(find(&r.v, CODE_TUNNEL_UNMATCHED));
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(single_mode_collision_and_one_way)
+{
+	struct side s;
+	struct correlation c;
+	struct verdict v;
+	struct verdict_options opt = {false};
+	struct sim sim;
+	struct side scratch;
+
+	/* The outside side of a NAT without editor, read alone. */
+	ck_assert(side_init(&scratch, SIDE_INSIDE, NULL));
+	ck_assert(side_init(&s, SIDE_SINGLE, NULL));
+	sim_init(&sim, &scratch, &s, 2, SIM_NO_EDITOR);
+	sim_run(&sim, 5);
+	side_finish(&s);
+	ck_assert(correlate(&s, NULL, NULL, &c));
+	ck_assert(verdict_judge(&s, NULL, &c, &opt, &v));
+	ck_assert_int_eq(v.value, VERDICT_FAIL);
+	ck_assert_ptr_nonnull(find(&v, CODE_CALL_ID_COLLISION));
+	ck_assert_uint_eq(c.npairs, 2);
+	verdict_free(&v);
+	correlation_free(&c);
+	side_free(&s);
+	side_free(&scratch);
+}
+END_TEST
+
+START_TEST(empty_sides_inconclusive)
+{
+	struct side a, b;
+	struct correlation c;
+	struct verdict v;
+	struct verdict_options opt = {false};
+
+	ck_assert(side_init(&a, SIDE_INSIDE, NULL));
+	ck_assert(side_init(&b, SIDE_OUTSIDE, NULL));
+	side_finish(&a);
+	side_finish(&b);
+	ck_assert(correlate(&a, &b, NULL, &c));
+	ck_assert(verdict_judge(&a, &b, &c, &opt, &v));
+	ck_assert_int_eq(v.value, VERDICT_INCONCLUSIVE);
+	ck_assert_ptr_nonnull(find(&v, CODE_NO_PPTP));
+	ck_assert_int_eq(verdict_exit_status(v.value), 3);
+	verdict_free(&v);
+	correlation_free(&c);
+	side_free(&a);
+	side_free(&b);
+}
+END_TEST
+
+static Suite *
+verdict_suite(void)
+{
+	Suite *s = suite_create("verdict");
+	TCase *tc = tcase_create("simulated NAT");
+
+	tcase_add_test(tc, healthy_editor_passes);
+	tcase_add_test(tc, no_editor_collides);
+	tcase_add_test(tc, key_not_restored);
+	tcase_add_test(tc, peer_not_restored);
+	tcase_add_test(tc, ccrq_not_rewritten);
+	tcase_add_test(tc, return_blocked);
+	tcase_add_test(tc, forward_blocked);
+	tcase_add_test(tc, all_gre_blocked);
+	tcase_add_test(tc, bad_checksum);
+	tcase_add_test(tc, sli_mangled);
+	tcase_add_test(tc, cdn_rewritten_is_a_warning);
+	tcase_add_test(tc, misdelivered);
+	tcase_add_test(tc, unmatched_tunnel);
+	tcase_add_test(tc, clock_offset_estimated);
+	tcase_add_test(tc, forced_offset_without_overlap);
+	tcase_add_test(tc, single_mode_collision_and_one_way);
+	tcase_add_test(tc, empty_sides_inconclusive);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+CHECK_MAIN(verdict_suite)
