@@ -191,6 +191,8 @@ assign(struct edge *e, size_t n, uint32_t *twin_a, uint32_t *twin_b, bool *by_gr
 {
 	size_t i;
 
+	if (n == 0)
+		return; /* e may be NULL then, and qsort must not see NULL */
 	qsort(e, n, sizeof(*e), cmp_edge);
 	for (i = 0; i < n; i++) {
 		if (twin_a[e[i].a] != NO_INDEX || twin_b[e[i].b] != NO_INDEX)

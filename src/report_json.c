@@ -10,10 +10,18 @@
 #include "link.h"
 #include "report.h"
 
+/* ISO 8601 UTC with microseconds: exact, sortable, readable in a ticket. */
 static json_t *
 json_time(ts_ns_t ts)
 {
-	return ts != 0 ? json_real((double)ts / 1e9) : json_null();
+	char buf[64];
+
+	if (ts == 0)
+		return json_null();
+	report_time(ts, buf);
+	buf[10] = 'T';
+	strcat(buf, "Z");
+	return json_string(buf);
 }
 
 static json_t *
@@ -266,7 +274,7 @@ report_json(FILE *out, const struct report *r)
 	json_object_set_new(root, "summary", summary);
 	json_object_set_new(root, "findings", json_findings(r));
 	json_object_set_new(root, "tunnels", tunnels);
-	rc = json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
+	rc = json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
 	json_decref(root);
 	if (rc == 0 && fputc('\n', out) == EOF)
 		rc = -1;
