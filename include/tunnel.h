@@ -51,6 +51,7 @@ enum call_state {
 	CALL_REFUSED,
 	CALL_CLEARING,     /* CCRQ seen */
 	CALL_DISCONNECTED, /* CDN seen */
+	CALL_CLOSED,       /* its control connection closed while it was up */
 };
 
 /* One call-related control message as this capture saw it. */
@@ -82,6 +83,7 @@ struct gre_dir {
 
 struct call {
 	uint32_t conn; /* index in tunnels.conns, NO_INDEX for GRE-only */
+	uint32_t next_on_conn; /* the connection's previous call, NO_INDEX at the end */
 	enum call_kind kind;
 	enum call_state state;
 	bool roles_known; /* GRE-only: pns/pac are just the two endpoints */
@@ -106,6 +108,7 @@ struct conn {
 	uint64_t sccrq_fp;
 	struct frame_ref sccrq_at;
 	uint32_t messages, calls;
+	uint32_t last_call; /* newest call; older ones via call.next_on_conn */
 	char hostname[65], vendor[65]; /* from SCCRQ/SCCRP, printable only */
 };
 
@@ -156,6 +159,9 @@ uint32_t tunnels_add_conn(struct tunnels *t, const struct addr *client, uint16_t
 void tunnels_on_message(struct tunnels *t, struct diag *d, uint32_t conn, bool from_client,
 			const uint8_t *msg, size_t len, const struct pptp_msg *m,
 			const struct frame_ref *where);
+
+/* The control connection closed (FIN both ways or RST): its calls end. */
+void tunnels_conn_closed(struct tunnels *t, uint32_t conn, const struct frame_ref *where);
 
 /* One Enhanced GRE packet (gre_is_pptp true). */
 void tunnels_on_gre(struct tunnels *t, struct diag *d, const struct ip_packet *ip,

@@ -385,6 +385,8 @@ control_segment(struct control *c, const struct ip_packet *ip, const struct tcp_
 			stream_flush(cc->dir[i].stream, &sink);
 		}
 		close_conn(c, cc);
+		if (cc->conn != NO_INDEX)
+			tunnels_conn_closed(c->t, cc->conn, where);
 	}
 }
 

@@ -65,6 +65,8 @@ call_state_name(enum call_state s)
 		return "clearing";
 	case CALL_DISCONNECTED:
 		return "disconnected";
+	case CALL_CLOSED:
+		return "closed";
 	}
 	return "unknown";
 }
@@ -129,6 +131,7 @@ tunnels_add_conn(struct tunnels *t, const struct addr *client, uint16_t client_p
 	c->client_port = client_port;
 	c->server_port = server_port;
 	c->first = c->last = *where;
+	c->last_call = NO_INDEX;
 	return t->nconns++;
 }
 
@@ -145,6 +148,11 @@ new_call(struct tunnels *t, uint32_t conn, enum call_kind kind, const struct fra
 	c = &t->calls[t->ncalls];
 	memset(c, 0, sizeof(*c));
 	c->conn = conn;
+	c->next_on_conn = NO_INDEX;
+	if (conn != NO_INDEX && conn < t->nconns) {
+		c->next_on_conn = t->conns[conn].last_call;
+		t->conns[conn].last_call = t->ncalls;
+	}
 	c->kind = kind;
 	c->state = CALL_REQUESTED;
 	c->roles_known = kind != CALL_GRE_ONLY;
@@ -247,11 +255,10 @@ find_pending(const struct tunnels *t, uint32_t conn, enum call_kind kind)
 {
 	uint32_t i;
 
-	for (i = t->ncalls; i-- > 0;) {
+	for (i = t->conns[conn].last_call; i != NO_INDEX; i = t->calls[i].next_on_conn) {
 		const struct call *c = &t->calls[i];
 
-		if (c->conn == conn && c->kind == kind && c->state == CALL_REQUESTED &&
-		    !frame_ref_seen(&c->established))
+		if (c->kind == kind && c->state == CALL_REQUESTED && !frame_ref_seen(&c->established))
 			return i;
 	}
 	return NO_INDEX;
@@ -267,18 +274,36 @@ only_live_call(const struct tunnels *t, uint32_t conn)
 {
 	uint32_t i, found = NO_INDEX;
 
-	if (conn >= t->nconns || t->conns[conn].calls == 0)
-		return NO_INDEX;
-	for (i = t->ncalls; i-- > 0;) {
+	for (i = t->conns[conn].last_call; i != NO_INDEX; i = t->calls[i].next_on_conn) {
 		const struct call *c = &t->calls[i];
 
-		if (c->conn != conn || c->state == CALL_REFUSED || c->state == CALL_DISCONNECTED)
+		if (c->state == CALL_REFUSED || c->state == CALL_DISCONNECTED ||
+		    c->state == CALL_CLOSED)
 			continue;
 		if (found != NO_INDEX)
 			return NO_INDEX;
 		found = i;
 	}
 	return found;
+}
+
+void
+tunnels_conn_closed(struct tunnels *t, uint32_t conn, const struct frame_ref *where)
+{
+	uint32_t i;
+
+	if (conn >= t->nconns)
+		return;
+	for (i = t->conns[conn].last_call; i != NO_INDEX; i = t->calls[i].next_on_conn) {
+		struct call *c = &t->calls[i];
+
+		if (c->state == CALL_ESTABLISHED || c->state == CALL_CLEARING ||
+		    c->state == CALL_REQUESTED) {
+			c->state = CALL_CLOSED;
+			if (where->ts > c->end.ts)
+				c->end = *where;
+		}
+	}
 }
 
 static void
