@@ -40,18 +40,35 @@ file_path(const struct side *s, uint32_t file)
 									       : "?";
 }
 
+/* "#12", or "f2#12" when the side is made of several files. */
+static void
+frame_name(char *buf, size_t n, const struct side *s, const struct frame_ref *r)
+{
+	if (s != NULL && s->ninputs > 1)
+		snprintf(buf, n, "f%u#%llu", r->file + 1, (unsigned long long)r->frame);
+	else
+		snprintf(buf, n, "#%llu", (unsigned long long)r->frame);
+}
+
 /* One cell: a value, then the frame (or frame range) that shows it. */
 static void
-cell_frames(char *buf, size_t n, const char *value, const struct frame_ref *first,
-	    const struct frame_ref *last)
+cell_frames(char *buf, size_t n, const struct side *s, const char *value,
+	    const struct frame_ref *first, const struct frame_ref *last)
 {
-	if (first == NULL || !frame_ref_seen(first))
+	char f1[48], f2[48];
+
+	if (first == NULL || !frame_ref_seen(first)) {
 		snprintf(buf, n, "%s", value);
-	else if (last == NULL || !frame_ref_seen(last) || last->frame == first->frame)
-		snprintf(buf, n, "%s #%llu", value, (unsigned long long)first->frame);
-	else
-		snprintf(buf, n, "%s #%llu-#%llu", value, (unsigned long long)first->frame,
-			 (unsigned long long)last->frame);
+		return;
+	}
+	frame_name(f1, sizeof(f1), s, first);
+	if (last == NULL || !frame_ref_seen(last) ||
+	    (last->frame == first->frame && last->file == first->file)) {
+		snprintf(buf, n, "%s %s", value, f1);
+		return;
+	}
+	frame_name(f2, sizeof(f2), s, last);
+	snprintf(buf, n, "%s %s-%s", value, f1, f2);
 }
 
 static const struct call_msg *
@@ -68,7 +85,7 @@ find_msg(const struct call *c, uint8_t type)
 enum row_kind { ROW_REQUEST, ROW_REPLY, ROW_GRE_TO_PAC, ROW_GRE_TO_PNS };
 
 static void
-row_cell(char *buf, size_t n, const struct call *c, enum row_kind kind)
+row_cell(char *buf, size_t n, const struct side *s, const struct call *c, enum row_kind kind)
 {
 	char v[64];
 	const struct call_msg *m;
@@ -86,7 +103,7 @@ row_cell(char *buf, size_t n, const struct call *c, enum row_kind kind)
 			return;
 		}
 		snprintf(v, sizeof(v), "%u", m->call_id);
-		cell_frames(buf, n, v, &m->where, NULL);
+		cell_frames(buf, n, s, v, &m->where, NULL);
 		return;
 	case ROW_REPLY:
 		m = find_msg(c, c->kind == CALL_INCOMING ? PPTP_ICRQ : PPTP_OCRP);
@@ -98,7 +115,7 @@ row_cell(char *buf, size_t n, const struct call *c, enum row_kind kind)
 			snprintf(v, sizeof(v), "%u / %u", m->call_id, m->peer_call_id);
 		else
 			snprintf(v, sizeof(v), "%u", m->call_id);
-		cell_frames(buf, n, v, &m->where, NULL);
+		cell_frames(buf, n, s, v, &m->where, NULL);
 		return;
 	case ROW_GRE_TO_PAC:
 	case ROW_GRE_TO_PNS:
@@ -108,7 +125,7 @@ row_cell(char *buf, size_t n, const struct call *c, enum row_kind kind)
 			return;
 		}
 		snprintf(v, sizeof(v), "key %u x%llu", gd->key, (unsigned long long)gd->packets);
-		cell_frames(buf, n, v, &gd->first, &gd->last);
+		cell_frames(buf, n, s, v, &gd->first, &gd->last);
 		return;
 	}
 }
@@ -164,12 +181,12 @@ print_tunnel(FILE *out, const struct report *r, const struct tunnel_pair *p,
 				 addr_format(rows[i].kind == ROW_GRE_TO_PAC ? &any->pns : &any->pac, pns));
 			label = glabel;
 		}
-		row_cell(ca, sizeof(ca), a, rows[i].kind);
+		row_cell(ca, sizeof(ca), r->a, a, rows[i].kind);
 		if (r->b == NULL) {
 			fprintf(out, "  %-22s %s%s\n", label, ca, mark);
 			continue;
 		}
-		row_cell(cb, sizeof(cb), b, rows[i].kind);
+		row_cell(cb, sizeof(cb), r->b, b, rows[i].kind);
 		fprintf(out, "  %-22s %-*s %-*s%s\n", label, CELL_WIDTH + 3, ca, CELL_WIDTH, cb, mark);
 	}
 	if (any->kind != CALL_GRE_ONLY)
@@ -215,7 +232,11 @@ print_inputs(FILE *out, const struct side *s)
 	for (i = 0; i < s->ninputs; i++) {
 		const struct side_input *in = &s->inputs[i];
 
-		fprintf(out, "%-8s %s (%s", side_role_name(s->role), in->path, in->format);
+		if (s->ninputs > 1)
+			fprintf(out, "%-8s f%u %s (%s", side_role_name(s->role), i + 1, in->path,
+				in->format);
+		else
+			fprintf(out, "%-8s %s (%s", side_role_name(s->role), in->path, in->format);
 		for (k = 0; k < in->nlinktypes; k++)
 			fprintf(out, "%s%s", k == 0 ? ", " : "/", link_name(in->linktypes[k]));
 		fprintf(out, ", %llu packets", (unsigned long long)in->packets);
