@@ -36,7 +36,8 @@ struct capture;
 
 /*
  * Open path ("-" is standard input) or an already open stream (name is
- * used in messages; the capture takes ownership of fp).  NULL on failure
+ * used in messages; the capture takes ownership of fp, also on failure;
+ * standard input is never closed).  NULL on failure
  * with errbuf saying why (not a capture file, unreadable, empty...).
  */
 struct capture *capture_open(const char *path, char *errbuf);

@@ -20,6 +20,9 @@
 #define PCAPNG_MAX_BLOCK (256 * 1024 + 1024)
 /* Interfaces per section (mergecap of many interfaces still stays far below). */
 #define PCAPNG_MAX_INTERFACES 256
+/* Distinct link types listed by pcapng_linktypes(); a file mixing more is still read, the
+ * extra types are only not listed (each frame carries its own). */
+#define PCAPNG_MAX_LINKTYPES 16
 
 struct pcapng_reader;
 
@@ -31,6 +34,9 @@ enum capture_status pcapng_next(struct pcapng_reader *r, struct capture_frame *f
 				char *errbuf);
 /* Bytes consumed so far. */
 uint64_t pcapng_offset(const struct pcapng_reader *r);
+/* Distinct DLT_ link types of the frames read so far (the first is read by pcapng_open),
+ * in order of first use; at most n returned. */
+size_t pcapng_linktypes(const struct pcapng_reader *r, int *out, size_t n);
 
 /*
  * Pure parsers, for the fuzz harness and unit tests: parse one Interface
@@ -38,12 +44,19 @@ uint64_t pcapng_offset(const struct pcapng_reader *r);
  * block header, without the trailing length) in the given byte order.
  */
 struct pcapng_idb {
-	uint16_t linktype;
-	uint32_t snaplen;
+	uint16_t linktype;   /* LINKTYPE_ value as on disk */
+	uint32_t snaplen;    /* 0: no limit */
 	uint8_t tsresol_exp; /* value of if_tsresol; default 6 (microseconds) */
+	int64_t tsoffset;    /* if_tsoffset, seconds added to every time stamp; default 0 */
 };
 enum parse_status pcapng_parse_idb(const uint8_t *p, size_t len, bool big_endian,
 				   struct pcapng_idb *out);
+/* Interfaces of the current section, for tests and diagnostics (NULL past the end). */
+size_t pcapng_interface_count(const struct pcapng_reader *r);
+const struct pcapng_idb *pcapng_interface(const struct pcapng_reader *r, size_t i);
+/* A time stamp in the interface's units (if_tsresol) as nanoseconds, plus if_tsoffset;
+ * saturates at the ends of ts_ns_t. */
+ts_ns_t pcapng_timestamp_ns(const struct pcapng_idb *idb, uint64_t ts_units);
 struct pcapng_epb {
 	uint32_t interface_id;
 	uint64_t ts_units;
