@@ -97,9 +97,11 @@ enum parse_status pptp_frame(const uint8_t *p, size_t len, size_t *msg_len);
 
 /*
  * Resynchronisation after INVALID: offset (>= 1) of the next position at
- * which a header could start (magic cookie at +4 and a plausible Length),
- * or the offset from which bytes must be kept to find one later.  Always
- * >= 1 so the caller makes progress.
+ * which a header could start (magic cookie at +4, a plausible Length and
+ * PPTP Message Type 1 or 2), or the offset from which the last bytes (at
+ * most 7, a header cut short) must be kept to find one later, or len when
+ * nothing can start a header.  Always >= 1 so the caller makes progress,
+ * and never above len; len 0 (never INVALID) returns 0.
  */
 size_t pptp_resync(const uint8_t *p, size_t len);
 
@@ -107,7 +109,9 @@ size_t pptp_resync(const uint8_t *p, size_t len);
  * Parse one framed message (len = its Length).  INVALID: unknown type,
  * bad cookie, or shorter than the type's fields need; TRUNCATED: len below
  * 12.  Lengths other than the RFC's are OK with PPTP_WARN_LENGTH if every
- * field read is present.
+ * field read is present.  The header is checked as pptp_frame does first
+ * (so a bad Length is INVALID even below 12 bytes, and fewer than Length
+ * bytes is TRUNCATED); bytes past Length are not read.
  */
 enum parse_status pptp_parse(const uint8_t *p, size_t len, struct pptp_msg *out);
 
@@ -117,7 +121,8 @@ enum parse_status pptp_parse(const uint8_t *p, size_t len, struct pptp_msg *out)
  */
 uint64_t pptp_fingerprint(const uint8_t *p, size_t len);
 
-/* Text for OCRP/ICRP result codes ("connected", "busy", ...). */
+/* Text for result codes ("connected", "busy", ...) of SCCRP, StopCCRP, EchoRP,
+ * OCRP, ICRP and CDN; "unknown" for anything else. */
 const char *pptp_result_name(uint16_t type, uint8_t result);
 
 #endif

@@ -31,9 +31,12 @@ struct stream_sink {
 };
 
 struct stream_stats {
+	/* retransmitted_bytes: bytes that arrived again, already delivered or already held */
 	uint64_t segments, bytes_delivered, retransmitted_bytes;
 	uint64_t gaps, gap_bytes, conflicts;
 	uint64_t ooo_overflow; /* times the out-of-order limits forced a gap */
+	/* segments dropped: more than 1 GiB from the next expected byte */
+	uint64_t out_of_window;
 };
 
 struct stream;
