@@ -40,6 +40,8 @@ struct ctl_conn {
 	bool a_is_client;
 	bool open;        /* has reassembly state */
 	bool fin[2];
+	bool syn_seen;    /* a SYN from a (the client) fixed syn_seq */
+	uint32_t syn_seq;
 	uint64_t last_seen; /* frame counter of the last segment, for eviction */
 	struct direction dir[2]; /* 0: a -> b, 1: b -> a */
 	struct control *owner;
@@ -276,6 +278,25 @@ open_conn(struct control *c, struct ctl_conn *cc)
 	return true;
 }
 
+static void
+restart_conn(struct control *c, struct ctl_conn *cc, const struct ip_packet *ip,
+	     const struct tcp_segment *tcp, const struct frame_ref *where)
+{
+	close_conn(c, cc);
+	if (cc->conn != NO_INDEX)
+		tunnels_conn_closed(c->t, cc->conn, where);
+	cc->a = ip->src;
+	cc->b = ip->dst;
+	cc->a_port = tcp->sport;
+	cc->b_port = tcp->dport;
+	cc->a_is_client = true;
+	cc->fin[0] = cc->fin[1] = false;
+	cc->conn = tunnels_add_conn(c->t, &cc->a, cc->a_port, &cc->b, cc->b_port, where);
+	if (cc->conn == NO_INDEX)
+		diag_add(c->d, CODE_LIMIT_REACHED, where,
+			 "control connection not recorded: %u connections already", TUNNEL_MAX_CONNS);
+}
+
 static struct ctl_conn *
 find_or_add(struct control *c, const struct ip_packet *ip, const struct tcp_segment *tcp,
 	    const struct frame_ref *where, bool may_add)
@@ -361,6 +382,15 @@ control_segment(struct control *c, const struct ip_packet *ip, const struct tcp_
 		c->t->conns[cc->conn].last = *where;
 	}
 	cc->last_seen = ++c->tick;
+	if ((tcp->flags & (TCP_SYN | TCP_ACK)) == TCP_SYN) {
+		/* A new SYN on a known 4-tuple (another ISN) opens a new connection:
+		 * clients behind a NAT reuse source ports, and stream.c drops
+		 * segments far from the old sequence space. */
+		if (cc->syn_seen && tcp->seq != cc->syn_seq)
+			restart_conn(c, cc, ip, tcp, where);
+		cc->syn_seen = true;
+		cc->syn_seq = tcp->seq;
+	}
 	dir = addr_eq(&cc->a, &ip->src) && cc->a_port == tcp->sport ? 0 : 1;
 	if (cc->fin[0] && cc->fin[1] && !cc->open)
 		return; /* late retransmission after a clean close */

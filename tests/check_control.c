@@ -207,6 +207,32 @@ START_TEST(garbage_on_1723)
 }
 END_TEST
 
+/* The same 4-tuple reused by a new connection (new ISN): a second call. */
+START_TEST(port_reuse_is_a_new_connection)
+{
+	struct side s;
+	struct pb_feed fd = {&s, 0, NS_PER_SEC};
+	uint8_t bytes[512];
+	size_t n = client_bytes(bytes);
+
+	ck_assert(side_init(&s, SIDE_SINGLE, NULL));
+	pb_feed_tcp(&fd, pns, 40000, pac, TCP_PORT_PPTP, 99, TCP_SYN, NULL, 0);
+	pb_feed_tcp(&fd, pns, 40000, pac, TCP_PORT_PPTP, 100, TCP_ACK, bytes, n);
+	server_reply(&fd, 4242);
+	pb_feed_tcp(&fd, pns, 40000, pac, TCP_PORT_PPTP, 100 + (uint32_t)n, TCP_FIN | TCP_ACK, NULL, 0);
+	pb_feed_tcp(&fd, pac, TCP_PORT_PPTP, pns, 40000, 7033, TCP_FIN | TCP_ACK, NULL, 0);
+	/* Same ports, a new ISN far away in sequence space. */
+	pb_feed_tcp(&fd, pns, 40000, pac, TCP_PORT_PPTP, 0x90000000u, TCP_SYN, NULL, 0);
+	pb_feed_tcp(&fd, pns, 40000, pac, TCP_PORT_PPTP, 0x90000001u, TCP_ACK, bytes, n);
+	side_finish(&s);
+	ck_assert_uint_eq(s.tunnels.nconns, 2);
+	ck_assert_uint_eq(s.tunnels.ncalls, 2);
+	ck_assert_int_eq(s.tunnels.calls[0].state, CALL_CLOSED);
+	ck_assert_uint_eq(s.tunnels.calls[1].conn, 1);
+	side_free(&s);
+}
+END_TEST
+
 static Suite *
 control_suite(void)
 {
@@ -221,6 +247,7 @@ control_suite(void)
 	tcase_add_test(tc, nonstandard_port);
 	tcase_add_test(tc, other_tcp_ignored);
 	tcase_add_test(tc, garbage_on_1723);
+	tcase_add_test(tc, port_reuse_is_a_new_connection);
 	suite_add_tcase(s, tc);
 	return s;
 }
