@@ -13,6 +13,12 @@
 
 #define LINK_ETHERTYPE_IPV4 0x0800
 #define LINK_ETHERTYPE_IPV6 0x86DD
+/*
+ * No ethertype: the frame carries a network layer that has none (LLC
+ * without SNAP, PPP other than IP, an unknown loopback family).  0 is not
+ * an ethertype (values below 0x0600 are 802.3 lengths).
+ */
+#define LINK_ETHERTYPE_NONE 0x0000
 
 /* 802.1Q/802.1ad tags peeled before giving up (QinQ is two; be generous). */
 #define LINK_MAX_VLAN_TAGS 4
@@ -34,6 +40,9 @@ enum parse_status link_parse(int dlt, const uint8_t *p, size_t len, struct link_
 
 /* Whether the link type is in the table; a short name for reports. */
 bool link_supported(int dlt);
+/* "EN10MB", "LINUX_SLL"...; "unknown" for a link type not in the table. */
 const char *link_name(int dlt);
+/* The table's link types: fills up to n of them, returns how many there are. */
+size_t link_types(int *dlts, size_t n);
 
 #endif
