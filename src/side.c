@@ -76,9 +76,14 @@ handle_tcp(struct side *s, const struct ip_packet *ip, const uint8_t *p, size_t 
 	enum parse_status st = tcp_parse(p, len, &tcp);
 
 	if (st != PARSE_OK) {
-		if (st == PARSE_INVALID)
-			diag_add(&s->diag, CODE_TCP_INVALID, where, "TCP header: %s",
-				 parse_status_name(st));
+		/* TRUNCATED with every byte the IP header promised captured means
+		 * the data offset lies; with a short capture it is the snaplen. */
+		if (st == PARSE_INVALID || (st == PARSE_TRUNCATED && !ip->truncated))
+			diag_add(&s->diag, CODE_TCP_INVALID, where,
+				 "TCP header: data offset or length contradicts the IP length");
+		else
+			diag_add(&s->diag, CODE_SNAPLEN_TRUNCATED, where,
+				 "TCP header cut by the snapshot length");
 		return;
 	}
 	if (filtered_out(s, ip))
@@ -112,8 +117,12 @@ handle_gre(struct side *s, const struct ip_packet *ip, const uint8_t *p, size_t 
 		return;
 	}
 	if (st != PARSE_OK) {
-		diag_add(&s->diag, st == PARSE_TRUNCATED ? CODE_SNAPLEN_TRUNCATED : CODE_GRE_INVALID,
-			 where, "GRE header: %s", parse_status_name(st));
+		bool cut = st == PARSE_TRUNCATED && ip->truncated;
+
+		diag_add(&s->diag, cut ? CODE_SNAPLEN_TRUNCATED : CODE_GRE_INVALID, where,
+			 "GRE header: %s", cut ? "cut by the snapshot length"
+					       : st == PARSE_TRUNCATED ? "shorter than its flags say"
+								       : "flags RFC 2637 forbids");
 		return;
 	}
 	if (!gre_is_pptp(&g)) {
@@ -164,11 +173,6 @@ handle_ip(struct side *s, const uint8_t *p, size_t len, unsigned depth,
 	if (ip.is_fragment) {
 		enum frag_result fr;
 
-		if (ip.version != 4) {
-			diag_add(&s->diag, CODE_IP_FRAGMENT_DROPPED, where,
-				 "IPv6 fragment not reassembled");
-			return;
-		}
 		fr = frag_add(s->frag, &ip, where->ts, &payload, &plen);
 		if (fr == FRAG_DROPPED)
 			diag_add(&s->diag, CODE_IP_FRAGMENT_DROPPED, where,
