@@ -32,7 +32,7 @@ BIN       = $(BUILD)/$(PROG)
 else
 BUILD     = build/release
 ALL_LDFLAGS = $(LDFLAGS)
-BIN       = $(PROG)
+BIN       = ./$(PROG)
 endif
 
 LIB_SRCS  = $(filter-out src/main.c,$(wildcard src/*.c))
