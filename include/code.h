@@ -54,10 +54,10 @@ enum code {
 	CODE_PPTP_MALFORMED,
 	CODE_PPTP_NONSTANDARD,
 	CODE_PPTP_RESYNC,
+	CODE_CONTROL_MIDSTREAM,
 	CODE_PPTP_UNKNOWN_CALL,
 	CODE_GRE_INVALID,
 	CODE_GRE_NOT_PPTP,
-	CODE_GRE_AMBIGUOUS,
 	CODE_LIMIT_REACHED,
 	CODE_COUNT /* not a code */
 };
@@ -73,6 +73,12 @@ struct code_info {
 const struct code_info *code_info(enum code code);
 const char *code_name(enum code code);
 const char *severity_name(enum severity severity);
+/*
+ * Whether an input diagnostic means evidence may be missing from that
+ * capture (bytes cut, unreadable or contradictory), so that the absence of
+ * a packet there proves nothing.
+ */
+bool code_damages_evidence(enum code code);
 /* Look a code up by its name (for tests); false when unknown. */
 bool code_by_name(const char *name, enum code *out);
 

@@ -144,7 +144,7 @@ struct tunnels {
 	uint32_t nsamples;
 	uint64_t sample_limit; /* keep a packet when fp >> 40 < sample_limit */
 	uint64_t calls_dropped, conns_dropped;
-	uint64_t gre_packets, gre_ambiguous;
+	uint64_t gre_packets;
 };
 
 void tunnels_init(struct tunnels *t);

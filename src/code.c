@@ -30,9 +30,9 @@ static const struct code_info codes[] = {
 	{CODE_REWRITE_INCONSISTENT, "rewrite_inconsistent", SEV_ERROR,
 	 "The NAT translated this call's Call ID in some messages and not in others, so the "
 	 "server sees two different calls. The PPTP editor is incomplete."},
-	{CODE_UNEXPECTED_REWRITE, "unexpected_rewrite", SEV_WARNING,
-	 "The NAT changed a field that should pass unchanged. Some servers drop such messages; "
-	 "implementations disagree on a few fields (CDN, SLI), so check the server's logs."},
+	{CODE_UNEXPECTED_REWRITE, "unexpected_rewrite", SEV_ERROR,
+	 "The NAT changed a field that must pass unchanged; servers drop such messages "
+	 "(Windows error 619). For CDN, where implementations disagree, this is only a warning."},
 	{CODE_IP_CHECKSUM_BAD, "ip_checksum_bad", SEV_ERROR,
 	 "Packets leave the NAT with a wrong IPv4 header checksum and the next hop drops them "
 	 "(the tunnel negotiates, then stalls: Windows error 619). This is a NAT or driver bug "
@@ -93,11 +93,15 @@ static const struct code_info codes[] = {
 	 "A retransmitted TCP segment carried different bytes than the original."},
 	{CODE_PPTP_MALFORMED, "pptp_malformed", SEV_WARNING, ""},
 	{CODE_PPTP_NONSTANDARD, "pptp_nonstandard", SEV_INFO, ""},
-	{CODE_PPTP_RESYNC, "pptp_resync", SEV_WARNING, ""},
+	{CODE_PPTP_RESYNC, "pptp_resync", SEV_WARNING,
+	 "Control-connection bytes that should have been a PPTP message were not; the messages "
+	 "among them are lost."},
+	{CODE_CONTROL_MIDSTREAM, "control_midstream", SEV_INFO,
+	 "The capture starts in the middle of a control connection; the calls placed before it "
+	 "are known only by their GRE."},
 	{CODE_PPTP_UNKNOWN_CALL, "pptp_unknown_call", SEV_WARNING, ""},
 	{CODE_GRE_INVALID, "gre_invalid", SEV_WARNING, ""},
 	{CODE_GRE_NOT_PPTP, "gre_not_pptp", SEV_INFO, ""},
-	{CODE_GRE_AMBIGUOUS, "gre_ambiguous", SEV_WARNING, ""},
 	{CODE_LIMIT_REACHED, "limit_reached", SEV_WARNING,
 	 "A safety limit was reached; the analysis past it is partial."},
 };
@@ -130,6 +134,28 @@ severity_name(enum severity severity)
 		return "error";
 	}
 	return "unknown";
+}
+
+bool
+code_damages_evidence(enum code code)
+{
+	switch (code) {
+	case CODE_CAPTURE_TRUNCATED:
+	case CODE_CAPTURE_ERROR:
+	case CODE_SNAPLEN_TRUNCATED:
+	case CODE_IP_INVALID:
+	case CODE_IP_FRAGMENT_DROPPED:
+	case CODE_TCP_INVALID:
+	case CODE_TCP_GAP:
+	case CODE_TCP_CONFLICT:
+	case CODE_PPTP_MALFORMED:
+	case CODE_PPTP_RESYNC:
+	case CODE_GRE_INVALID:
+	case CODE_LIMIT_REACHED:
+		return true;
+	default:
+		return false;
+	}
 }
 
 bool

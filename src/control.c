@@ -24,6 +24,7 @@ struct framer {
 	size_t len;
 	uint64_t tried;   /* bytes examined with no valid message yet */
 	bool synced;      /* a message was framed since the last gap */
+	bool from_start;  /* the direction's SYN was seen: its first byte is a header */
 	bool gave_up;
 	struct frame_ref first; /* frame of the first buffered byte */
 };
@@ -179,7 +180,14 @@ framer_run(struct ctl_conn *cc, int dir, const struct frame_ref *where)
 
 			if (skip == 0 || skip > f->len - off)
 				skip = f->len - off;
-			if (f->synced || f->tried == 0)
+			/* Joining a connection mid-stream is normal; losing the
+			 * framing of a stream seen from its start is damage. */
+			if (f->tried == 0 && !f->synced && !f->from_start)
+				diag_add(cc->owner->d, CODE_CONTROL_MIDSTREAM, where,
+					 "capture joins a control connection mid-stream; %zu bytes "
+					 "skipped to the first PPTP header",
+					 skip);
+			else if (f->synced || f->tried == 0)
 				diag_add(cc->owner->d, CODE_PPTP_RESYNC, where,
 					 "no PPTP header here; skipping %zu bytes to find one", skip);
 			f->synced = false;
@@ -397,6 +405,8 @@ control_segment(struct control *c, const struct ip_packet *ip, const struct tcp_
 	if (!open_conn(c, cc))
 		return;
 	cc->cur_dir = dir;
+	if ((tcp->flags & TCP_SYN) && cc->dir[dir].framer != NULL)
+		cc->dir[dir].framer->from_start = true;
 	sink.data = on_data;
 	sink.gap = on_gap;
 	sink.conflict = on_conflict;

@@ -463,6 +463,35 @@ build_pairs(struct correlation *c, const struct side *a, const struct side *b,
 	return true;
 }
 
+/*
+ * An inside GRE-only "tunnel" made of another tunnel's packets (delivered to
+ * the wrong host, or under an unrestored Call ID) is a symptom reported on
+ * that tunnel, not a tunnel of its own: drop it and renumber.
+ */
+static void
+drop_absorbed(struct correlation *c)
+{
+	uint32_t i, o = 0;
+
+	for (i = 0; i < c->npairs; i++) {
+		struct tunnel_pair *p = &c->pairs[i];
+
+		if (p->call[SIDE_B] == NO_INDEX && p->call[SIDE_A] != NO_INDEX &&
+		    c->absorbed[p->call[SIDE_A]]) {
+			c->pair_of[SIDE_A][p->call[SIDE_A]] = NO_INDEX;
+			continue;
+		}
+		c->pairs[o] = *p;
+		c->pairs[o].id = o + 1;
+		if (p->call[SIDE_A] != NO_INDEX)
+			c->pair_of[SIDE_A][p->call[SIDE_A]] = o;
+		if (p->call[SIDE_B] != NO_INDEX)
+			c->pair_of[SIDE_B][p->call[SIDE_B]] = o;
+		o++;
+	}
+	c->npairs = o;
+}
+
 static void
 compute_overlap(struct correlation *c, const struct side *a, const struct side *b)
 {
@@ -539,6 +568,7 @@ correlate(const struct side *a, const struct side *b, const struct clock_offset 
 	fc.b = b;
 	fc.c = c;
 	merge_equal(sa, nsa, sb, nsb, record_fate, &fc);
+	drop_absorbed(c);
 	compute_overlap(c, a, b);
 	ok = true;
 out:

@@ -126,10 +126,9 @@ handle_gre(struct side *s, const struct ip_packet *ip, const uint8_t *p, size_t 
 		return;
 	}
 	if (!gre_is_pptp(&g)) {
-		if (s->counters.gre_other++ == 0)
-			diag_add(&s->diag, CODE_GRE_NOT_PPTP, where,
-				 "GRE version %u, protocol 0x%04x: not PPTP, ignored", g.version,
-				 g.protocol);
+		s->counters.gre_other++;
+		diag_add(&s->diag, CODE_GRE_NOT_PPTP, where,
+			 "GRE version %u, protocol 0x%04x: not PPTP, ignored", g.version, g.protocol);
 		return;
 	}
 	if (filtered_out(s, ip))
@@ -263,6 +262,8 @@ side_read_capture(struct side *s, struct capture *cap, const char *path)
 		}
 	}
 	in->nlinktypes = (unsigned)capture_linktypes(cap, in->linktypes, SIDE_MAX_LINKTYPES);
+	/* The fallback reader may have taken over in the middle of the file. */
+	snprintf(in->format, sizeof(in->format), "%s", capture_format(cap));
 	if (s->progress != NULL)
 		s->progress(s->progress_ctx, s, total, total);
 }
@@ -296,5 +297,8 @@ side_damaged(const struct side *s)
 	for (i = 0; i < s->ninputs; i++)
 		if (s->inputs[i].truncated || s->inputs[i].damaged)
 			return true;
-	return control_gaps(s->control) > 0;
+	for (i = 0; i < CODE_COUNT; i++)
+		if (s->diag.entries[i].count > 0 && code_damages_evidence((enum code)i))
+			return true;
+	return false;
 }

@@ -155,6 +155,12 @@ tunnel_id(const struct judge *j, int s, uint32_t ci)
 	return p != NULL ? p->id : 0;
 }
 
+static char *
+fmt_addr(const struct addr *a, char buf[ADDR_STRLEN])
+{
+	return (char *)addr_format(a, buf);
+}
+
 /* "the inside capture", "the outside capture" or "the capture". */
 static const char *
 side_label(enum side_role role)
@@ -170,10 +176,28 @@ side_label(enum side_role role)
 	return "a capture";
 }
 
-static char *
-fmt_addr(const struct addr *a, char buf[ADDR_STRLEN])
+/*
+ * A finding that rests on packets missing from a capture is an error only
+ * when that capture is intact: from a damaged one (cut, unreadable or
+ * contradictory bytes) the packets may be missing from the file alone.
+ */
+static enum severity
+absence_severity(const struct side *s1, const struct side *s2)
 {
-	return (char *)addr_format(a, buf);
+	return side_damaged(s1) || (s2 != NULL && side_damaged(s2)) ? SEV_WARNING : SEV_ERROR;
+}
+
+static void
+absence_note(struct finding *f, const struct side *s1, const struct side *s2)
+{
+	size_t n;
+
+	if (f == NULL || f->severity != SEV_WARNING)
+		return;
+	n = strlen(f->message);
+	snprintf(f->message + n, sizeof(f->message) - n,
+		 " (%s is damaged: the packets may only be missing from the file)",
+		 side_label(side_damaged(s1) || s2 == NULL ? s1->role : s2->role));
 }
 
 /* ---- control messages: what the NAT did to each Call ID field ---- */
@@ -371,7 +395,7 @@ judge_gre(struct judge *j, const struct tunnel_pair *p, const struct call *in,
 		return; /* no GRE to judge: the call never carried data */
 	if (out_pac == 0 && in_pns == 0 && p->to_pns.not_restored == 0 &&
 	    p->to_pns.misdelivered == 0) {
-		f = finding_add(j, CODE_GRE_BLOCKED, SEV_ERROR,
+		f = finding_add(j, CODE_GRE_BLOCKED, absence_severity(j->a, j->b),
 				"no GRE crossed the NAT: %llu packets to the server inside, 0 outside; "
 				"%llu packets to the client outside, 0 inside",
 				(unsigned long long)in_pac, (unsigned long long)out_pns);
@@ -379,16 +403,18 @@ judge_gre(struct judge *j, const struct tunnel_pair *p, const struct call *in,
 		finding_evidence(f, ra, &in->to_pac.first, "first GRE to the server");
 		finding_evidence(f, rb, &out->to_pns.first, "first GRE to the client");
 		finding_evidence(f, rb, &out->established, "call established (OCRP)");
+		absence_note(f, j->a, j->b);
 		tv->marks |= MARK_TO_PAC | MARK_TO_PNS;
 		return;
 	}
 	if (in_pac > 0 && out_pac == 0) {
-		f = finding_add(j, CODE_GRE_FORWARD_BLOCKED, SEV_ERROR,
+		f = finding_add(j, CODE_GRE_FORWARD_BLOCKED, absence_severity(j->b, NULL),
 				"%llu GRE packets to the server (key %u) left the client; none left the NAT",
 				(unsigned long long)in_pac, in->to_pac.key);
 		finding_tunnel(f, p->id);
 		finding_evidence(f, ra, &in->to_pac.first, "first GRE to the server");
 		finding_evidence(f, ra, &in->to_pac.last, "last GRE to the server");
+		absence_note(f, j->b, NULL);
 		tv->marks |= MARK_TO_PAC;
 	} else if (in_pac > out_pac + GRE_LOSS_MIN) {
 		f = finding_add(j, CODE_GRE_LOSS, SEV_WARNING,
@@ -404,9 +430,11 @@ judge_gre(struct judge *j, const struct tunnel_pair *p, const struct call *in,
 
 		f = finding_add(j, CODE_GRE_MISDELIVERED, SEV_ERROR,
 				"GRE from the server for this tunnel (outside key %u) was delivered "
-				"inside to %s with key %u (tunnel %u): %llu sampled packets",
-				out->to_pns.key, fmt_addr(&got->pns, host),
-				got->kind == CALL_GRE_ONLY ? got->pac_call_id : got->pns_call_id, other,
+				"inside to %s with key %u%s: %llu sampled packets",
+				out->to_pns.key,
+				fmt_addr(got->kind == CALL_GRE_ONLY ? &got->pac : &got->pns, host),
+				got->kind == CALL_GRE_ONLY ? got->pac_call_id : got->pns_call_id,
+				other != 0 ? ", another tunnel's" : "",
 				(unsigned long long)p->to_pns.misdelivered);
 		finding_tunnel(f, p->id);
 		finding_tunnel(f, other);
@@ -425,13 +453,14 @@ judge_gre(struct judge *j, const struct tunnel_pair *p, const struct call *in,
 		finding_evidence(f, ra, &p->to_pns.nr_inside, "GRE key %u", p->to_pns.not_restored_key);
 		tv->marks |= MARK_TO_PNS;
 	} else if (out_pns > 0 && in_pns == 0) {
-		f = finding_add(j, CODE_GRE_RETURN_BLOCKED, SEV_ERROR,
+		f = finding_add(j, CODE_GRE_RETURN_BLOCKED, absence_severity(j->a, NULL),
 				"%llu GRE packets from the server to %s Call ID %u reached the NAT; "
 				"none reached the client",
 				(unsigned long long)out_pns, "the NAT's", out->pns_call_id);
 		finding_tunnel(f, p->id);
 		finding_evidence(f, rb, &out->to_pns.first, "first GRE to the client");
 		finding_evidence(f, ra, &in->established, "call established inside");
+		absence_note(f, j->a, NULL);
 		tv->marks |= MARK_TO_PNS;
 	} else if (out_pns > in_pns + GRE_LOSS_MIN && p->to_pns.ambiguous == 0 &&
 		   out->to_pns.packets == out_pns) {
@@ -642,11 +671,14 @@ judge_semantics(struct judge *j, const struct side *s)
 		uint32_t id = tunnel_id(j, s == j->a ? SIDE_A : SIDE_B, i);
 
 		if (c->state == CALL_REFUSED) {
+			bool in = c->kind == CALL_INCOMING;
 			struct finding *f = finding_add(
 				j, CODE_CALL_REFUSED, SEV_INFO,
-				"call with client Call ID %u refused by the server: result %u (%s), "
+				"%s call with %s Call ID %u refused by the %s: result %u (%s), "
 				"error %u, cause %u",
-				c->pns_call_id, c->result, pptp_result_name(PPTP_OCRP, c->result),
+				in ? "incoming" : "outgoing", in ? "server" : "client",
+				in ? c->pac_call_id : c->pns_call_id, in ? "client" : "server",
+				c->result, pptp_result_name(in ? PPTP_ICRP : PPTP_OCRP, c->result),
 				c->error, c->cause);
 
 			finding_evidence(f, s->role, &c->end, "call refused");
@@ -696,7 +728,7 @@ judge_diagnostics(struct judge *j, const struct side *s)
 				de->count == 1 ? "" : "s",
 				de->nexamples > 0 ? de->examples[0].detail : "");
 		for (e = 0; e < de->nexamples; e++)
-			finding_evidence(f, s->role, &de->examples[e].where, "%.40s",
+			finding_evidence(f, s->role, &de->examples[e].where, "%.90s",
 					 de->examples[e].detail);
 	}
 	if (s->tunnels.calls_dropped + s->tunnels.conns_dropped > 0)
@@ -738,7 +770,7 @@ judge_pair(struct judge *j, const struct tunnel_pair *p)
 		    in->kind != CALL_GRE_ONLY) {
 			bool back = in->to_pns.packets == 0;
 
-			f = finding_add(j, CODE_GRE_ONE_WAY, SEV_ERROR,
+			f = finding_add(j, CODE_GRE_ONE_WAY, absence_severity(j->a, NULL),
 					"GRE flows only %s: %llu packets, none %s",
 					back ? "to the server" : "to the client",
 					(unsigned long long)(back ? in->to_pac.packets
@@ -747,6 +779,7 @@ judge_pair(struct judge *j, const struct tunnel_pair *p)
 			finding_tunnel(f, p->id);
 			finding_evidence(f, j->a->role, back ? &in->to_pac.first : &in->to_pns.first,
 					 "first GRE");
+			absence_note(f, j->a, NULL);
 			tv->marks |= back ? MARK_TO_PNS : MARK_TO_PAC;
 		}
 		judge_health(j, p->id, in, j->a->role, true, true);
@@ -760,15 +793,11 @@ judge_pair(struct judge *j, const struct tunnel_pair *p)
 		ts_ns_t t0 = in != NULL ? c->start.ts - off : c->start.ts + off;
 		ts_ns_t t1 = in != NULL ? c->end.ts - off : c->end.ts + off;
 
-		if (in != NULL && j->corr->absorbed != NULL && j->corr->absorbed[p->call[SIDE_A]]) {
-			tv->value = VERDICT_FAIL; /* another tunnel's GRE: see gre_misdelivered */
-			return;
-		}
 		if (!j->corr->overlap || !(covered_by(other, t0) || covered_by(other, t1))) {
 			tv->value = VERDICT_INCONCLUSIVE;
 			return;
 		}
-		f = finding_add(j, CODE_TUNNEL_UNMATCHED, SEV_ERROR,
+		f = finding_add(j, CODE_TUNNEL_UNMATCHED, absence_severity(other, NULL),
 				"tunnel %s -> %s (%s capture, Call IDs %u/%u) has no twin in the %s "
 				"capture, which covers its time",
 				fmt_addr(&c->pns, a1), fmt_addr(&c->pac, a2),
@@ -777,6 +806,7 @@ judge_pair(struct judge *j, const struct tunnel_pair *p)
 				in != NULL ? side_role_name(j->b->role) : side_role_name(j->a->role));
 		finding_tunnel(f, p->id);
 		finding_evidence(f, in != NULL ? j->a->role : j->b->role, &c->start, "tunnel starts");
+		absence_note(f, other, NULL);
 		tv->marks |= MARK_REQUEST;
 		return;
 	}
@@ -798,6 +828,36 @@ static bool
 single_judgeable(const struct call *c)
 {
 	return c->kind != CALL_GRE_ONLY || (c->to_pac.packets > 0 && c->to_pns.packets > 0);
+}
+
+/* evidence_incomplete: which capture, and the first damage that shows it. */
+static void
+note_damage(struct judge *j, const struct side *s)
+{
+	struct finding *f;
+	unsigned c, i;
+
+	if (!side_damaged(s))
+		return;
+	f = finding_add(j, CODE_EVIDENCE_INCOMPLETE, SEV_WARNING,
+			"%s is damaged (", side_label(s->role));
+	for (c = 0; f != NULL && c < CODE_COUNT; c++) {
+		const struct diag_entry *de = &s->diag.entries[c];
+		size_t n = strlen(f->message);
+
+		if (de->count == 0 || !code_damages_evidence((enum code)c))
+			continue;
+		snprintf(f->message + n, sizeof(f->message) - n, "%s%s", f->nevidence > 0 ? ", " : "",
+			 code_name((enum code)c));
+		for (i = 0; i < de->nexamples && i < 1; i++)
+			finding_evidence(f, s->role, &de->examples[i].where, "%s", code_name((enum code)c));
+	}
+	if (f != NULL) {
+		size_t n = strlen(f->message);
+
+		snprintf(f->message + n, sizeof(f->message) - n,
+			 "): no pass can be given for what may be missing from it");
+	}
 }
 
 static bool
@@ -873,10 +933,11 @@ verdict_judge(const struct side *a, const struct side *b, const struct correlati
 					v->tunnels[f->tunnels[k] - 1].value = VERDICT_FAIL;
 	}
 	errors = v->count[SEV_ERROR] > 0 || (opt->strict && v->count[SEV_WARNING] > 0);
-	if (damaged && !errors)
-		finding_add(&j, CODE_EVIDENCE_INCOMPLETE, SEV_WARNING,
-			    "a capture is truncated or damaged, or control-connection bytes are "
-			    "missing: no pass can be given for what may be missing");
+	if (damaged && !errors) {
+		note_damage(&j, a);
+		if (b != NULL)
+			note_damage(&j, b);
+	}
 	if (errors)
 		v->value = VERDICT_FAIL;
 	else if (judged == 0 || damaged || (b != NULL && !corr->overlap))

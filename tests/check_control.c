@@ -126,7 +126,7 @@ START_TEST(mid_stream_start)
 	side_finish(&s);
 	ck_assert_uint_eq(s.tunnels.ncalls, 1);
 	ck_assert_uint_eq(s.tunnels.calls[0].pns_call_id, 256);
-	ck_assert_uint_eq(diag_count(&s.diag, CODE_PPTP_RESYNC), 1);
+	ck_assert_uint_eq(diag_count(&s.diag, CODE_CONTROL_MIDSTREAM), 1);
 	side_free(&s);
 }
 END_TEST
@@ -202,7 +202,28 @@ START_TEST(garbage_on_1723)
 		pb_feed_tcp(&fd, pns, 40000, pac, TCP_PORT_PPTP, seq, TCP_ACK, junk, sizeof(junk));
 	side_finish(&s);
 	ck_assert_uint_eq(s.tunnels.ncalls, 0);
+	/* No SYN seen: joining mid-stream, not damage. */
+	ck_assert_uint_eq(diag_count(&s.diag, CODE_CONTROL_MIDSTREAM), 1);
+	ck_assert_uint_eq(diag_count(&s.diag, CODE_PPTP_RESYNC), 0);
+	ck_assert(!side_damaged(&s));
+	side_free(&s);
+}
+END_TEST
+
+/* Seen from its SYN, a stream that is not PPTP has lost its framing: damage. */
+START_TEST(garbage_after_syn)
+{
+	struct side s;
+	struct pb_feed fd = {&s, 0, NS_PER_SEC};
+	uint8_t junk[100];
+
+	memset(junk, 'x', sizeof(junk));
+	ck_assert(side_init(&s, SIDE_SINGLE, NULL));
+	pb_feed_tcp(&fd, pns, 40000, pac, TCP_PORT_PPTP, 99, TCP_SYN, NULL, 0);
+	pb_feed_tcp(&fd, pns, 40000, pac, TCP_PORT_PPTP, 100, TCP_ACK, junk, sizeof(junk));
+	side_finish(&s);
 	ck_assert_uint_eq(diag_count(&s.diag, CODE_PPTP_RESYNC), 1);
+	ck_assert(side_damaged(&s));
 	side_free(&s);
 }
 END_TEST
@@ -248,6 +269,7 @@ control_suite(void)
 	tcase_add_test(tc, other_tcp_ignored);
 	tcase_add_test(tc, garbage_on_1723);
 	tcase_add_test(tc, port_reuse_is_a_new_connection);
+	tcase_add_test(tc, garbage_after_syn);
 	suite_add_tcase(s, tc);
 	return s;
 }
