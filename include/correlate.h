@@ -43,10 +43,22 @@ struct gre_fate {
 	uint64_t ambiguous;      /* outside triple shared by colliding tunnels */
 };
 
+/*
+ * GRE to the client that is several streams at once: the same sequence
+ * number with different contents.  One call's sender never repeats a
+ * sequence number, so the client received other tunnels' GRE as well.
+ */
+struct gre_merge {
+	uint32_t streams; /* distinct contents seen under one sequence number */
+	uint32_t seq;
+	struct frame_ref first, second;
+};
+
 struct tunnel_pair {
 	uint32_t id;      /* 1-based, in order of first appearance */
 	uint32_t call[2]; /* call index per side, NO_INDEX when unseen */
 	struct gre_fate to_pns, to_pac;
+	struct gre_merge merged; /* inside GRE to the client, when several streams */
 	bool by_gre;      /* paired by GRE content rather than control messages */
 };
 

@@ -52,6 +52,14 @@ void stream_free(struct stream *s);
 void stream_segment(struct stream *s, const struct stream_sink *sink, uint32_t seq,
 		    uint8_t tcp_flags, const uint8_t *payload, size_t len, uint64_t frame, ts_ns_t ts);
 
+/*
+ * The other direction acknowledged bytes up to ack.  A hole before held
+ * data that the peer acknowledged was received but lost from the capture
+ * (tcpdump's "ACKed unseen segment"): report it as a gap now and deliver
+ * the held data, instead of waiting for bytes that will never be captured.
+ */
+void stream_acked(struct stream *s, const struct stream_sink *sink, uint32_t ack);
+
 /* End of capture or of connection: deliver what is buffered, reporting the gaps before it. */
 void stream_flush(struct stream *s, const struct stream_sink *sink);
 

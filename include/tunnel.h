@@ -126,7 +126,9 @@ struct collision {
 struct gre_sample {
 	uint64_t fp;
 	uint32_t call;
+	uint32_t seq;
 	uint8_t dir; /* enum gre_direction */
+	bool has_seq;
 	struct frame_ref where;
 };
 

@@ -413,6 +413,12 @@ control_segment(struct control *c, const struct ip_packet *ip, const struct tcp_
 	sink.ctx = cc;
 	stream_segment(cc->dir[dir].stream, &sink, tcp->seq, tcp->flags, tcp->payload,
 		       tcp->payload_len, where->frame, where->ts);
+	if (tcp->flags & TCP_ACK) {
+		/* The peer's ACK tells which holes the capture alone missed. */
+		cc->cur_dir = !dir;
+		stream_acked(cc->dir[!dir].stream, &sink, tcp->ack);
+		cc->cur_dir = dir;
+	}
 	if (tcp->flags & (TCP_FIN | TCP_RST))
 		cc->fin[dir] = true;
 	if (tcp->flags & TCP_RST)

@@ -492,6 +492,66 @@ drop_absorbed(struct correlation *c)
 	c->npairs = o;
 }
 
+static int
+cmp_sample_seq(const void *x, const void *y)
+{
+	const struct gre_sample *a = *(const struct gre_sample *const *)x;
+	const struct gre_sample *b = *(const struct gre_sample *const *)y;
+
+	if (a->call != b->call)
+		return a->call < b->call ? -1 : 1;
+	if (a->seq != b->seq)
+		return a->seq < b->seq ? -1 : 1;
+	if (a->fp != b->fp)
+		return a->fp < b->fp ? -1 : 1;
+	return a->where.frame < b->where.frame ? -1 : a->where.frame > b->where.frame;
+}
+
+/* Inside GRE to each client: does one call's flow carry several streams? */
+static bool
+find_merged_streams(struct correlation *c, const struct side *a)
+{
+	const struct tunnels *t = &a->tunnels;
+	const struct gre_sample **v = malloc(((size_t)t->nsamples + 1) * sizeof(*v));
+	uint32_t i, n = 0, k;
+
+	if (v == NULL)
+		return false;
+	for (i = 0; i < t->nsamples; i++) {
+		const struct gre_sample *s = &t->samples[i];
+
+		if (s->dir == GRE_TO_PNS && s->has_seq && tunnel_sample_kept(s->fp, c->sample_limit) &&
+		    t->calls[s->call].kind != CALL_GRE_ONLY)
+			v[n++] = s;
+	}
+	qsort(v, n, sizeof(*v), cmp_sample_seq);
+	for (i = 0; i < n; i = k) {
+		uint32_t distinct = 1, pi;
+		struct gre_merge *m;
+
+		for (k = i + 1; k < n && v[k]->call == v[i]->call && v[k]->seq == v[i]->seq; k++)
+			if (v[k]->fp != v[k - 1]->fp)
+				distinct++; /* equal fingerprints: a duplicated frame, not a stream */
+		pi = c->pair_of[SIDE_A][v[i]->call];
+		if (distinct < 2 || pi == NO_INDEX)
+			continue;
+		m = &c->pairs[pi].merged;
+		if (distinct > m->streams) {
+			uint32_t j = i + 1;
+
+			while (v[j]->fp == v[i]->fp)
+				j++;
+			m->streams = distinct;
+			m->seq = v[i]->seq;
+			/* Two packets of different contents, earlier one first. */
+			m->first = v[i]->where.ts <= v[j]->where.ts ? v[i]->where : v[j]->where;
+			m->second = v[i]->where.ts <= v[j]->where.ts ? v[j]->where : v[i]->where;
+		}
+	}
+	free(v);
+	return true;
+}
+
 static void
 compute_overlap(struct correlation *c, const struct side *a, const struct side *b)
 {
@@ -569,6 +629,8 @@ correlate(const struct side *a, const struct side *b, const struct clock_offset 
 	fc.c = c;
 	merge_equal(sa, nsa, sb, nsb, record_fate, &fc);
 	drop_absorbed(c);
+	if (!find_merged_streams(c, a))
+		goto out;
 	compute_overlap(c, a, b);
 	ok = true;
 out:

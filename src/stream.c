@@ -364,6 +364,25 @@ stream_segment(struct stream *s, const struct stream_sink *sink, uint32_t seq, u
 }
 
 void
+stream_acked(struct stream *s, const struct stream_sink *sink, uint32_t ack)
+{
+	size_t turn;
+
+	if (!s->started || seq_off(s, ack) <= 0 || (uint32_t)seq_off(s, ack) > STREAM_SEQ_WINDOW)
+		return;
+	/* Each turn gives up one acknowledged hole and drains what follows it. */
+	for (turn = 0; s->head != NULL && turn < STREAM_MAX_OOO_SEGMENTS; turn++) {
+		int32_t off = seq_off(s, s->head->seq);
+
+		if ((int32_t)(ack - s->head->seq) < 0)
+			break; /* the peer has not received the held data's start yet */
+		if (off > 0)
+			gap(s, sink, (uint32_t)off, s->head->frame, s->head->ts);
+		drain(s, sink);
+	}
+}
+
+void
 stream_flush(struct stream *s, const struct stream_sink *sink)
 {
 	size_t turn;

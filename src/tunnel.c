@@ -504,7 +504,7 @@ tunnel_gre_fingerprint(const struct gre_packet *g)
 
 static void
 add_sample(struct tunnels *t, uint64_t fp, uint32_t ci, enum gre_direction dir,
-	   const struct frame_ref *where)
+	   const struct gre_packet *g, const struct frame_ref *where)
 {
 	struct gre_sample *s;
 
@@ -532,6 +532,8 @@ add_sample(struct tunnels *t, uint64_t fp, uint32_t ci, enum gre_direction dir,
 	s->fp = fp;
 	s->call = ci;
 	s->dir = (uint8_t)dir;
+	s->has_seq = g->has_seq;
+	s->seq = g->seq;
 	s->where = *where;
 }
 
@@ -651,5 +653,5 @@ tunnels_on_gre(struct tunnels *t, struct diag *d, const struct ip_packet *ip,
 		count_gre(&c->to_pns, &c->to_pac, ip, g, where);
 	if (where->ts > c->end.ts || !frame_ref_seen(&c->end))
 		c->end = *where;
-	add_sample(t, tunnel_gre_fingerprint(g), ci, (enum gre_direction)dir, where);
+	add_sample(t, tunnel_gre_fingerprint(g), ci, (enum gre_direction)dir, g, where);
 }

@@ -379,6 +379,31 @@ to_pns_packets_in_group(const struct side *s, uint32_t ci)
 	return total;
 }
 
+/* Name in f the tunnels whose outside triple in direction dir collided with call ci's. */
+static void
+add_collision_partners(struct judge *j, struct finding *f, uint32_t ci, enum gre_direction dir)
+{
+	const struct tunnels *t = &j->b->tunnels;
+	uint32_t i;
+
+	const struct collision *mine = NULL;
+
+	for (i = 0; i < t->ncollisions && mine == NULL; i++)
+		if (t->collisions[i].dir == dir &&
+		    (t->collisions[i].holder == ci || t->collisions[i].newcomer == ci))
+			mine = &t->collisions[i];
+	/* Every call that shared that triple, not only the direct partners. */
+	for (i = 0; mine != NULL && i < t->ncollisions; i++) {
+		const struct collision *col = &t->collisions[i];
+
+		if (col->dir == dir && col->call_id == mine->call_id &&
+		    addr_eq(&col->src, &mine->src) && addr_eq(&col->dst, &mine->dst)) {
+			finding_tunnel(f, tunnel_id(j, SIDE_B, col->holder));
+			finding_tunnel(f, tunnel_id(j, SIDE_B, col->newcomer));
+		}
+	}
+}
+
 static void
 judge_gre(struct judge *j, const struct tunnel_pair *p, const struct call *in,
 	  const struct call *out)
@@ -423,6 +448,19 @@ judge_gre(struct judge *j, const struct tunnel_pair *p, const struct call *in,
 		finding_tunnel(f, p->id);
 		finding_evidence(f, ra, &in->to_pac.first, "first GRE to the server");
 		finding_evidence(f, rb, &out->to_pac.first, "first GRE to the server");
+	}
+	if (p->merged.streams >= 2) {
+		f = finding_add(j, CODE_GRE_MISDELIVERED, SEV_ERROR,
+				"%s received the server's GRE of %u tunnels under its Call ID %u: "
+				"sequence number %u arrived %u times with different contents",
+				fmt_addr(&in->pns, host), p->merged.streams, in->pns_call_id,
+				p->merged.seq, p->merged.streams);
+		finding_tunnel(f, p->id);
+		add_collision_partners(j, f, p->call[SIDE_B], GRE_TO_PNS);
+		finding_evidence(f, ra, &p->merged.first, "GRE seq %u", p->merged.seq);
+		finding_evidence(f, ra, &p->merged.second, "GRE seq %u again, other contents",
+				 p->merged.seq);
+		tv->marks |= MARK_TO_PNS;
 	}
 	if (p->to_pns.misdelivered > 0) {
 		const struct call *got = &j->a->tunnels.calls[p->to_pns.misdelivered_to];

@@ -602,6 +602,36 @@ START_TEST(test_free_null)
 }
 END_TEST
 
+/* ---- holes the peer acknowledged: lost from the capture only ---- */
+
+START_TEST(test_acked_hole_is_given_up)
+{
+	feed(1000, TCP_ACK, "abc", 1);
+	feed(1006, TCP_ACK, "ghi", 3); /* "def" never captured */
+	assert_bytes("abc");
+	stream_acked(s, &sink, 1004); /* acks part of the hole only: wait */
+	assert_bytes("abc");
+	stream_acked(s, &sink, 1009); /* the peer had it all: give the hole up */
+	assert_bytes("abcghi");
+	ck_assert_uint_eq(rec.ngaps, 1);
+	ck_assert_uint_eq(rec.gap_bytes, 3);
+	ck_assert_uint_eq(stream_buffered(s), 0);
+	feed(1009, TCP_ACK, "jk", 4); /* and the stream goes on */
+	assert_bytes("abcghijk");
+}
+END_TEST
+
+START_TEST(test_ack_without_held_data_changes_nothing)
+{
+	feed(1000, TCP_ACK, "abc", 1);
+	stream_acked(s, &sink, 1500);
+	stream_acked(s, &sink, 900);
+	feed(1003, TCP_ACK, "d", 2);
+	assert_bytes("abcd");
+	ck_assert_uint_eq(rec.ngaps, 0);
+}
+END_TEST
+
 static Suite *
 stream_suite(void)
 {
@@ -611,6 +641,8 @@ stream_suite(void)
 	tc = tcase_create("basic");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_in_order);
+	tcase_add_test(tc, test_acked_hole_is_given_up);
+	tcase_add_test(tc, test_ack_without_held_data_changes_nothing);
 	tcase_add_test(tc, test_first_segment_fixes_seq);
 	tcase_add_test(tc, test_syn_consumes_one);
 	tcase_add_test(tc, test_syn_with_data);

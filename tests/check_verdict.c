@@ -78,6 +78,18 @@ names_tunnel(const struct finding *f, uint32_t id)
 	return false;
 }
 
+/* The first finding of this code that names tunnel id. */
+static const struct finding *
+find_naming(const struct verdict *v, enum code code, uint32_t id)
+{
+	uint32_t i;
+
+	for (i = 0; i < v->nfindings; i++)
+		if (v->findings[i].code == code && names_tunnel(&v->findings[i], id))
+			return &v->findings[i];
+	return NULL;
+}
+
 /* The tunnel whose inside call has client address 10.0.1.(10+i). */
 static const struct tunnel_pair *
 pair_of_client(const struct run *r, unsigned i)
@@ -141,6 +153,11 @@ START_TEST(no_editor_collides)
 	ck_assert_uint_eq(f->ntunnels, 3);
 	ck_assert_ptr_nonnull(strstr(f->message, "Call ID 256"));
 	ck_assert_ptr_nonnull(find(&r.v, CODE_NAT_EDITOR_ABSENT));
+	/* The last sender got every tunnel's return GRE. */
+	f = find(&r.v, CODE_GRE_MISDELIVERED);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(f->ntunnels, 3);
+	ck_assert_ptr_nonnull(strstr(f->message, "GRE of 3 tunnels"));
 	/* Clients 0 and 1 lost their return GRE to the last sender. */
 	ck_assert_ptr_nonnull(find(&r.v, CODE_GRE_RETURN_BLOCKED));
 	run_free(&r);
@@ -281,10 +298,14 @@ START_TEST(misdelivered)
 	const struct finding *f;
 
 	run_sim(&r, 2, SIM_MISDELIVER, 6, false, NULL);
-	f = find(&r.v, CODE_GRE_MISDELIVERED);
+	/* Traced across the NAT: client 1's GRE found at client 0. */
+	f = find_naming(&r.v, CODE_GRE_MISDELIVERED, pair_of_client(&r, 1)->id);
 	ck_assert_ptr_nonnull(f);
-	ck_assert(names_tunnel(f, pair_of_client(&r, 1)->id));
 	ck_assert(names_tunnel(f, pair_of_client(&r, 0)->id));
+	ck_assert_ptr_nonnull(strstr(f->message, "10.0.1.10"));
+	/* Seen inside alone: client 0's flow carries two streams. */
+	f = find_naming(&r.v, CODE_GRE_MISDELIVERED, pair_of_client(&r, 0)->id);
+	ck_assert_ptr_nonnull(f);
 	ck_assert_ptr_nonnull(find(&r.v, CODE_GRE_RETURN_BLOCKED));
 	run_free(&r);
 }
