@@ -74,11 +74,14 @@ const struct code_info *code_info(enum code code);
 const char *code_name(enum code code);
 const char *severity_name(enum severity severity);
 /*
- * Whether an input diagnostic means evidence may be missing from that
- * capture (bytes cut, unreadable or contradictory), so that the absence of
- * a packet there proves nothing.
+ * What evidence an input diagnostic may have lost from its capture (bytes
+ * cut, unreadable or contradictory): control messages, GRE packets, or
+ * both.  The absence of such evidence there then proves nothing.
  */
-bool code_damages_evidence(enum code code);
+#define DAMAGE_CONTROL 0x01
+#define DAMAGE_GRE 0x02
+#define DAMAGE_ANY (DAMAGE_CONTROL | DAMAGE_GRE)
+unsigned code_damage(enum code code);
 /* Look a code up by its name (for tests); false when unknown. */
 bool code_by_name(const char *name, enum code *out);
 

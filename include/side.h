@@ -86,8 +86,8 @@ void side_frame(struct side *s, uint32_t file_index, const struct capture_frame 
 void side_finish(struct side *s);
 
 const char *side_role_name(enum side_role role);
-/* Evidence may be missing: a truncated or damaged file, or any input
- * diagnostic that code_damages_evidence() names. */
-bool side_damaged(const struct side *s);
+/* Evidence of the kinds in mask (DAMAGE_*) may be missing: a truncated or
+ * damaged file, or an input diagnostic whose code_damage() overlaps mask. */
+bool side_damaged(const struct side *s, unsigned mask);
 
 #endif

@@ -136,25 +136,29 @@ severity_name(enum severity severity)
 	return "unknown";
 }
 
-bool
-code_damages_evidence(enum code code)
+unsigned
+code_damage(enum code code)
 {
 	switch (code) {
+	/* The file itself, or packets of any kind, are cut or unreadable. */
 	case CODE_CAPTURE_TRUNCATED:
 	case CODE_CAPTURE_ERROR:
 	case CODE_SNAPLEN_TRUNCATED:
 	case CODE_IP_INVALID:
 	case CODE_IP_FRAGMENT_DROPPED:
+	case CODE_LIMIT_REACHED:
+		return DAMAGE_ANY;
+	/* Only the control connection's bytes. */
 	case CODE_TCP_INVALID:
 	case CODE_TCP_GAP:
 	case CODE_TCP_CONFLICT:
 	case CODE_PPTP_MALFORMED:
 	case CODE_PPTP_RESYNC:
+		return DAMAGE_CONTROL;
 	case CODE_GRE_INVALID:
-	case CODE_LIMIT_REACHED:
-		return true;
+		return DAMAGE_GRE;
 	default:
-		return false;
+		return 0;
 	}
 }
 

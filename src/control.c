@@ -134,6 +134,14 @@ looks_like_pptp(const uint8_t *p, size_t len)
 	return len >= 8 && pptp_frame(p, len, &mlen) != PARSE_INVALID;
 }
 
+/* Control evidence of this connection may be missing or wrong. */
+static void
+mark_damaged(struct ctl_conn *cc)
+{
+	if (cc->conn != NO_INDEX)
+		cc->owner->t->conns[cc->conn].damaged = true;
+}
+
 static void
 deliver_message(struct ctl_conn *cc, int dir, const uint8_t *p, size_t len,
 		const struct frame_ref *where)
@@ -146,6 +154,7 @@ deliver_message(struct ctl_conn *cc, int dir, const uint8_t *p, size_t len,
 	if (st != PARSE_OK) {
 		diag_add(c->d, CODE_PPTP_MALFORMED, where, "control message (%zu bytes): %s", len,
 			 parse_status_name(st));
+		mark_damaged(cc);
 		return;
 	}
 	if (m.warnings & PPTP_WARN_LENGTH)
@@ -187,9 +196,11 @@ framer_run(struct ctl_conn *cc, int dir, const struct frame_ref *where)
 					 "capture joins a control connection mid-stream; %zu bytes "
 					 "skipped to the first PPTP header",
 					 skip);
-			else if (f->synced || f->tried == 0)
+			else if (f->synced || f->tried == 0) {
 				diag_add(cc->owner->d, CODE_PPTP_RESYNC, where,
 					 "no PPTP header here; skipping %zu bytes to find one", skip);
+				mark_damaged(cc);
+			}
 			f->synced = false;
 			f->tried += skip;
 			off += skip;
@@ -232,6 +243,7 @@ on_gap(void *ctx, uint64_t missing, uint64_t frame, ts_ns_t ts)
 	struct frame_ref where = {cc->owner->cur_file, frame, ts};
 
 	cc->owner->gaps++;
+	mark_damaged(cc);
 	diag_add(cc->owner->d, CODE_TCP_GAP, &where,
 		 "%llu bytes of the control connection missing; %zu buffered bytes dropped",
 		 (unsigned long long)missing, f != NULL ? f->len : 0);
@@ -250,6 +262,7 @@ on_conflict(void *ctx, uint64_t frame, ts_ns_t ts)
 
 	diag_add(cc->owner->d, CODE_TCP_CONFLICT, &where,
 		 "retransmitted bytes differ from the first copy; the first copy was used");
+	mark_damaged(cc);
 }
 
 static bool

@@ -290,7 +290,7 @@ side_finish(struct side *s)
 }
 
 bool
-side_damaged(const struct side *s)
+side_damaged(const struct side *s, unsigned mask)
 {
 	unsigned i;
 
@@ -298,7 +298,7 @@ side_damaged(const struct side *s)
 		if (s->inputs[i].truncated || s->inputs[i].damaged)
 			return true;
 	for (i = 0; i < CODE_COUNT; i++)
-		if (s->diag.entries[i].count > 0 && code_damages_evidence((enum code)i))
+		if (s->diag.entries[i].count > 0 && (code_damage((enum code)i) & mask) != 0)
 			return true;
 	return false;
 }

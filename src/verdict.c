@@ -181,10 +181,24 @@ side_label(enum side_role role)
  * when that capture is intact: from a damaged one (cut, unreadable or
  * contradictory bytes) the packets may be missing from the file alone.
  */
-static enum severity
-absence_severity(const struct side *s1, const struct side *s2)
+static bool
+call_conn_damaged(const struct side *s, const struct call *c)
 {
-	return side_damaged(s1) || (s2 != NULL && side_damaged(s2)) ? SEV_WARNING : SEV_ERROR;
+	return c != NULL && c->conn != NO_INDEX && c->conn < s->tunnels.nconns &&
+	       s->tunnels.conns[c->conn].damaged;
+}
+
+/* GRE missing from a side proves nothing when its GRE may be unreadable, or
+ * when the call's control connection is damaged (its Call IDs, by which GRE
+ * is tied to it, may be wrong). */
+static enum severity
+absence_severity(const struct side *s1, const struct call *c1, const struct side *s2,
+		 const struct call *c2, unsigned mask)
+{
+	bool weak = side_damaged(s1, mask) || call_conn_damaged(s1, c1) ||
+		    (s2 != NULL && (side_damaged(s2, mask) || call_conn_damaged(s2, c2)));
+
+	return weak ? SEV_WARNING : SEV_ERROR;
 }
 
 static void
@@ -197,7 +211,7 @@ absence_note(struct finding *f, const struct side *s1, const struct side *s2)
 	n = strlen(f->message);
 	snprintf(f->message + n, sizeof(f->message) - n,
 		 " (%s is damaged: the packets may only be missing from the file)",
-		 side_label(side_damaged(s1) || s2 == NULL ? s1->role : s2->role));
+		 side_label(s2 == NULL || side_damaged(s1, DAMAGE_ANY) ? s1->role : s2->role));
 }
 
 /* ---- control messages: what the NAT did to each Call ID field ---- */
@@ -420,7 +434,7 @@ judge_gre(struct judge *j, const struct tunnel_pair *p, const struct call *in,
 		return; /* no GRE to judge: the call never carried data */
 	if (out_pac == 0 && in_pns == 0 && p->to_pns.not_restored == 0 &&
 	    p->to_pns.misdelivered == 0) {
-		f = finding_add(j, CODE_GRE_BLOCKED, absence_severity(j->a, j->b),
+		f = finding_add(j, CODE_GRE_BLOCKED, absence_severity(j->a, in, j->b, out, DAMAGE_GRE),
 				"no GRE crossed the NAT: %llu packets to the server inside, 0 outside; "
 				"%llu packets to the client outside, 0 inside",
 				(unsigned long long)in_pac, (unsigned long long)out_pns);
@@ -433,7 +447,7 @@ judge_gre(struct judge *j, const struct tunnel_pair *p, const struct call *in,
 		return;
 	}
 	if (in_pac > 0 && out_pac == 0) {
-		f = finding_add(j, CODE_GRE_FORWARD_BLOCKED, absence_severity(j->b, NULL),
+		f = finding_add(j, CODE_GRE_FORWARD_BLOCKED, absence_severity(j->b, out, NULL, NULL, DAMAGE_GRE),
 				"%llu GRE packets to the server (key %u) left the client; none left the NAT",
 				(unsigned long long)in_pac, in->to_pac.key);
 		finding_tunnel(f, p->id);
@@ -491,7 +505,7 @@ judge_gre(struct judge *j, const struct tunnel_pair *p, const struct call *in,
 		finding_evidence(f, ra, &p->to_pns.nr_inside, "GRE key %u", p->to_pns.not_restored_key);
 		tv->marks |= MARK_TO_PNS;
 	} else if (out_pns > 0 && in_pns == 0) {
-		f = finding_add(j, CODE_GRE_RETURN_BLOCKED, absence_severity(j->a, NULL),
+		f = finding_add(j, CODE_GRE_RETURN_BLOCKED, absence_severity(j->a, in, NULL, NULL, DAMAGE_GRE),
 				"%llu GRE packets from the server to %s Call ID %u reached the NAT; "
 				"none reached the client",
 				(unsigned long long)out_pns, "the NAT's", out->pns_call_id);
@@ -808,7 +822,7 @@ judge_pair(struct judge *j, const struct tunnel_pair *p)
 		    in->kind != CALL_GRE_ONLY) {
 			bool back = in->to_pns.packets == 0;
 
-			f = finding_add(j, CODE_GRE_ONE_WAY, absence_severity(j->a, NULL),
+			f = finding_add(j, CODE_GRE_ONE_WAY, absence_severity(j->a, in, NULL, NULL, DAMAGE_GRE),
 					"GRE flows only %s: %llu packets, none %s",
 					back ? "to the server" : "to the client",
 					(unsigned long long)(back ? in->to_pac.packets
@@ -835,7 +849,7 @@ judge_pair(struct judge *j, const struct tunnel_pair *p)
 			tv->value = VERDICT_INCONCLUSIVE;
 			return;
 		}
-		f = finding_add(j, CODE_TUNNEL_UNMATCHED, absence_severity(other, NULL),
+		f = finding_add(j, CODE_TUNNEL_UNMATCHED, absence_severity(other, NULL, NULL, NULL, DAMAGE_ANY),
 				"tunnel %s -> %s (%s capture, Call IDs %u/%u) has no twin in the %s "
 				"capture, which covers its time",
 				fmt_addr(&c->pns, a1), fmt_addr(&c->pac, a2),
@@ -875,7 +889,7 @@ note_damage(struct judge *j, const struct side *s)
 	struct finding *f;
 	unsigned c, i;
 
-	if (!side_damaged(s))
+	if (!side_damaged(s, DAMAGE_ANY))
 		return;
 	f = finding_add(j, CODE_EVIDENCE_INCOMPLETE, SEV_WARNING,
 			"%s is damaged (", side_label(s->role));
@@ -883,7 +897,7 @@ note_damage(struct judge *j, const struct side *s)
 		const struct diag_entry *de = &s->diag.entries[c];
 		size_t n = strlen(f->message);
 
-		if (de->count == 0 || !code_damages_evidence((enum code)c))
+		if (de->count == 0 || code_damage((enum code)c) == 0)
 			continue;
 		snprintf(f->message + n, sizeof(f->message) - n, "%s%s", f->nevidence > 0 ? ", " : "",
 			 code_name((enum code)c));
@@ -910,7 +924,7 @@ verdict_judge(const struct side *a, const struct side *b, const struct correlati
 {
 	struct judge j = {a, b, corr, opt, v, false};
 	uint32_t i, judged = 0;
-	bool damaged = side_damaged(a) || (b != NULL && side_damaged(b));
+	bool damaged = side_damaged(a, DAMAGE_ANY) || (b != NULL && side_damaged(b, DAMAGE_ANY));
 	bool errors;
 
 	memset(v, 0, sizeof(*v));

@@ -116,7 +116,7 @@ judge(const struct side *a, const struct side *b, bool options)
 		correlation_free(&corr);
 		return;
 	}
-	if (side_damaged(a) || (b != NULL && side_damaged(b))) {
+	if (side_damaged(a, DAMAGE_ANY) || (b != NULL && side_damaged(b, DAMAGE_ANY))) {
 		if (v.value == VERDICT_PASS)
 			abort();
 		for (i = 0; i < v.ntunnels; i++)
