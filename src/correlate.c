@@ -353,16 +353,18 @@ record_fate(void *ctx, const struct fp_entry *x, const struct fp_entry *y, bool 
 	}
 	if (sb->dir != GRE_TO_PNS || p->call[SIDE_A] == NO_INDEX)
 		return;
+	got = &fc->a->tunnels.calls[sa->call];
+	/* Inside GRE-only "tunnels" made of a known tunnel's packets are its
+	 * symptoms, whether or not the outside can say whose packets they were. */
+	if (got->kind == CALL_GRE_ONLY)
+		fc->c->absorbed[sa->call] = true;
 	if (outside_ambiguous(fc->b, sb->call, sb->dir)) {
 		fate->ambiguous++;
 		return;
 	}
 	want = &fc->a->tunnels.calls[p->call[SIDE_A]];
-	got = &fc->a->tunnels.calls[sa->call];
 	got_host = sa->dir == GRE_TO_PNS ? &got->pns : &got->pac;
 	got_key = sa->dir == GRE_TO_PNS ? got->pns_call_id : got->pac_call_id;
-	if (got->kind == CALL_GRE_ONLY)
-		fc->c->absorbed[sa->call] = true;
 	if (addr_eq(got_host, &want->pns) && got_key != want->pns_call_id) {
 		if (fate->not_restored++ == 0) {
 			fate->not_restored_key = got_key;
