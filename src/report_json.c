@@ -5,6 +5,7 @@
  */
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "link.h"
@@ -212,14 +213,55 @@ json_findings(const struct report *r)
 	return arr;
 }
 
+static json_t *
+json_tunnel(const struct report *r, const struct tunnel_pair *p, enum verdict_value tv)
+{
+	json_t *t = json_object();
+
+	json_object_set_new(t, "id", json_integer(p->id));
+	json_object_set_new(t, "verdict", json_string(verdict_name(tv)));
+	if (r->b != NULL) {
+		json_object_set_new(t, "inside", json_call_side(r->a, p->call[SIDE_A]));
+		json_object_set_new(t, "outside", json_call_side(r->b, p->call[SIDE_B]));
+		json_object_set_new(t, "paired_by",
+				    p->call[SIDE_A] == NO_INDEX || p->call[SIDE_B] == NO_INDEX
+					    ? json_null()
+					    : json_string(p->by_gre ? "gre" : "control"));
+	} else {
+		json_object_set_new(t, "capture", json_call_side(r->a, p->call[SIDE_A]));
+	}
+	return t;
+}
+
+#define JSON_FLAGS (JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10))
+
+/* Write text with every line after the first indented by n spaces. */
+static bool
+write_indented(FILE *out, const char *text, unsigned n)
+{
+	for (; *text != 0; text++) {
+		if (fputc(*text, out) == EOF)
+			return false;
+		if (*text == '\n' && fprintf(out, "%*s", (int)n, "") < 0)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The tunnels array is written one tunnel at a time, each built, dumped and
+ * freed in turn: a JSON tree of 16384 tunnels would cost more memory than
+ * the whole analysis.  The rest is one small tree.
+ */
 bool
 report_json(FILE *out, const struct report *r)
 {
-	json_t *root = json_object(), *tool = json_object(), *tunnels = json_array();
-	json_t *summary = json_object();
+	json_t *root = json_object(), *tool = json_object(), *summary = json_object();
 	const struct correlation *c = r->corr;
 	uint32_t i, pass = 0, fail = 0, inconclusive = 0;
-	int rc;
+	char *head;
+	size_t len;
+	bool ok;
 
 	json_object_set_new(root, "schema_version", json_integer(REPORT_SCHEMA_VERSION));
 	json_object_set_new(tool, "name", json_string("pptp-natcheck"));
@@ -241,26 +283,11 @@ report_json(FILE *out, const struct report *r)
 	}
 	json_object_set_new(root, "verdict", json_string(verdict_name(r->verdict->value)));
 	for (i = 0; i < c->npairs; i++) {
-		const struct tunnel_pair *p = &c->pairs[i];
 		enum verdict_value tv = r->verdict->tunnels[i].value;
-		json_t *t = json_object();
 
 		pass += tv == VERDICT_PASS;
 		fail += tv == VERDICT_FAIL;
 		inconclusive += tv == VERDICT_INCONCLUSIVE;
-		json_object_set_new(t, "id", json_integer(p->id));
-		json_object_set_new(t, "verdict", json_string(verdict_name(tv)));
-		if (r->b != NULL) {
-			json_object_set_new(t, "inside", json_call_side(r->a, p->call[SIDE_A]));
-			json_object_set_new(t, "outside", json_call_side(r->b, p->call[SIDE_B]));
-			json_object_set_new(t, "paired_by",
-					    p->call[SIDE_A] == NO_INDEX || p->call[SIDE_B] == NO_INDEX
-						    ? json_null()
-						    : json_string(p->by_gre ? "gre" : "control"));
-		} else {
-			json_object_set_new(t, "capture", json_call_side(r->a, p->call[SIDE_A]));
-		}
-		json_array_append_new(tunnels, t);
 	}
 	json_object_set_new(summary, "tunnels", json_integer(c->npairs));
 	json_object_set_new(summary, "pass", json_integer(pass));
@@ -273,10 +300,26 @@ report_json(FILE *out, const struct report *r)
 			    json_integer((json_int_t)r->verdict->findings_dropped));
 	json_object_set_new(root, "summary", summary);
 	json_object_set_new(root, "findings", json_findings(r));
-	json_object_set_new(root, "tunnels", tunnels);
-	rc = json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+	head = json_dumps(root, JSON_FLAGS);
 	json_decref(root);
-	if (rc == 0 && fputc('\n', out) == EOF)
-		rc = -1;
-	return rc == 0;
+	if (head == NULL)
+		return false;
+	/* head ends with "\n}": continue the object with the tunnels array. */
+	len = strlen(head);
+	ok = len >= 2 && head[len - 1] == '}';
+	if (ok) {
+		head[len - 2] = 0;
+		ok = fputs(head, out) != EOF && fputs(",\n  \"tunnels\": [", out) != EOF;
+	}
+	free(head);
+	for (i = 0; ok && i < c->npairs; i++) {
+		json_t *t = json_tunnel(r, &c->pairs[i], r->verdict->tunnels[i].value);
+		char *text = json_dumps(t, JSON_FLAGS);
+
+		json_decref(t);
+		ok = text != NULL && fputs(i > 0 ? ",\n    " : "\n    ", out) != EOF &&
+		     write_indented(out, text, 4);
+		free(text);
+	}
+	return ok && fputs(c->npairs > 0 ? "\n  ]\n}\n" : "]\n}\n", out) != EOF;
 }
