@@ -171,7 +171,9 @@ void tunnels_on_gre(struct tunnels *t, struct diag *d, const struct ip_packet *i
 		    const struct gre_packet *g, const struct frame_ref *where);
 
 /* Fingerprint of a GRE packet from what no NAT rewrites: flags, payload
- * length, sequence and acknowledgment numbers, payload bytes. */
+ * length, sequence and acknowledgment numbers, payload bytes.  The key is
+ * left out: which direction carries the PAC's (unchanged) Call ID is not
+ * known for GRE seen without its control connection. */
 uint64_t tunnel_gre_fingerprint(const struct gre_packet *g);
 
 /* Threshold in force for the samples (compare with the other side's). */

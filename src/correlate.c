@@ -274,7 +274,8 @@ vote(void *ctx, const struct fp_entry *x, const struct fp_entry *y, bool unique)
 	uint64_t key = (uint64_t)x->call << 32 | y->call;
 	uint32_t n = 0;
 
-	(void)unique;
+	if (!unique)
+		return; /* identical packets of several tunnels prove nothing */
 	map_get(&vc->votes, key, &n);
 	if (!map_put(&vc->votes, key, n + 1))
 		vc->failed = true;
@@ -341,7 +342,8 @@ record_fate(void *ctx, const struct fp_entry *x, const struct fp_entry *y, bool 
 	const struct addr *got_host;
 	uint16_t got_key;
 
-	(void)unique;
+	if (!unique)
+		return; /* identical packets of several tunnels: whose is whose is unknown */
 	fc->c->samples_matched++;
 	if (pi == NO_INDEX)
 		return;

@@ -653,5 +653,9 @@ tunnels_on_gre(struct tunnels *t, struct diag *d, const struct ip_packet *ip,
 		count_gre(&c->to_pns, &c->to_pac, ip, g, where);
 	if (where->ts > c->end.ts || !frame_ref_seen(&c->end))
 		c->end = *where;
-	add_sample(t, tunnel_gre_fingerprint(g), ci, (enum gre_direction)dir, g, where);
+	/* An ack-only packet has no payload and no sequence number: nothing
+	 * to tell it from another tunnel's, so it is counted, not sampled. */
+	if (g->has_seq)
+		add_sample(t, tunnel_gre_fingerprint(g), ci,
+			   (enum gre_direction)dir, g, where);
 }
