@@ -1,7 +1,8 @@
 /*
  * Non-cryptographic 64-bit hashing for fingerprints and hash tables.
- * Deterministic across runs and machines: fingerprints computed from the
- * inside capture must equal those from the outside capture.
+ * Deterministic within a process: fingerprints of the inside capture are
+ * compared with those of the outside capture computed by the same code on
+ * the same machine (words are read in host byte order).
  */
 #ifndef PPTP_NATCHECK_HASH_H
 #define PPTP_NATCHECK_HASH_H
@@ -23,28 +24,31 @@ hash_mix64(uint64_t x)
 }
 
 /*
- * Word-at-a-time hash (8 bytes per step, then the tail), mixed at the end.
- * Fast enough for per-packet payload fingerprints.
+ * Word-at-a-time hash: each 8-byte word is folded in with a multiply and a
+ * rotation (the inner step of wyhash/xxh64 style hashes), the tail the same
+ * way, and the whole mixed once at the end.  Cheap enough for a payload
+ * fingerprint per packet; not for hostile hash-flooding (keys of our hash
+ * tables are verified against their values).
  */
 static inline uint64_t
 hash_bytes(const void *data, size_t len, uint64_t seed)
 {
 	const uint8_t *p = data;
-	uint64_t h = hash_mix64(seed ^ UINT64_C(0x9e3779b97f4a7c15)) ^ len;
+	uint64_t h = seed ^ (len * UINT64_C(0x9e3779b97f4a7c15));
 	size_t i = 0;
 
 	for (; len - i >= 8; i += 8) {
 		uint64_t w;
 
 		memcpy(&w, p + i, 8);
-		h = (h ^ hash_mix64(w)) * UINT64_C(0x9e3779b97f4a7c15);
-		h ^= h >> 29;
+		h = (h ^ (w * UINT64_C(0xff51afd7ed558ccd))) * UINT64_C(0x9e3779b97f4a7c15);
+		h = h << 29 | h >> 35;
 	}
 	if (i < len) {
 		uint64_t w = 0;
 
 		memcpy(&w, p + i, len - i);
-		h = (h ^ hash_mix64(w ^ UINT64_C(0xff51afd7ed558ccd))) * UINT64_C(0x9e3779b97f4a7c15);
+		h = (h ^ (w * UINT64_C(0xff51afd7ed558ccd))) * UINT64_C(0x9e3779b97f4a7c15);
 	}
 	return hash_mix64(h);
 }

@@ -35,10 +35,15 @@ addr_cmp(const struct addr *a, const struct addr *b)
 	return memcmp(a->bytes, b->bytes, sizeof(a->bytes));
 }
 
+/* Two words and two mixes: this runs for every GRE packet. */
 uint64_t
 addr_hash(const struct addr *a, uint64_t seed)
 {
-	return hash_bytes(a->bytes, a->family == 6 ? 16 : 4, seed ^ a->family);
+	uint64_t lo, hi;
+
+	memcpy(&lo, a->bytes, 8);
+	memcpy(&hi, a->bytes + 8, 8);
+	return hash_mix64(lo ^ seed ^ ((uint64_t)a->family << 56)) ^ hash_mix64(hi + seed);
 }
 
 const char *

@@ -367,13 +367,14 @@ record_fate(void *ctx, const struct fp_entry *x, const struct fp_entry *y, bool 
 	want = &fc->a->tunnels.calls[p->call[SIDE_A]];
 	got_host = sa->dir == GRE_TO_PNS ? &got->pns : &got->pac;
 	got_key = sa->dir == GRE_TO_PNS ? got->pns_call_id : got->pac_call_id;
+	/* Samples arrive in fingerprint order: keep the earliest as evidence. */
 	if (addr_eq(got_host, &want->pns) && got_key != want->pns_call_id) {
-		if (fate->not_restored++ == 0) {
+		if (fate->not_restored++ == 0 || sb->where.ts < fate->nr_outside.ts) {
 			fate->not_restored_key = got_key;
 			fate->nr_outside = sb->where;
 			fate->nr_inside = sa->where;
 		}
-	} else if (fate->misdelivered++ == 0) {
+	} else if (fate->misdelivered++ == 0 || sb->where.ts < fate->mis_outside.ts) {
 		fate->misdelivered_to = sa->call;
 		fate->mis_outside = sb->where;
 		fate->mis_inside = sa->where;

@@ -239,13 +239,18 @@ json_tunnel(const struct report *r, const struct tunnel_pair *p, enum verdict_va
 static bool
 write_indented(FILE *out, const char *text, unsigned n)
 {
-	for (; *text != 0; text++) {
-		if (fputc(*text, out) == EOF)
+	for (;;) {
+		const char *nl = strchr(text, '\n');
+		size_t len = nl != NULL ? (size_t)(nl - text) + 1 : strlen(text);
+
+		if (fwrite(text, 1, len, out) != len)
 			return false;
-		if (*text == '\n' && fprintf(out, "%*s", (int)n, "") < 0)
+		if (nl == NULL)
+			return true;
+		if (fprintf(out, "%*s", (int)n, "") < 0)
 			return false;
+		text = nl + 1;
 	}
-	return true;
 }
 
 /*

@@ -491,15 +491,28 @@ tunnels_on_message(struct tunnels *t, struct diag *d, uint32_t conn, bool from_c
 	}
 }
 
+/* The header part of the fingerprint: decides sampling before the payload is hashed. */
+static uint64_t
+gre_header_fingerprint(const struct gre_packet *g)
+{
+	uint64_t h = ((uint64_t)g->payload_len_field << 48) | ((uint64_t)g->has_seq << 33) |
+		     ((uint64_t)g->has_ack << 32);
+
+	return hash_mix64(h ^ ((uint64_t)(g->has_seq ? g->seq : 0) << 32 | (g->has_ack ? g->ack : 0)));
+}
+
+/*
+ * The top bits come from the header alone, so whether a packet is sampled
+ * (tunnel_sample_kept looks at fp >> 40) is known before its payload is
+ * hashed; the low bits add the payload.  Both sides compute the same.
+ */
 uint64_t
 tunnel_gre_fingerprint(const struct gre_packet *g)
 {
 	size_t n = g->payload_len < GRE_FP_PAYLOAD_BYTES ? g->payload_len : GRE_FP_PAYLOAD_BYTES;
-	uint64_t h = ((uint64_t)g->payload_len_field << 48) | ((uint64_t)g->has_seq << 33) |
-		     ((uint64_t)g->has_ack << 32);
+	uint64_t h = gre_header_fingerprint(g);
 
-	h = hash_mix64(h ^ ((uint64_t)(g->has_seq ? g->seq : 0) << 32 | (g->has_ack ? g->ack : 0)));
-	return hash_bytes(g->payload, n, h);
+	return (h & ~UINT64_C(0xffffffffff)) | (hash_bytes(g->payload, n, h) & UINT64_C(0xffffffffff));
 }
 
 static void
@@ -655,7 +668,6 @@ tunnels_on_gre(struct tunnels *t, struct diag *d, const struct ip_packet *ip,
 		c->end = *where;
 	/* An ack-only packet has no payload and no sequence number: nothing
 	 * to tell it from another tunnel's, so it is counted, not sampled. */
-	if (g->has_seq)
-		add_sample(t, tunnel_gre_fingerprint(g), ci,
-			   (enum gre_direction)dir, g, where);
+	if (g->has_seq && tunnel_sample_kept(gre_header_fingerprint(g), t->sample_limit))
+		add_sample(t, tunnel_gre_fingerprint(g), ci, (enum gre_direction)dir, g, where);
 }
