@@ -428,9 +428,10 @@ next_pcap(struct capture *c, struct capture_frame *frame, char *errbuf)
 enum capture_status
 capture_next(struct capture *c, struct capture_frame *frame, char *errbuf)
 {
-	char err[CAPTURE_ERRBUF_SIZE] = "";
+	char err[CAPTURE_ERRBUF_SIZE];
 	enum capture_status st;
 
+	err[0] = 0; /* not "= {0}": that would clear 512 bytes per frame */
 	if (c->done) {
 		if (c->done_status != CAPTURE_END)
 			set_err(errbuf, "%s", c->done_err);

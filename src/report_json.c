@@ -247,7 +247,7 @@ write_indented(FILE *out, const char *text, unsigned n)
 			return false;
 		if (nl == NULL)
 			return true;
-		if (fprintf(out, "%*s", (int)n, "") < 0)
+		if (fwrite("        ", 1, n < 8 ? n : 8, out) != (n < 8 ? n : 8))
 			return false;
 		text = nl + 1;
 	}
