@@ -44,7 +44,7 @@ struct side_input {
 };
 
 struct side_counters {
-	uint64_t frames, ipv4, ipv6, tcp_pptp_segments, gre_pptp, gre_other;
+	uint64_t tcp_pptp_segments, gre_pptp, gre_other;
 	uint64_t checksum_bad_control; /* bad IPv4 checksums on control packets */
 	struct frame_ref first_checksum_bad_control;
 };
@@ -78,8 +78,18 @@ void side_free(struct side *s);
  * recorded in the side's inputs and diagnostics, and reading stops there.
  */
 bool side_read_file(struct side *s, const char *path, char *errbuf);
-/* Read an already opened capture (for the fuzz harness). */
+/* Read an already opened capture in this thread (tests, fuzz harness). */
 void side_read_capture(struct side *s, struct capture *cap, const char *path);
+
+/*
+ * The steps of reading one file, for a reader in another thread
+ * (reader.c) as for side_read_capture: begin (NO_INDEX past
+ * SIDE_MAX_FILES), every frame in order, then how the file ended.
+ */
+uint32_t side_input_begin(struct side *s, const char *path);
+void side_input_frame(struct side *s, uint32_t index, const struct capture_frame *f);
+void side_input_end(struct side *s, uint32_t index, enum capture_status st, const char *errbuf,
+		    const char *format, const int *linktypes, unsigned nlinktypes);
 /* One frame of file number file_index (exposed for tests). */
 void side_frame(struct side *s, uint32_t file_index, const struct capture_frame *f);
 /* After the last file: flush reassembly. */

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "correlate.h"
+#include "reader.h"
 #include "report.h"
 #include "side.h"
 #include "verdict.h"
@@ -34,11 +35,11 @@ struct options {
 	double offset_seconds;
 };
 
-struct reader {
+struct side_job {
 	struct side *side;
 	const char **files;
 	unsigned nfiles;
-	char failed_file[1024];
+	const char *failed_file;
 	char errbuf[CAPTURE_ERRBUF_SIZE];
 	bool failed;
 };
@@ -234,20 +235,15 @@ show_progress(void *ctx, const struct side *s, uint64_t done, uint64_t total)
 	pthread_mutex_unlock(&progress_lock);
 }
 
+/* One side: its files read by a reader thread, analysed in this one. */
 static void *
 read_side(void *arg)
 {
-	struct reader *r = arg;
-	unsigned i;
+	struct side_job *job = arg;
 
-	for (i = 0; i < r->nfiles; i++) {
-		if (!side_read_file(r->side, r->files[i], r->errbuf)) {
-			snprintf(r->failed_file, sizeof(r->failed_file), "%s", r->files[i]);
-			r->failed = true;
-			return NULL;
-		}
-	}
-	side_finish(r->side);
+	job->failed = !reader_run(job->side, (const char *const *)job->files, job->nfiles,
+				  job->errbuf, &job->failed_file);
+	side_finish(job->side);
 	return NULL;
 }
 
@@ -285,7 +281,7 @@ main(int argc, char **argv)
 {
 	struct options o;
 	struct side sides[2];
-	struct reader readers[2];
+	struct side_job readers[2];
 	struct correlation corr;
 	struct verdict verdict;
 	struct verdict_options vopt;
@@ -329,7 +325,10 @@ main(int argc, char **argv)
 	rc = 0;
 	for (s = 0; s < (int)nsides; s++)
 		if (readers[s].failed) {
-			fprintf(stderr, PROG ": %s: %s\n", readers[s].failed_file, readers[s].errbuf);
+			fprintf(stderr, PROG ": %s: %s\n",
+				strcmp(readers[s].failed_file, "-") == 0 ? "standard input"
+									 : readers[s].failed_file,
+				readers[s].errbuf);
 			rc = EXIT_USAGE;
 		}
 	if (rc != 0)

@@ -151,10 +151,8 @@ handle_ip(struct side *s, const uint8_t *p, size_t len, unsigned depth,
 		return;
 	if (p[0] >> 4 == 4) {
 		st = ipv4_parse(p, len, &ip);
-		s->counters.ipv4++;
 	} else if (p[0] >> 4 == 6) {
 		st = ipv6_parse(p, len, &ip);
-		s->counters.ipv6++;
 	} else {
 		return;
 	}
@@ -201,7 +199,6 @@ side_frame(struct side *s, uint32_t file_index, const struct capture_frame *f)
 	struct frame_ref where = {file_index, f->number, f->ts};
 	struct side_input *in = file_index < s->ninputs ? &s->inputs[file_index] : NULL;
 
-	s->counters.frames++;
 	if (s->first_ts == 0 || f->ts < s->first_ts)
 		s->first_ts = f->ts;
 	if (f->ts > s->last_ts)
@@ -223,32 +220,38 @@ side_frame(struct side *s, uint32_t file_index, const struct capture_frame *f)
 	handle_ip(s, f->data + lf.offset, f->caplen - lf.offset, 0, &where);
 }
 
-void
-side_read_capture(struct side *s, struct capture *cap, const char *path)
+uint32_t
+side_input_begin(struct side *s, const char *path)
 {
 	struct side_input *in;
-	struct capture_frame f;
-	enum capture_status st;
-	char errbuf[CAPTURE_ERRBUF_SIZE];
-	uint32_t index;
-	uint64_t total = capture_size(cap);
 
 	if (s->ninputs >= SIDE_MAX_FILES)
-		return;
-	index = s->ninputs++;
-	in = &s->inputs[index];
+		return NO_INDEX;
+	in = &s->inputs[s->ninputs];
 	memset(in, 0, sizeof(*in));
 	in->path = path;
-	snprintf(in->format, sizeof(in->format), "%s", capture_format(cap));
-	while ((st = capture_next(cap, &f, errbuf)) == CAPTURE_FRAME) {
-		in->packets++;
-		if (in->first_ts == 0)
-			in->first_ts = f.ts;
-		in->last_ts = f.ts;
-		side_frame(s, index, &f);
-		if (s->progress != NULL && in->packets % SIDE_PROGRESS_EVERY == 0)
-			s->progress(s->progress_ctx, s, capture_offset(cap), total);
-	}
+	return s->ninputs++;
+}
+
+void
+side_input_frame(struct side *s, uint32_t index, const struct capture_frame *f)
+{
+	struct side_input *in = &s->inputs[index];
+
+	in->packets++;
+	if (in->first_ts == 0)
+		in->first_ts = f->ts;
+	in->last_ts = f->ts;
+	side_frame(s, index, f);
+}
+
+void
+side_input_end(struct side *s, uint32_t index, enum capture_status st, const char *errbuf,
+	       const char *format, const int *linktypes, unsigned nlinktypes)
+{
+	struct side_input *in = &s->inputs[index];
+	unsigned i;
+
 	if (st != CAPTURE_END) {
 		struct frame_ref where = {index, in->packets + 1, in->last_ts};
 
@@ -261,9 +264,33 @@ side_read_capture(struct side *s, struct capture *cap, const char *path)
 			diag_add(&s->diag, CODE_CAPTURE_ERROR, &where, "%s", errbuf);
 		}
 	}
-	in->nlinktypes = (unsigned)capture_linktypes(cap, in->linktypes, SIDE_MAX_LINKTYPES);
-	/* The fallback reader may have taken over in the middle of the file. */
-	snprintf(in->format, sizeof(in->format), "%s", capture_format(cap));
+	in->nlinktypes = nlinktypes < SIDE_MAX_LINKTYPES ? nlinktypes : SIDE_MAX_LINKTYPES;
+	for (i = 0; i < in->nlinktypes; i++)
+		in->linktypes[i] = linktypes[i];
+	/* Known at the end: the fallback reader may have taken over mid-file. */
+	snprintf(in->format, sizeof(in->format), "%s", format);
+}
+
+void
+side_read_capture(struct side *s, struct capture *cap, const char *path)
+{
+	struct capture_frame f;
+	enum capture_status st;
+	char errbuf[CAPTURE_ERRBUF_SIZE];
+	int linktypes[SIDE_MAX_LINKTYPES];
+	uint32_t index = side_input_begin(s, path);
+	uint64_t total = capture_size(cap), n = 0;
+
+	if (index == NO_INDEX)
+		return;
+	errbuf[0] = 0;
+	while ((st = capture_next(cap, &f, errbuf)) == CAPTURE_FRAME) {
+		side_input_frame(s, index, &f);
+		if (s->progress != NULL && ++n % SIDE_PROGRESS_EVERY == 0)
+			s->progress(s->progress_ctx, s, capture_offset(cap), total);
+	}
+	side_input_end(s, index, st, errbuf, capture_format(cap), linktypes,
+		       (unsigned)capture_linktypes(cap, linktypes, SIDE_MAX_LINKTYPES));
 	if (s->progress != NULL)
 		s->progress(s->progress_ctx, s, total, total);
 }
@@ -283,10 +310,7 @@ side_read_file(struct side *s, const char *path, char *errbuf)
 void
 side_finish(struct side *s)
 {
-	const struct frag_stats *fs = frag_stats(s->frag);
-
 	control_finish(s->control);
-	(void)fs;
 }
 
 bool
