@@ -183,6 +183,14 @@ tunnel_sample_kept(uint64_t fp, uint64_t limit)
 	return (fp >> 40) < limit;
 }
 
+/*
+ * GRE to the PNS of call ci, counting the packets of every call that shared
+ * its (pac, pns, Call ID) triple while they were up: such packets are
+ * counted on the newest holder, yet any of the calls may have been their
+ * destination.  *shared (if not NULL) says whether the triple was shared.
+ */
+uint64_t tunnels_to_pns_shared(const struct tunnels *t, uint32_t ci, bool *shared);
+
 const char *call_state_name(enum call_state s);
 const char *call_kind_name(enum call_kind k);
 /* Whether the call carried (or could carry) a tunnel: not refused, IDs known. */

@@ -120,6 +120,19 @@ row_cell(char *buf, size_t n, const struct side *s, const struct call *c, enum r
 	case ROW_GRE_TO_PAC:
 	case ROW_GRE_TO_PNS:
 		gd = kind == ROW_GRE_TO_PAC ? &c->to_pac : &c->to_pns;
+		if (kind == ROW_GRE_TO_PNS && c->roles_known) {
+			bool shared;
+			uint64_t total = tunnels_to_pns_shared(&s->tunnels, (uint32_t)(c - s->tunnels.calls),
+							       &shared);
+
+			if (shared) {
+				/* Whose packets they were, the triple cannot say. */
+				snprintf(v, sizeof(v), "key %u x%llu shared", c->pns_call_id,
+					 (unsigned long long)total);
+				cell_frames(buf, n, s, v, NULL, NULL);
+				return;
+			}
+		}
 		if (gd->packets == 0) {
 			snprintf(buf, n, "none");
 			return;
@@ -166,7 +179,7 @@ print_tunnel(FILE *out, const struct report *r, const struct tunnel_pair *p,
 		fprintf(out, ", outside as %s", addr_format(&b->pns, nat));
 	fprintf(out, "%s\n", incoming ? " (incoming call)" : "");
 	if (r->b != NULL)
-		fprintf(out, "  %-22s %-*s %-*s\n", "", CELL_WIDTH + 3, "inside", CELL_WIDTH, "outside");
+		fprintf(out, "  %-22s %-*s %s\n", "", CELL_WIDTH + 3, "inside", "outside");
 	for (i = 0; i < ARRAY_LEN(rows); i++) {
 		char ca[160], cb[160], glabel[ADDR_STRLEN + 16];
 		const char *label;
@@ -187,7 +200,11 @@ print_tunnel(FILE *out, const struct report *r, const struct tunnel_pair *p,
 			continue;
 		}
 		row_cell(cb, sizeof(cb), r->b, b, rows[i].kind);
-		fprintf(out, "  %-22s %-*s %-*s%s\n", label, CELL_WIDTH + 3, ca, CELL_WIDTH, cb, mark);
+		if (mark[0] != 0)
+			fprintf(out, "  %-22s %-*s %-*s%s\n", label, CELL_WIDTH + 3, ca, CELL_WIDTH, cb,
+				mark);
+		else
+			fprintf(out, "  %-22s %-*s %s\n", label, CELL_WIDTH + 3, ca, cb);
 	}
 	if (any->kind != CALL_GRE_ONLY)
 		fprintf(out, "  %-22s %s\n", "state", call_state_name(any->state));

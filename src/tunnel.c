@@ -507,6 +507,36 @@ gre_header_fingerprint(const struct gre_packet *g)
  * hashed; the low bits add the payload.  Both sides compute the same.
  */
 uint64_t
+tunnels_to_pns_shared(const struct tunnels *t, uint32_t ci, bool *shared)
+{
+	const struct call *c = &t->calls[ci];
+	uint64_t total = c->to_pns.packets;
+	uint32_t i, k;
+	bool in_group = false;
+
+	for (i = 0; i < t->ncollisions && !in_group; i++)
+		in_group = t->collisions[i].dir == GRE_TO_PNS &&
+			   (t->collisions[i].holder == ci || t->collisions[i].newcomer == ci);
+	if (shared != NULL)
+		*shared = in_group;
+	if (!in_group)
+		return total;
+	for (k = 0; k < t->ncalls; k++) {
+		for (i = 0; k != ci && i < t->ncollisions; i++) {
+			const struct collision *col = &t->collisions[i];
+
+			if (col->dir == GRE_TO_PNS && (col->holder == k || col->newcomer == k) &&
+			    addr_eq(&col->src, &c->pac) && addr_eq(&col->dst, &c->pns) &&
+			    col->call_id == c->pns_call_id) {
+				total += t->calls[k].to_pns.packets;
+				break;
+			}
+		}
+	}
+	return total;
+}
+
+uint64_t
 tunnel_gre_fingerprint(const struct gre_packet *g)
 {
 	size_t n = g->payload_len < GRE_FP_PAYLOAD_BYTES ? g->payload_len : GRE_FP_PAYLOAD_BYTES;

@@ -359,40 +359,6 @@ compare_messages(struct judge *j, const struct tunnel_pair *p, const struct call
 
 /* ---- GRE across the NAT ---- */
 
-/* GRE to the PNS on an outside triple shared by colliding calls is counted
- * on the newest holder; every call of the group may have sent it. */
-static uint64_t
-to_pns_packets_in_group(const struct side *s, uint32_t ci)
-{
-	const struct tunnels *t = &s->tunnels;
-	uint64_t total = t->calls[ci].to_pns.packets;
-	uint32_t i, k;
-	bool in_group = false;
-
-	for (i = 0; i < t->ncollisions; i++)
-		if (t->collisions[i].dir == GRE_TO_PNS &&
-		    (t->collisions[i].holder == ci || t->collisions[i].newcomer == ci))
-			in_group = true;
-	if (!in_group)
-		return total;
-	for (k = 0; k < t->ncalls; k++) {
-		if (k == ci)
-			continue;
-		for (i = 0; i < t->ncollisions; i++) {
-			const struct collision *col = &t->collisions[i];
-
-			if (col->dir == GRE_TO_PNS && (col->holder == k || col->newcomer == k) &&
-			    addr_eq(&col->src, &t->calls[ci].pac) &&
-			    addr_eq(&col->dst, &t->calls[ci].pns) &&
-			    col->call_id == t->calls[ci].pns_call_id) {
-				total += t->calls[k].to_pns.packets;
-				break;
-			}
-		}
-	}
-	return total;
-}
-
 /* Name in f the tunnels whose outside triple in direction dir collided with call ci's. */
 static void
 add_collision_partners(struct judge *j, struct finding *f, uint32_t ci, enum gre_direction dir)
@@ -426,7 +392,7 @@ judge_gre(struct judge *j, const struct tunnel_pair *p, const struct call *in,
 	enum side_role ra = role_of(j, SIDE_A), rb = role_of(j, SIDE_B);
 	uint64_t in_pac = in->to_pac.packets, out_pac = out->to_pac.packets;
 	uint64_t in_pns = in->to_pns.packets;
-	uint64_t out_pns = to_pns_packets_in_group(j->b, p->call[SIDE_B]);
+	uint64_t out_pns = tunnels_to_pns_shared(&j->b->tunnels, p->call[SIDE_B], NULL);
 	struct finding *f;
 	char host[ADDR_STRLEN];
 
