@@ -109,6 +109,7 @@ struct conn {
 	struct frame_ref sccrq_at;
 	uint32_t messages, calls;
 	uint32_t last_call; /* newest call; older ones via call.next_on_conn */
+	uint32_t pending;   /* calls requested and not yet answered */
 	bool damaged; /* bytes lost, conflicting or unframeable: its calls' IDs may be wrong */
 	char hostname[65], vendor[65]; /* from SCCRQ/SCCRP, printable only */
 };

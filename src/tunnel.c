@@ -26,6 +26,10 @@
 #define SEED_PAIR 0x7061697200000003ULL
 /* Payload bytes hashed into a GRE fingerprint: enough to tell packets apart. */
 #define GRE_FP_PAYLOAD_BYTES 64
+/* Calls of a connection looked at when searching it for a pending or the
+ * only live call: real connections carry one or two calls at a time, and a
+ * flood of calls on one connection must not make every message a walk. */
+#define CALL_WALK_MAX 64
 /* Sampling starts by keeping everything: fp >> 40 is always below 2^24. */
 #define SAMPLE_LIMIT_ALL (UINT64_C(1) << 24)
 
@@ -155,6 +159,8 @@ new_call(struct tunnels *t, uint32_t conn, enum call_kind kind, const struct fra
 	}
 	c->kind = kind;
 	c->state = CALL_REQUESTED;
+	if (conn != NO_INDEX && conn < t->nconns && kind != CALL_GRE_ONLY)
+		t->conns[conn].pending++;
 	c->roles_known = kind != CALL_GRE_ONLY;
 	c->start = *where;
 	c->end = *where;
@@ -253,9 +259,14 @@ find_by_id(const struct tunnels *t, uint32_t conn, enum pptp_id_owner owner, uin
 static uint32_t
 find_pending(const struct tunnels *t, uint32_t conn, enum call_kind kind)
 {
-	uint32_t i;
+	uint32_t i, walked = 0;
 
-	for (i = t->conns[conn].last_call; i != NO_INDEX; i = t->calls[i].next_on_conn) {
+	/* Without this test a flood of answered calls makes every stray reply
+	 * walk the whole list. */
+	if (t->conns[conn].pending == 0)
+		return NO_INDEX;
+	for (i = t->conns[conn].last_call; i != NO_INDEX && walked++ < CALL_WALK_MAX;
+	     i = t->calls[i].next_on_conn) {
 		const struct call *c = &t->calls[i];
 
 		if (c->kind == kind && c->state == CALL_REQUESTED && !frame_ref_seen(&c->established))
@@ -272,9 +283,10 @@ find_pending(const struct tunnels *t, uint32_t conn, enum call_kind kind)
 static uint32_t
 only_live_call(const struct tunnels *t, uint32_t conn)
 {
-	uint32_t i, found = NO_INDEX;
+	uint32_t i, found = NO_INDEX, walked = 0;
 
-	for (i = t->conns[conn].last_call; i != NO_INDEX; i = t->calls[i].next_on_conn) {
+	for (i = t->conns[conn].last_call; i != NO_INDEX && walked++ < CALL_WALK_MAX;
+	     i = t->calls[i].next_on_conn) {
 		const struct call *c = &t->calls[i];
 
 		if (c->state == CALL_REFUSED || c->state == CALL_DISCONNECTED ||
@@ -334,6 +346,16 @@ add_msg(struct call *c, const struct pptp_msg *m, bool to_pac, uint64_t fp,
 	cm->call_id = m->call_id;
 	cm->has_peer_call_id = m->has_peer_call_id;
 	cm->peer_call_id = m->peer_call_id;
+}
+
+/* A pending call got its reply (accepted or refused). */
+static void
+answered(struct tunnels *t, uint32_t ci)
+{
+	const struct call *c = &t->calls[ci];
+
+	if (c->conn != NO_INDEX && c->conn < t->nconns && t->conns[c->conn].pending > 0)
+		t->conns[c->conn].pending--;
 }
 
 static void
@@ -419,6 +441,7 @@ tunnels_on_message(struct tunnels *t, struct diag *d, uint32_t conn, bool from_c
 			c->error = m->error;
 			c->cause = m->cause;
 			remember_id(t, ci, PPTP_ID_PAC, m->call_id);
+			answered(t, ci);
 			if (m->result == 1)
 				establish(t, ci, where);
 			else
@@ -439,6 +462,7 @@ tunnels_on_message(struct tunnels *t, struct diag *d, uint32_t conn, bool from_c
 			c->result = m->result;
 			c->error = m->error;
 			remember_id(t, ci, PPTP_ID_PNS, m->call_id);
+			answered(t, ci);
 			if (m->result == 1)
 				establish(t, ci, where);
 			else
