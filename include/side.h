@@ -87,6 +87,15 @@ void side_read_capture(struct side *s, struct capture *cap, const char *path);
  * SIDE_MAX_FILES), every frame in order, then how the file ended.
  */
 uint32_t side_input_begin(struct side *s, const char *path);
+/*
+ * How many leading bytes of a frame the analysis reads, so that a reader
+ * in another thread copies no more: 0 for an IP packet of no interest
+ * (UDP, ICMP...), the headers and TUNNEL_GRE_PAYLOAD_READ payload bytes of
+ * an unfragmented PPTP GRE packet, the whole frame otherwise.  Pure.
+ */
+size_t side_frame_needed(const struct capture_frame *f);
+/* A frame side_frame_needed() found of no interest: only its time counts. */
+void side_input_skip(struct side *s, uint32_t index, ts_ns_t ts);
 void side_input_frame(struct side *s, uint32_t index, const struct capture_frame *f);
 void side_input_end(struct side *s, uint32_t index, enum capture_status st, const char *errbuf,
 		    const char *format, const int *linktypes, unsigned nlinktypes);

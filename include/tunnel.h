@@ -36,6 +36,9 @@
 #define CALL_MAX_MSGS 16
 /* Collisions recorded per side. */
 #define TUNNEL_MAX_COLLISIONS 1024
+/* Payload bytes of a GRE packet the analysis reads: the fingerprint's
+ * share and the PPP header.  A reader may drop the rest. */
+#define TUNNEL_GRE_PAYLOAD_READ 64
 /* GRE fingerprints kept per side (adaptive sampling above this). */
 #define TUNNEL_MAX_SAMPLES 131072
 

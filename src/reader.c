@@ -19,7 +19,8 @@
 
 enum rec_kind {
 	REC_BEGIN, /* a file opened: data = nothing */
-	REC_FRAME, /* data = the frame's bytes */
+	REC_FRAME, /* data = the bytes of the frame the analysis reads */
+	REC_SKIP,  /* a frame the analysis does not read: its time only */
 	REC_END,   /* a file ended: data = struct rec_end */
 	REC_FAIL,  /* a file could not be opened: data = the error text */
 };
@@ -136,12 +137,17 @@ read_files(void *arg)
 		h.kind = REC_FRAME;
 		errbuf[0] = 0;
 		while ((st = capture_next(cap, &f, errbuf)) == CAPTURE_FRAME) {
-			h.caplen = f.caplen;
+			/* Copy only what the analysis will read: most of a GRE
+			 * packet is payload it never looks at. */
+			size_t need = side_frame_needed(&f);
+
+			h.kind = need > 0 ? REC_FRAME : REC_SKIP;
+			h.caplen = (uint32_t)need;
 			h.wirelen = f.wirelen;
 			h.linktype = f.linktype;
 			h.number = f.number;
 			h.ts = f.ts;
-			put(r, &h, f.data, f.caplen);
+			put(r, &h, f.data, need);
 			if (r->side->progress != NULL && ++n % 65536 == 0)
 				r->side->progress(r->side->progress_ctx, r->side, capture_offset(cap),
 						  total);
@@ -187,6 +193,10 @@ replay(struct reader *r, const struct chunk *c, uint32_t *index, char *errbuf,
 
 				side_input_frame(r->side, *index, &f);
 			}
+			break;
+		case REC_SKIP:
+			if (*index != NO_INDEX)
+				side_input_skip(r->side, *index, h.ts);
 			break;
 		case REC_END:
 			if (*index != NO_INDEX) {

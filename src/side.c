@@ -220,6 +220,57 @@ side_frame(struct side *s, uint32_t file_index, const struct capture_frame *f)
 	handle_ip(s, f->data + lf.offset, f->caplen - lf.offset, 0, &where);
 }
 
+size_t
+side_frame_needed(const struct capture_frame *f)
+{
+	struct link_frame lf;
+	struct ip_packet ip;
+	struct gre_packet g;
+	const uint8_t *p;
+	size_t len;
+	enum parse_status st;
+
+	if (link_parse(f->linktype, f->data, f->caplen, &lf) != PARSE_OK || lf.offset > f->caplen ||
+	    (lf.ethertype != LINK_ETHERTYPE_IPV4 && lf.ethertype != LINK_ETHERTYPE_IPV6))
+		return f->caplen; /* side_frame counts or reports it */
+	p = f->data + lf.offset;
+	len = f->caplen - lf.offset;
+	if (len == 0)
+		return f->caplen;
+	st = p[0] >> 4 == 4 ? ipv4_parse(p, len, &ip) : p[0] >> 4 == 6 ? ipv6_parse(p, len, &ip)
+								       : PARSE_INVALID;
+	if (st != PARSE_OK || ip.is_fragment || ip.truncated)
+		return f->caplen;
+	switch (ip.proto) {
+	case IP_PROTO_TCP:
+	case IP_PROTO_IPIP:
+	case IP_PROTO_IPV6:
+		return f->caplen;
+	case IP_PROTO_GRE:
+		if (gre_parse(ip.payload, ip.payload_len, &g) != PARSE_OK || !gre_is_pptp(&g) ||
+		    g.payload_len <= TUNNEL_GRE_PAYLOAD_READ)
+			return f->caplen;
+		return (size_t)(g.payload - f->data) + TUNNEL_GRE_PAYLOAD_READ;
+	default:
+		return 0;
+	}
+}
+
+void
+side_input_skip(struct side *s, uint32_t index, ts_ns_t ts)
+{
+	struct side_input *in = &s->inputs[index];
+
+	in->packets++;
+	if (in->first_ts == 0)
+		in->first_ts = ts;
+	in->last_ts = ts;
+	if (s->first_ts == 0 || ts < s->first_ts)
+		s->first_ts = ts;
+	if (ts > s->last_ts)
+		s->last_ts = ts;
+}
+
 uint32_t
 side_input_begin(struct side *s, const char *path)
 {

@@ -25,7 +25,7 @@
 #define SEED_CONN_ID 0x636f6e6e00000002ULL
 #define SEED_PAIR 0x7061697200000003ULL
 /* Payload bytes hashed into a GRE fingerprint: enough to tell packets apart. */
-#define GRE_FP_PAYLOAD_BYTES 64
+#define GRE_FP_PAYLOAD_BYTES TUNNEL_GRE_PAYLOAD_READ
 /* Calls of a connection looked at when searching it for a pending or the
  * only live call: real connections carry one or two calls at a time, and a
  * flood of calls on one connection must not make every message a walk. */
