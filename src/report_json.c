@@ -40,7 +40,7 @@ file_path(const struct side *s, uint32_t file)
 }
 
 static json_t *
-json_gre_dir(const struct side *s, const struct gre_dir *gd)
+json_gre_dir(const struct gre_dir *gd)
 {
 	json_t *o = json_object();
 
@@ -57,7 +57,6 @@ json_gre_dir(const struct side *s, const struct gre_dir *gd)
 	json_object_set_new(o, "checksum_bad", json_integer((json_int_t)gd->checksum_bad));
 	json_object_set_new(o, "lcp_configure_requests", json_integer(gd->lcp_conf_req));
 	json_object_set_new(o, "lcp_configure_replies", json_integer(gd->lcp_conf_reply));
-	(void)s;
 	return o;
 }
 
@@ -136,8 +135,8 @@ json_call_side(const struct side *s, uint32_t ci)
 	{
 		json_t *gre = json_object();
 
-		json_object_set_new(gre, "to_pac", json_gre_dir(s, &c->to_pac));
-		json_object_set_new(gre, "to_pns", json_gre_dir(s, &c->to_pns));
+		json_object_set_new(gre, "to_pac", json_gre_dir(&c->to_pac));
+		json_object_set_new(gre, "to_pns", json_gre_dir(&c->to_pns));
 		json_object_set_new(o, "gre", gre);
 	}
 	return o;

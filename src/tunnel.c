@@ -369,6 +369,74 @@ establish(struct tunnels *t, uint32_t ci, const struct frame_ref *where)
 	register_triple(t, ci, GRE_TO_PNS, where);
 }
 
+/*
+ * OCRQ (the PNS places a call, naming its Call ID) or ICRQ (the PAC
+ * places one, naming its own).
+ */
+static uint32_t
+request_call(struct tunnels *t, uint32_t conn, const struct pptp_msg *m, uint64_t fp,
+	     const struct frame_ref *where)
+{
+	bool outgoing = m->type == PPTP_OCRQ;
+	uint32_t ci = new_call(t, conn, outgoing ? CALL_OUTGOING : CALL_INCOMING, where);
+	struct call *c;
+
+	if (ci == NO_INDEX)
+		return NO_INDEX;
+	t->conns[conn].calls++;
+	c = &t->calls[ci];
+	if (outgoing) {
+		c->pns_call_id = m->call_id;
+		c->has_pns_call_id = true;
+	} else {
+		c->pac_call_id = m->call_id;
+		c->has_pac_call_id = true;
+	}
+	c->serial = m->serial;
+	c->request_fp = fp;
+	remember_id(t, ci, outgoing ? PPTP_ID_PNS : PPTP_ID_PAC, m->call_id);
+	return ci;
+}
+
+/*
+ * OCRP or ICRP: the other side answers with its own Call ID, naming the
+ * requester's as Peer's Call ID.  A reply whose Peer's Call ID matches no
+ * request (a NAT that did not restore it) answers the connection's pending
+ * request, so that the mismatch stays on record.
+ */
+static uint32_t
+answer_call(struct tunnels *t, uint32_t conn, const struct pptp_msg *m,
+	    const struct frame_ref *where)
+{
+	bool outgoing = m->type == PPTP_OCRP;
+	enum pptp_id_owner requester = outgoing ? PPTP_ID_PNS : PPTP_ID_PAC;
+	uint32_t ci = find_by_id(t, conn, requester, m->peer_call_id);
+	struct call *c;
+
+	if (ci == NO_INDEX)
+		ci = find_pending(t, conn, outgoing ? CALL_OUTGOING : CALL_INCOMING);
+	if (ci == NO_INDEX || t->calls[ci].state != CALL_REQUESTED)
+		return ci;
+	c = &t->calls[ci];
+	if (outgoing) {
+		c->pac_call_id = m->call_id;
+		c->has_pac_call_id = true;
+	} else {
+		c->pns_call_id = m->call_id;
+		c->has_pns_call_id = true;
+	}
+	c->result = m->result;
+	c->error = m->error;
+	c->cause = m->cause;
+	remember_id(t, ci, outgoing ? PPTP_ID_PAC : PPTP_ID_PNS, m->call_id);
+	answered(t, ci);
+	if (m->result == 1)
+		establish(t, ci, where);
+	else
+		c->state = CALL_REFUSED;
+	return ci;
+}
+
 void
 tunnels_on_message(struct tunnels *t, struct diag *d, uint32_t conn, bool from_client,
 		   const uint8_t *msg, size_t len, const struct pptp_msg *m,
@@ -405,69 +473,14 @@ tunnels_on_message(struct tunnels *t, struct diag *d, uint32_t conn, bool from_c
 		}
 		return;
 	case PPTP_OCRQ:
-		ci = new_call(t, conn, CALL_OUTGOING, where);
-		if (ci == NO_INDEX)
-			return;
-		cn->calls++;
-		t->calls[ci].pns_call_id = m->call_id;
-		t->calls[ci].has_pns_call_id = true;
-		t->calls[ci].serial = m->serial;
-		t->calls[ci].request_fp = fp;
-		remember_id(t, ci, PPTP_ID_PNS, m->call_id);
-		break;
 	case PPTP_ICRQ:
-		ci = new_call(t, conn, CALL_INCOMING, where);
+		ci = request_call(t, conn, m, fp, where);
 		if (ci == NO_INDEX)
 			return;
-		cn->calls++;
-		t->calls[ci].pac_call_id = m->call_id;
-		t->calls[ci].has_pac_call_id = true;
-		t->calls[ci].serial = m->serial;
-		t->calls[ci].request_fp = fp;
-		remember_id(t, ci, PPTP_ID_PAC, m->call_id);
 		break;
 	case PPTP_OCRP:
-		ci = find_by_id(t, conn, PPTP_ID_PNS, m->peer_call_id);
-		if (ci == NO_INDEX)
-			ci = find_pending(t, conn, CALL_OUTGOING);
-		if (ci == NO_INDEX)
-			break;
-		if (t->calls[ci].state == CALL_REQUESTED) {
-			struct call *c = &t->calls[ci];
-
-			c->pac_call_id = m->call_id;
-			c->has_pac_call_id = true;
-			c->result = m->result;
-			c->error = m->error;
-			c->cause = m->cause;
-			remember_id(t, ci, PPTP_ID_PAC, m->call_id);
-			answered(t, ci);
-			if (m->result == 1)
-				establish(t, ci, where);
-			else
-				c->state = CALL_REFUSED;
-		}
-		break;
 	case PPTP_ICRP:
-		ci = find_by_id(t, conn, PPTP_ID_PAC, m->peer_call_id);
-		if (ci == NO_INDEX)
-			ci = find_pending(t, conn, CALL_INCOMING);
-		if (ci == NO_INDEX)
-			break;
-		if (t->calls[ci].state == CALL_REQUESTED) {
-			struct call *c = &t->calls[ci];
-
-			c->pns_call_id = m->call_id;
-			c->has_pns_call_id = true;
-			c->result = m->result;
-			c->error = m->error;
-			remember_id(t, ci, PPTP_ID_PNS, m->call_id);
-			answered(t, ci);
-			if (m->result == 1)
-				establish(t, ci, where);
-			else
-				c->state = CALL_REFUSED;
-		}
+		ci = answer_call(t, conn, m, where);
 		break;
 	case PPTP_ICCN:
 	case PPTP_WEN:

@@ -632,7 +632,6 @@ static void
 judge_editor(struct judge *j)
 {
 	uint32_t i, translated = 0, unchanged = 0, port_like = 0;
-	struct finding *f;
 	char map[200] = "";
 	size_t used = 0;
 
@@ -659,13 +658,12 @@ judge_editor(struct judge *j)
 		}
 	}
 	if (translated > 0) {
-		f = finding_add(j, CODE_NAT_EDITOR_DETECTED, SEV_INFO,
-				"the NAT translates client Call IDs: %s%s", map,
-				port_like == translated
-					? "; each new Call ID is the NAT's TCP source port of the "
-					  "control connection, as the Linux nf_nat_pptp editor does"
-					: "");
-		(void)f;
+		finding_add(j, CODE_NAT_EDITOR_DETECTED, SEV_INFO,
+			    "the NAT translates client Call IDs: %s%s", map,
+			    port_like == translated
+				    ? "; each new Call ID is the NAT's TCP source port of the "
+				      "control connection, as the Linux nf_nat_pptp editor does"
+				    : "");
 	} else if (unchanged > 0) {
 		finding_add(j, CODE_NAT_EDITOR_ABSENT, SEV_INFO,
 			    "the NAT passed every client Call ID unchanged (%u tunnels): no PPTP "

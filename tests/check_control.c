@@ -254,6 +254,111 @@ START_TEST(port_reuse_is_a_new_connection)
 }
 END_TEST
 
+/* Messages from one side of a connection, one segment each. */
+static void
+send_msgs(struct pb_feed *fd, bool from_pns, uint32_t *seq, const uint8_t *m, size_t n)
+{
+	if (from_pns)
+		pb_feed_tcp(fd, pns, 40000, pac, TCP_PORT_PPTP, *seq, TCP_ACK, m, n);
+	else
+		pb_feed_tcp(fd, pac, TCP_PORT_PPTP, pns, 40000, *seq, TCP_ACK, m, n);
+	*seq += (uint32_t)n;
+}
+
+/* ICRQ from the PAC, ICRP from the PNS, ICCN: an incoming call and its GRE. */
+START_TEST(incoming_call)
+{
+	struct side s;
+	struct pb_feed fd = {&s, 0, NS_PER_SEC};
+	uint8_t m[256], ppp[8] = {0xff, 0x03, 0xc0, 0x21, 1, 1, 0, 4};
+	uint32_t cseq = 100, sseq = 7000;
+	const struct call *c;
+
+	ck_assert(side_init(&s, SIDE_SINGLE, NULL));
+	pb_feed_tcp(&fd, pns, 40000, pac, TCP_PORT_PPTP, 99, TCP_SYN, NULL, 0);
+	send_msgs(&fd, true, &cseq, m, pb_pptp(m, PPTP_SCCRQ, 0, 0, 0, 0));
+	send_msgs(&fd, false, &sseq, m, pb_pptp(m, PPTP_ICRQ, 0x4a01, 0, 33, 0));
+	send_msgs(&fd, true, &cseq, m, pb_pptp(m, PPTP_ICRP, 300, 0x4a01, 0, 1));
+	send_msgs(&fd, false, &sseq, m, pb_pptp(m, PPTP_ICCN, 0, 300, 0, 0));
+	pb_feed_gre(&fd, pns, pac, 0x4a01, 0, 0, ppp, sizeof(ppp), false);
+	pb_feed_gre(&fd, pac, pns, 300, 0, 1, ppp, sizeof(ppp), false);
+	side_finish(&s);
+	ck_assert_uint_eq(s.tunnels.ncalls, 1);
+	c = &s.tunnels.calls[0];
+	ck_assert_int_eq(c->kind, CALL_INCOMING);
+	ck_assert_int_eq(c->state, CALL_ESTABLISHED);
+	ck_assert_uint_eq(c->pac_call_id, 0x4a01);
+	ck_assert_uint_eq(c->pns_call_id, 300);
+	ck_assert_uint_eq(c->serial, 33);
+	ck_assert_uint_eq(c->nmsgs, 3);
+	ck_assert_uint_eq(c->to_pac.packets, 1);
+	ck_assert_uint_eq(c->to_pns.packets, 1);
+	ck_assert_uint_eq(c->to_pac.lcp_conf_req, 1);
+	ck_assert(addr_eq(&c->pns, &(struct addr){4, {10, 0, 0, 2}}));
+	side_free(&s);
+}
+END_TEST
+
+/* A refused call is no tunnel; the Call ID cleared and used again is a new one. */
+START_TEST(refused_then_reused)
+{
+	struct side s;
+	struct pb_feed fd = {&s, 0, NS_PER_SEC};
+	uint8_t m[256];
+	uint32_t cseq = 100, sseq = 7000;
+
+	ck_assert(side_init(&s, SIDE_SINGLE, NULL));
+	pb_feed_tcp(&fd, pns, 40000, pac, TCP_PORT_PPTP, 99, TCP_SYN, NULL, 0);
+	send_msgs(&fd, true, &cseq, m, pb_pptp(m, PPTP_OCRQ, 256, 0, 1, 0));
+	send_msgs(&fd, false, &sseq, m, pb_pptp(m, PPTP_OCRP, 0, 256, 0, 7)); /* do not accept */
+	send_msgs(&fd, true, &cseq, m, pb_pptp(m, PPTP_OCRQ, 256, 0, 2, 0));
+	send_msgs(&fd, false, &sseq, m, pb_pptp(m, PPTP_OCRP, 5, 256, 0, 1));
+	send_msgs(&fd, true, &cseq, m, pb_pptp(m, PPTP_CCRQ, 256, 0, 0, 0));
+	send_msgs(&fd, false, &sseq, m, pb_pptp(m, PPTP_CDN, 5, 0, 0, 0));
+	send_msgs(&fd, true, &cseq, m, pb_pptp(m, PPTP_OCRQ, 256, 0, 3, 0));
+	send_msgs(&fd, false, &sseq, m, pb_pptp(m, PPTP_OCRP, 6, 256, 0, 1));
+	side_finish(&s);
+	ck_assert_uint_eq(s.tunnels.ncalls, 3);
+	ck_assert_int_eq(s.tunnels.calls[0].state, CALL_REFUSED);
+	ck_assert(!call_is_tunnel(&s.tunnels.calls[0]));
+	ck_assert_uint_eq(s.tunnels.calls[0].result, 7);
+	ck_assert_int_eq(s.tunnels.calls[1].state, CALL_DISCONNECTED);
+	ck_assert_uint_eq(s.tunnels.calls[1].pac_call_id, 5);
+	ck_assert_int_eq(s.tunnels.calls[2].state, CALL_ESTABLISHED);
+	ck_assert_uint_eq(s.tunnels.calls[2].pac_call_id, 6);
+	ck_assert_uint_eq(s.tunnels.calls[2].serial, 3);
+	/* The second use of 256 did not collide with the cleared first one. */
+	ck_assert_uint_eq(s.tunnels.ncollisions, 0);
+	side_free(&s);
+}
+END_TEST
+
+/* Two calls at once on one connection, each with its own GRE. */
+START_TEST(two_calls_one_connection)
+{
+	struct side s;
+	struct pb_feed fd = {&s, 0, NS_PER_SEC};
+	uint8_t m[256], ppp[4] = {0xff, 0x03, 0x00, 0x21};
+	uint32_t cseq = 100, sseq = 7000;
+
+	ck_assert(side_init(&s, SIDE_SINGLE, NULL));
+	send_msgs(&fd, true, &cseq, m, pb_pptp(m, PPTP_OCRQ, 256, 0, 1, 0));
+	send_msgs(&fd, true, &cseq, m, pb_pptp(m, PPTP_OCRQ, 257, 0, 2, 0));
+	send_msgs(&fd, false, &sseq, m, pb_pptp(m, PPTP_OCRP, 11, 257, 0, 1));
+	send_msgs(&fd, false, &sseq, m, pb_pptp(m, PPTP_OCRP, 10, 256, 0, 1));
+	pb_feed_gre(&fd, pac, pns, 256, 0, 0, ppp, sizeof(ppp), false);
+	pb_feed_gre(&fd, pac, pns, 257, 0, 0, ppp, sizeof(ppp), false);
+	pb_feed_gre(&fd, pac, pns, 257, 1, 0, ppp, sizeof(ppp), false);
+	side_finish(&s);
+	ck_assert_uint_eq(s.tunnels.ncalls, 2);
+	ck_assert_uint_eq(s.tunnels.calls[0].pac_call_id, 10);
+	ck_assert_uint_eq(s.tunnels.calls[1].pac_call_id, 11);
+	ck_assert_uint_eq(s.tunnels.calls[0].to_pns.packets, 1);
+	ck_assert_uint_eq(s.tunnels.calls[1].to_pns.packets, 2);
+	side_free(&s);
+}
+END_TEST
+
 static Suite *
 control_suite(void)
 {
@@ -270,6 +375,9 @@ control_suite(void)
 	tcase_add_test(tc, garbage_on_1723);
 	tcase_add_test(tc, port_reuse_is_a_new_connection);
 	tcase_add_test(tc, garbage_after_syn);
+	tcase_add_test(tc, incoming_call);
+	tcase_add_test(tc, refused_then_reused);
+	tcase_add_test(tc, two_calls_one_connection);
 	suite_add_tcase(s, tc);
 	return s;
 }
