@@ -21,6 +21,8 @@
 #define SIDE_MAX_FILES 64
 /* Distinct link types remembered per file (pcapng may mix several). */
 #define SIDE_MAX_LINKTYPES 8
+/* Frames between progress callbacks: a few per second at full speed. */
+#define SIDE_PROGRESS_EVERY 65536
 /* Tunnels nested in front of GRE/TCP (IP-in-IP, IPv6-in-IPv4...). */
 #define SIDE_MAX_NESTING 3
 

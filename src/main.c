@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "correlate.h"
@@ -44,7 +45,6 @@ struct side_job {
 	bool failed;
 };
 
-static pthread_mutex_t progress_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void
 usage(FILE *out)
@@ -222,17 +222,57 @@ check_distinct(const struct options *o)
 	return 0;
 }
 
+/*
+ * Progress on standard error, for a terminal only: both sides on one line,
+ * per side the share of its current file read, and the overall rate.
+ * Nothing for the first second (small captures), then at most 5 times a
+ * second.  Called from the reading threads.
+ */
+struct progress {
+	pthread_mutex_t lock;
+	struct timespec start, last;
+	uint64_t done[2], total[2], bytes_before[2];
+	bool shown;
+};
+
+static double
+seconds_since(const struct timespec *t0, const struct timespec *t1)
+{
+	return (double)(t1->tv_sec - t0->tv_sec) + (double)(t1->tv_nsec - t0->tv_nsec) / 1e9;
+}
+
 static void
 show_progress(void *ctx, const struct side *s, uint64_t done, uint64_t total)
 {
-	(void)ctx;
-	if (total == 0)
-		return;
-	pthread_mutex_lock(&progress_lock);
-	fprintf(stderr, "\r%s: %3u%% of %.1f MB%s", side_role_name(s->role),
-		(unsigned)(done * 100 / total), (double)total / 1e6, done >= total ? "\n" : "");
-	fflush(stderr);
-	pthread_mutex_unlock(&progress_lock);
+	struct progress *p = ctx;
+	int i = s->role == SIDE_OUTSIDE ? 1 : 0, k;
+	struct timespec now;
+	double elapsed;
+	uint64_t bytes = 0;
+
+	pthread_mutex_lock(&p->lock);
+	if (done < p->done[i]) /* a new file of this side began */
+		p->bytes_before[i] += p->total[i];
+	p->done[i] = done;
+	p->total[i] = total;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	elapsed = seconds_since(&p->start, &now);
+	if (elapsed >= 1.0 && (!p->shown || seconds_since(&p->last, &now) >= 0.2)) {
+		fprintf(stderr, "\r");
+		for (k = 0; k < 2; k++) {
+			if (p->total[k] == 0)
+				continue;
+			fprintf(stderr, "%s %3u%%  ", k == 0 ? (s->role == SIDE_SINGLE ? "read" : "inside")
+							  : "outside",
+				(unsigned)(p->done[k] * 100 / p->total[k]));
+			bytes += p->bytes_before[k] + p->done[k];
+		}
+		fprintf(stderr, "%.0f MB/s ", (double)bytes / 1e6 / elapsed);
+		fflush(stderr);
+		p->shown = true;
+		p->last = now;
+	}
+	pthread_mutex_unlock(&p->lock);
 }
 
 /* One side: its files read by a reader thread, analysed in this one. */
@@ -287,6 +327,7 @@ main(int argc, char **argv)
 	struct verdict_options vopt;
 	struct clock_offset forced;
 	struct report rep;
+	struct progress progress;
 	pthread_t thread;
 	bool done, paired, threaded = false;
 	int rc, s;
@@ -295,6 +336,9 @@ main(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	if ((rc = parse_options(argc, argv, &o, &done)) != 0 || done)
 		return rc;
+	memset(&progress, 0, sizeof(progress));
+	pthread_mutex_init(&progress.lock, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &progress.start);
 	if ((rc = check_distinct(&o)) != 0)
 		return rc;
 	paired = o.nfiles[1] > 0;
@@ -307,7 +351,7 @@ main(int argc, char **argv)
 		}
 		if (!o.quiet && !o.json_stdout && isatty(STDERR_FILENO)) {
 			sides[s].progress = show_progress;
-			sides[s].progress_ctx = NULL;
+			sides[s].progress_ctx = &progress;
 		}
 		memset(&readers[s], 0, sizeof(readers[s]));
 		readers[s].side = &sides[s];
@@ -322,6 +366,8 @@ main(int argc, char **argv)
 		pthread_join(thread, NULL);
 	else if (paired)
 		read_side(&readers[1]);
+	if (progress.shown)
+		fprintf(stderr, "\r%*s\r", 60, "");
 	rc = 0;
 	for (s = 0; s < (int)nsides; s++)
 		if (readers[s].failed) {

@@ -148,7 +148,7 @@ read_files(void *arg)
 			h.number = f.number;
 			h.ts = f.ts;
 			put(r, &h, f.data, need);
-			if (r->side->progress != NULL && ++n % 65536 == 0)
+			if (r->side->progress != NULL && ++n % SIDE_PROGRESS_EVERY == 0)
 				r->side->progress(r->side->progress_ctx, r->side, capture_offset(cap),
 						  total);
 		}

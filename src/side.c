@@ -14,8 +14,6 @@
 #include "link.h"
 #include "tcp.h"
 
-/* Frames between progress callbacks. */
-#define SIDE_PROGRESS_EVERY 65536
 
 const char *
 side_role_name(enum side_role role)
