@@ -9,7 +9,7 @@
 #define ADDR_STRLEN 46 /* INET6_ADDRSTRLEN */
 
 struct addr {
-	uint8_t family; /* 0 unknown, 4 or 6 */
+	uint8_t family;    /* 0 unknown, 4 or 6 */
 	uint8_t bytes[16]; /* IPv4 in bytes[0..3], the rest zero */
 };
 

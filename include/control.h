@@ -27,7 +27,7 @@ struct control *control_new(struct tunnels *t, struct diag *d);
 void control_free(struct control *c);
 
 void control_segment(struct control *c, const struct ip_packet *ip, const struct tcp_segment *tcp,
-		     const struct frame_ref *where);
+                     const struct frame_ref *where);
 /* End of a side's input: deliver what is buffered, reporting gaps. */
 void control_finish(struct control *c);
 /* Gaps and conflicts seen in control connections (evidence quality). */

@@ -33,14 +33,14 @@ struct clock_offset {
 
 /* GRE packets of one tunnel's outside twin found inside somewhere else. */
 struct gre_fate {
-	uint64_t matched;        /* sampled packets found on both sides in this tunnel */
-	uint64_t misdelivered;   /* found inside in another tunnel or host */
+	uint64_t matched;         /* sampled packets found on both sides in this tunnel */
+	uint64_t misdelivered;    /* found inside in another tunnel or host */
 	uint32_t misdelivered_to; /* inside call that got them */
 	struct frame_ref mis_outside, mis_inside;
-	uint64_t not_restored;   /* found inside at the right host with another Call ID */
+	uint64_t not_restored; /* found inside at the right host with another Call ID */
 	uint16_t not_restored_key;
 	struct frame_ref nr_outside, nr_inside;
-	uint64_t ambiguous;      /* outside triple shared by colliding tunnels */
+	uint64_t ambiguous; /* outside triple shared by colliding tunnels */
 };
 
 /*
@@ -59,7 +59,7 @@ struct tunnel_pair {
 	uint32_t call[2]; /* call index per side, NO_INDEX when unseen */
 	struct gre_fate to_pns, to_pac;
 	struct gre_merge merged; /* inside GRE to the client, when several streams */
-	bool by_gre;      /* paired by GRE content rather than control messages */
+	bool by_gre;             /* paired by GRE content rather than control messages */
 };
 
 struct correlation {
@@ -73,7 +73,7 @@ struct correlation {
 	bool *absorbed;
 	uint64_t samples[2], samples_matched;
 	uint64_t sample_limit;
-	bool overlap; /* both captures cover a common time span */
+	bool overlap;                       /* both captures cover a common time span */
 	ts_ns_t overlap_start, overlap_end; /* in outside time */
 };
 
@@ -83,7 +83,7 @@ struct correlation {
  * exhaustion.
  */
 bool correlate(const struct side *a, const struct side *b, const struct clock_offset *forced,
-	       struct correlation *c);
+               struct correlation *c);
 void correlation_free(struct correlation *c);
 
 /* The pair of call ci on side s, or NULL. */

@@ -97,8 +97,8 @@ cursor_u32(struct cursor *c)
 	const uint8_t *q = cursor_take(c, 4);
 
 	return q != NULL ? (uint32_t)q[0] << 24 | (uint32_t)q[1] << 16 | (uint32_t)q[2] << 8 |
-				   (uint32_t)q[3]
-			 : 0;
+	                       (uint32_t)q[3]
+	                 : 0;
 }
 
 static inline uint16_t
@@ -115,8 +115,8 @@ cursor_u32le(struct cursor *c)
 	const uint8_t *q = cursor_take(c, 4);
 
 	return q != NULL ? (uint32_t)q[3] << 24 | (uint32_t)q[2] << 16 | (uint32_t)q[1] << 8 |
-				   (uint32_t)q[0]
-			 : 0;
+	                       (uint32_t)q[0]
+	                 : 0;
 }
 
 /* Read a big-endian 16-bit value at an absolute offset without moving. */

@@ -33,7 +33,7 @@ struct diag {
 void diag_init(struct diag *d);
 /* Count one occurrence; keep it as an example while there is room. */
 void diag_add(struct diag *d, enum code code, const struct frame_ref *where, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 uint64_t diag_count(const struct diag *d, enum code code);
 
 #endif

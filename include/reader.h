@@ -24,6 +24,6 @@
  * Without threads (pthread_create failing) it reads in this thread.
  */
 bool reader_run(struct side *s, const char *const *paths, unsigned n, char *errbuf,
-		const char **failed);
+                const char **failed);
 
 #endif

@@ -38,9 +38,9 @@ struct side_input {
 	int linktypes[SIDE_MAX_LINKTYPES];
 	unsigned nlinktypes;
 	uint64_t packets;
-	uint64_t ignored;   /* frames not decoded: unsupported link, not IP... */
-	bool truncated;     /* the file ended inside a record */
-	bool damaged;       /* a read error stopped the file early */
+	uint64_t ignored; /* frames not decoded: unsupported link, not IP... */
+	bool truncated;   /* the file ended inside a record */
+	bool damaged;     /* a read error stopped the file early */
 	char error[CAPTURE_ERRBUF_SIZE];
 	ts_ns_t first_ts, last_ts;
 };
@@ -100,7 +100,7 @@ size_t side_frame_needed(const struct capture_frame *f);
 void side_input_skip(struct side *s, uint32_t index, ts_ns_t ts);
 void side_input_frame(struct side *s, uint32_t index, const struct capture_frame *f);
 void side_input_end(struct side *s, uint32_t index, enum capture_status st, const char *errbuf,
-		    const char *format, const int *linktypes, unsigned nlinktypes);
+                    const char *format, const int *linktypes, unsigned nlinktypes);
 /* One frame of file number file_index (exposed for tests). */
 void side_frame(struct side *s, uint32_t file_index, const struct capture_frame *f);
 /* After the last file: flush reassembly. */

@@ -85,7 +85,7 @@ struct gre_dir {
 };
 
 struct call {
-	uint32_t conn; /* index in tunnels.conns, NO_INDEX for GRE-only */
+	uint32_t conn;         /* index in tunnels.conns, NO_INDEX for GRE-only */
 	uint32_t next_on_conn; /* the connection's previous call, NO_INDEX at the end */
 	enum call_kind kind;
 	enum call_state state;
@@ -99,7 +99,7 @@ struct call {
 	struct frame_ref start, established, end;
 	uint64_t request_fp; /* OCRQ/ICRQ fingerprint, 0 when not seen */
 	struct gre_dir to_pac, to_pns;
-	uint32_t nmsgs;        /* messages seen; msgs[] holds the first CALL_MAX_MSGS */
+	uint32_t nmsgs; /* messages seen; msgs[] holds the first CALL_MAX_MSGS */
 	struct call_msg msgs[CALL_MAX_MSGS];
 };
 
@@ -159,20 +159,20 @@ void tunnels_free(struct tunnels *t);
 
 /* A new control connection; NO_INDEX when TUNNEL_MAX_CONNS is reached. */
 uint32_t tunnels_add_conn(struct tunnels *t, const struct addr *client, uint16_t client_port,
-			  const struct addr *server, uint16_t server_port,
-			  const struct frame_ref *where);
+                          const struct addr *server, uint16_t server_port,
+                          const struct frame_ref *where);
 
 /* One framed, parsed control message of connection conn. */
 void tunnels_on_message(struct tunnels *t, struct diag *d, uint32_t conn, bool from_client,
-			const uint8_t *msg, size_t len, const struct pptp_msg *m,
-			const struct frame_ref *where);
+                        const uint8_t *msg, size_t len, const struct pptp_msg *m,
+                        const struct frame_ref *where);
 
 /* The control connection closed (FIN both ways or RST): its calls end. */
 void tunnels_conn_closed(struct tunnels *t, uint32_t conn, const struct frame_ref *where);
 
 /* One Enhanced GRE packet (gre_is_pptp true). */
 void tunnels_on_gre(struct tunnels *t, struct diag *d, const struct ip_packet *ip,
-		    const struct gre_packet *g, const struct frame_ref *where);
+                    const struct gre_packet *g, const struct frame_ref *where);
 
 /* Fingerprint of a GRE packet from what no NAT rewrites: flags, payload
  * length, sequence and acknowledgment numbers, payload bytes.  The key is

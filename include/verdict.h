@@ -69,14 +69,14 @@ struct verdict {
 	struct finding *findings;
 	uint32_t nfindings;
 	uint64_t findings_dropped;
-	uint32_t count[3]; /* per severity */
+	uint32_t count[3];              /* per severity */
 	struct tunnel_verdict *tunnels; /* indexed by pair index */
 	uint32_t ntunnels;
 };
 
 /* a: inside or the single capture; b: outside or NULL. false on memory exhaustion. */
 bool verdict_judge(const struct side *a, const struct side *b, const struct correlation *corr,
-		   const struct verdict_options *opt, struct verdict *v);
+                   const struct verdict_options *opt, struct verdict *v);
 void verdict_free(struct verdict *v);
 
 const char *verdict_name(enum verdict_value v);

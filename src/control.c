@@ -22,9 +22,9 @@
 struct framer {
 	uint8_t buf[FRAMER_CAP];
 	size_t len;
-	uint64_t tried;   /* bytes examined with no valid message yet */
-	bool synced;      /* a message was framed since the last gap */
-	bool from_start;  /* the direction's SYN was seen: its first byte is a header */
+	uint64_t tried;  /* bytes examined with no valid message yet */
+	bool synced;     /* a message was framed since the last gap */
+	bool from_start; /* the direction's SYN was seen: its first byte is a header */
 	bool gave_up;
 	struct frame_ref first; /* frame of the first buffered byte */
 };
@@ -37,13 +37,13 @@ struct direction {
 struct ctl_conn {
 	struct addr a, b; /* a: the side that sent the first packet seen */
 	uint16_t a_port, b_port;
-	uint32_t conn;    /* index in tunnels, NO_INDEX when not recorded */
+	uint32_t conn; /* index in tunnels, NO_INDEX when not recorded */
 	bool a_is_client;
-	bool open;        /* has reassembly state */
+	bool open; /* has reassembly state */
 	bool fin[2];
-	bool syn_seen;    /* a SYN from a (the client) fixed syn_seq */
+	bool syn_seen; /* a SYN from a (the client) fixed syn_seq */
 	uint32_t syn_seq;
-	uint64_t last_seen; /* frame counter of the last segment, for eviction */
+	uint64_t last_seen;      /* frame counter of the last segment, for eviction */
 	struct direction dir[2]; /* 0: a -> b, 1: b -> a */
 	struct control *owner;
 	int cur_dir;
@@ -144,7 +144,7 @@ mark_damaged(struct ctl_conn *cc)
 
 static void
 deliver_message(struct ctl_conn *cc, int dir, const uint8_t *p, size_t len,
-		const struct frame_ref *where)
+                const struct frame_ref *where)
 {
 	struct control *c = cc->owner;
 	struct pptp_msg m;
@@ -153,16 +153,17 @@ deliver_message(struct ctl_conn *cc, int dir, const uint8_t *p, size_t len,
 
 	if (st != PARSE_OK) {
 		diag_add(c->d, CODE_PPTP_MALFORMED, where, "control message (%zu bytes): %s", len,
-			 parse_status_name(st));
+		         parse_status_name(st));
 		mark_damaged(cc);
 		return;
 	}
 	if (m.warnings & PPTP_WARN_LENGTH)
 		diag_add(c->d, CODE_PPTP_NONSTANDARD, where, "%s with Length %u (RFC 2637: %u)",
-			 m.info->abbrev, m.length, m.info->length);
+		         m.info->abbrev, m.length, m.info->length);
 	if (m.warnings & (PPTP_WARN_RESERVED | PPTP_WARN_MSG_TYPE))
-		diag_add(c->d, CODE_PPTP_NONSTANDARD, where, "%s with a non-zero reserved field or message type %u",
-			 m.info->abbrev, m.pptp_msg_type);
+		diag_add(c->d, CODE_PPTP_NONSTANDARD, where,
+		         "%s with a non-zero reserved field or message type %u", m.info->abbrev,
+		         m.pptp_msg_type);
 	if (cc->conn != NO_INDEX)
 		tunnels_on_message(c->t, c->d, cc->conn, from_client, p, len, &m, where);
 }
@@ -193,12 +194,13 @@ framer_run(struct ctl_conn *cc, int dir, const struct frame_ref *where)
 			 * framing of a stream seen from its start is damage. */
 			if (f->tried == 0 && !f->synced && !f->from_start)
 				diag_add(cc->owner->d, CODE_CONTROL_MIDSTREAM, where,
-					 "capture joins a control connection mid-stream; %zu bytes "
-					 "skipped to the first PPTP header",
-					 skip);
+				         "capture joins a control connection mid-stream; %zu bytes "
+				         "skipped to the first PPTP header",
+				         skip);
 			else if (f->synced || f->tried == 0) {
 				diag_add(cc->owner->d, CODE_PPTP_RESYNC, where,
-					 "no PPTP header here; skipping %zu bytes to find one", skip);
+				         "no PPTP header here; skipping %zu bytes to find one",
+				         skip);
 				mark_damaged(cc);
 			}
 			f->synced = false;
@@ -245,8 +247,8 @@ on_gap(void *ctx, uint64_t missing, uint64_t frame, ts_ns_t ts)
 	cc->owner->gaps++;
 	mark_damaged(cc);
 	diag_add(cc->owner->d, CODE_TCP_GAP, &where,
-		 "%llu bytes of the control connection missing; %zu buffered bytes dropped",
-		 (unsigned long long)missing, f != NULL ? f->len : 0);
+	         "%llu bytes of the control connection missing; %zu buffered bytes dropped",
+	         (unsigned long long)missing, f != NULL ? f->len : 0);
 	if (f != NULL) {
 		/* A partial message before a gap can never be completed. */
 		f->len = 0;
@@ -261,7 +263,7 @@ on_conflict(void *ctx, uint64_t frame, ts_ns_t ts)
 	struct frame_ref where = {cc->owner->cur_file, frame, ts};
 
 	diag_add(cc->owner->d, CODE_TCP_CONFLICT, &where,
-		 "retransmitted bytes differ from the first copy; the first copy was used");
+	         "retransmitted bytes differ from the first copy; the first copy was used");
 	mark_damaged(cc);
 }
 
@@ -301,7 +303,7 @@ open_conn(struct control *c, struct ctl_conn *cc)
 
 static void
 restart_conn(struct control *c, struct ctl_conn *cc, const struct ip_packet *ip,
-	     const struct tcp_segment *tcp, const struct frame_ref *where)
+             const struct tcp_segment *tcp, const struct frame_ref *where)
 {
 	close_conn(c, cc);
 	if (cc->conn != NO_INDEX)
@@ -315,12 +317,13 @@ restart_conn(struct control *c, struct ctl_conn *cc, const struct ip_packet *ip,
 	cc->conn = tunnels_add_conn(c->t, &cc->a, cc->a_port, &cc->b, cc->b_port, where);
 	if (cc->conn == NO_INDEX)
 		diag_add(c->d, CODE_LIMIT_REACHED, where,
-			 "control connection not recorded: %u connections already", TUNNEL_MAX_CONNS);
+		         "control connection not recorded: %u connections already",
+		         TUNNEL_MAX_CONNS);
 }
 
 static struct ctl_conn *
 find_or_add(struct control *c, const struct ip_packet *ip, const struct tcp_segment *tcp,
-	    const struct frame_ref *where, bool may_add)
+            const struct frame_ref *where, bool may_add)
 {
 	uint64_t key = tuple_key(&ip->src, tcp->sport, &ip->dst, tcp->dport);
 	uint32_t idx;
@@ -342,8 +345,8 @@ find_or_add(struct control *c, const struct ip_packet *ip, const struct tcp_segm
 
 		if (c->cap >= TUNNEL_MAX_CONNS) {
 			diag_add(c->d, CODE_LIMIT_REACHED, where,
-				 "control connection not tracked: %u connections already",
-				 TUNNEL_MAX_CONNS);
+			         "control connection not tracked: %u connections already",
+			         TUNNEL_MAX_CONNS);
 			return NULL;
 		}
 		if (ncap > TUNNEL_MAX_CONNS)
@@ -369,11 +372,12 @@ find_or_add(struct control *c, const struct ip_packet *ip, const struct tcp_segm
 	else
 		cc->a_is_client = tcp->dport == TCP_PORT_PPTP || tcp->sport != TCP_PORT_PPTP;
 	cc->conn = cc->a_is_client
-			   ? tunnels_add_conn(c->t, &cc->a, cc->a_port, &cc->b, cc->b_port, where)
-			   : tunnels_add_conn(c->t, &cc->b, cc->b_port, &cc->a, cc->a_port, where);
+	               ? tunnels_add_conn(c->t, &cc->a, cc->a_port, &cc->b, cc->b_port, where)
+	               : tunnels_add_conn(c->t, &cc->b, cc->b_port, &cc->a, cc->a_port, where);
 	if (cc->conn == NO_INDEX)
 		diag_add(c->d, CODE_LIMIT_REACHED, where,
-			 "control connection not recorded: %u connections already", TUNNEL_MAX_CONNS);
+		         "control connection not recorded: %u connections already",
+		         TUNNEL_MAX_CONNS);
 	if (!map_put(&c->by_tuple, key, c->nconns))
 		return NULL;
 	c->nconns++;
@@ -382,7 +386,7 @@ find_or_add(struct control *c, const struct ip_packet *ip, const struct tcp_segm
 
 void
 control_segment(struct control *c, const struct ip_packet *ip, const struct tcp_segment *tcp,
-		const struct frame_ref *where)
+                const struct frame_ref *where)
 {
 	bool pptp_port = tcp->sport == TCP_PORT_PPTP || tcp->dport == TCP_PORT_PPTP;
 	struct ctl_conn *cc;
@@ -394,7 +398,7 @@ control_segment(struct control *c, const struct ip_packet *ip, const struct tcp_
 	    !looks_like_pptp(tcp->payload, tcp->payload_len))
 		return;
 	cc = find_or_add(c, ip, tcp, where,
-			 pptp_port || looks_like_pptp(tcp->payload, tcp->payload_len));
+	                 pptp_port || looks_like_pptp(tcp->payload, tcp->payload_len));
 	if (cc == NULL)
 		return;
 	if (!pptp_port)
@@ -425,7 +429,7 @@ control_segment(struct control *c, const struct ip_packet *ip, const struct tcp_
 	sink.conflict = on_conflict;
 	sink.ctx = cc;
 	stream_segment(cc->dir[dir].stream, &sink, tcp->seq, tcp->flags, tcp->payload,
-		       tcp->payload_len, where->frame, where->ts);
+	               tcp->payload_len, where->frame, where->ts);
 	if (tcp->flags & TCP_ACK) {
 		/* The peer's ACK tells which holes the capture alone missed. */
 		cc->cur_dir = !dir;

@@ -26,7 +26,7 @@
 struct fp_entry {
 	uint64_t fp;
 	ts_ns_t ts;
-	uint32_t call; /* or NO_INDEX for connection-level messages */
+	uint32_t call;   /* or NO_INDEX for connection-level messages */
 	uint32_t sample; /* index into samples, or NO_INDEX */
 };
 
@@ -73,12 +73,12 @@ control_entries(const struct side *s, size_t *n)
 
 		for (j = 0; j < nm; j++)
 			e[k++] = (struct fp_entry){c->msgs[j].fingerprint, c->msgs[j].where.ts, i,
-						   NO_INDEX};
+			                           NO_INDEX};
 	}
 	for (i = 0; i < t->nconns; i++)
 		if (frame_ref_seen(&t->conns[i].sccrq_at))
 			e[k++] = (struct fp_entry){t->conns[i].sccrq_fp, t->conns[i].sccrq_at.ts,
-						   NO_INDEX, NO_INDEX};
+			                           NO_INDEX, NO_INDEX};
 	qsort(e, k, sizeof(*e), cmp_fp_entry);
 	*n = k;
 	return e;
@@ -98,19 +98,19 @@ sample_entries(const struct side *s, uint64_t limit, size_t *n)
 	for (i = 0; i < t->nsamples; i++)
 		if (tunnel_sample_kept(t->samples[i].fp, limit))
 			e[k++] = (struct fp_entry){t->samples[i].fp, t->samples[i].where.ts,
-						   t->samples[i].call, i};
+			                           t->samples[i].call, i};
 	qsort(e, k, sizeof(*e), cmp_fp_entry);
 	*n = k;
 	return e;
 }
 
 typedef void (*match_fn)(void *ctx, const struct fp_entry *a, const struct fp_entry *b,
-			 bool unique);
+                         bool unique);
 
 /* Walk equal fingerprints of two sorted arrays; pair equal runs in time order. */
 static void
-merge_equal(const struct fp_entry *a, size_t na, const struct fp_entry *b, size_t nb,
-	    match_fn fn, void *ctx)
+merge_equal(const struct fp_entry *a, size_t na, const struct fp_entry *b, size_t nb, match_fn fn,
+            void *ctx)
 {
 	size_t i = 0, j = 0;
 
@@ -206,7 +206,7 @@ assign(struct edge *e, size_t n, uint32_t *twin_a, uint32_t *twin_b, bool *by_gr
 
 static bool
 pair_by_control(const struct side *a, const struct side *b, const struct clock_offset *clock,
-		uint32_t *twin_a, uint32_t *twin_b)
+                uint32_t *twin_a, uint32_t *twin_b)
 {
 	const struct tunnels *ta = &a->tunnels, *tb = &b->tunnels;
 	struct fp_entry *req_b = malloc(((size_t)tb->ncalls + 1) * sizeof(*req_b));
@@ -218,7 +218,7 @@ pair_by_control(const struct side *a, const struct side *b, const struct clock_o
 	for (i = 0; ok && i < tb->ncalls; i++)
 		if (tb->calls[i].request_fp != 0 && pairable(&tb->calls[i]))
 			req_b[nreq++] = (struct fp_entry){tb->calls[i].request_fp,
-							  tb->calls[i].start.ts, i, NO_INDEX};
+			                                  tb->calls[i].start.ts, i, NO_INDEX};
 	if (ok)
 		qsort(req_b, nreq, sizeof(*req_b), cmp_fp_entry);
 	for (i = 0; ok && i < ta->ncalls; i++) {
@@ -283,7 +283,7 @@ vote(void *ctx, const struct fp_entry *x, const struct fp_entry *y, bool unique)
 
 static bool
 pair_by_gre(const struct fp_entry *sa, size_t na, const struct fp_entry *sb, size_t nb,
-	    struct gre_vote_ctx *vc, uint32_t *twin_a, uint32_t *twin_b, bool *by_gre)
+            struct gre_vote_ctx *vc, uint32_t *twin_a, uint32_t *twin_b, bool *by_gre)
 {
 	struct edge *edges;
 	size_t i, n = 0;
@@ -383,7 +383,7 @@ record_fate(void *ctx, const struct fp_entry *x, const struct fp_entry *y, bool 
 
 static ts_ns_t
 pair_start(const struct correlation *c, const struct side *a, const struct side *b,
-	   const struct tunnel_pair *p)
+           const struct tunnel_pair *p)
 {
 	if (p->call[SIDE_B] != NO_INDEX)
 		return b->tunnels.calls[p->call[SIDE_B]].start.ts;
@@ -408,7 +408,7 @@ cmp_pair_key(const void *x, const void *y)
 
 static bool
 build_pairs(struct correlation *c, const struct side *a, const struct side *b,
-	    const uint32_t *twin_a, const uint32_t *twin_b, const bool *by_gre)
+            const uint32_t *twin_a, const uint32_t *twin_b, const bool *by_gre)
 {
 	uint32_t na = a->tunnels.ncalls, nb = b != NULL ? b->tunnels.ncalls : 0, i, n = 0;
 	struct tunnel_pair *pairs = calloc((size_t)na + nb + 1, sizeof(*pairs));
@@ -436,7 +436,7 @@ build_pairs(struct correlation *c, const struct side *a, const struct side *b,
 	}
 	for (i = 0; i < n; i++) {
 		keys[i].start = b != NULL ? pair_start(c, a, b, &pairs[i])
-					  : a->tunnels.calls[pairs[i].call[SIDE_A]].start.ts;
+		                          : a->tunnels.calls[pairs[i].call[SIDE_A]].start.ts;
 		keys[i].index = i;
 	}
 	qsort(keys, n, sizeof(*keys), cmp_pair_key);
@@ -525,7 +525,8 @@ find_merged_streams(struct correlation *c, const struct side *a)
 	for (i = 0; i < t->nsamples; i++) {
 		const struct gre_sample *s = &t->samples[i];
 
-		if (s->dir == GRE_TO_PNS && s->has_seq && tunnel_sample_kept(s->fp, c->sample_limit) &&
+		if (s->dir == GRE_TO_PNS && s->has_seq &&
+		    tunnel_sample_kept(s->fp, c->sample_limit) &&
 		    t->calls[s->call].kind != CALL_GRE_ONLY)
 			v[n++] = s;
 	}
@@ -536,7 +537,8 @@ find_merged_streams(struct correlation *c, const struct side *a)
 
 		for (k = i + 1; k < n && v[k]->call == v[i]->call && v[k]->seq == v[i]->seq; k++)
 			if (v[k]->fp != v[k - 1]->fp)
-				distinct++; /* equal fingerprints: a duplicated frame, not a stream */
+				distinct++; /* equal fingerprints: a duplicated frame, not a stream
+				             */
 		pi = c->pair_of[SIDE_A][v[i]->call];
 		if (distinct < 2 || pi == NO_INDEX)
 			continue;
@@ -571,7 +573,7 @@ compute_overlap(struct correlation *c, const struct side *a, const struct side *
 
 bool
 correlate(const struct side *a, const struct side *b, const struct clock_offset *forced,
-	  struct correlation *c)
+          struct correlation *c)
 {
 	struct fp_entry *ca = NULL, *cb = NULL, *sa = NULL, *sb = NULL;
 	size_t nca = 0, ncb = 0, nsa = 0, nsb = 0;
@@ -589,8 +591,8 @@ correlate(const struct side *a, const struct side *b, const struct clock_offset 
 		return build_pairs(c, a, NULL, NULL, NULL, NULL);
 
 	c->sample_limit = a->tunnels.sample_limit < b->tunnels.sample_limit
-				  ? a->tunnels.sample_limit
-				  : b->tunnels.sample_limit;
+	                      ? a->tunnels.sample_limit
+	                      : b->tunnels.sample_limit;
 	ca = control_entries(a, &nca);
 	cb = control_entries(b, &ncb);
 	sa = sample_entries(a, c->sample_limit, &nsa);

@@ -45,33 +45,33 @@ struct side_job {
 	bool failed;
 };
 
-
 static void
 usage(FILE *out)
 {
-	fprintf(out,
-		"usage: " PROG " [options] INSIDE OUTSIDE\n"
-		"       " PROG " [options] CAPTURE\n"
-		"       " PROG " [options] -i INSIDE [-i INSIDE...] -O OUTSIDE [-O OUTSIDE...]\n"
-		"\n"
-		"Checks from captures taken on both sides of a NAT (or one capture) whether the\n"
-		"NAT kept every PPTP tunnel's (source, destination, Call ID) unique and consistent.\n"
-		"\n"
-		"  -i, --inside FILE        an inside capture (repeat for rotated files; - is stdin;\n"
-		"                           -i without -O audits those files as one capture)\n"
-		"  -O, --outside FILE       an outside capture (repeat for rotated files)\n"
-		"  -f, --format text|json   report format on standard output (default text)\n"
-		"  -j, --json FILE          also write the JSON report to FILE\n"
-		"  -o, --output FILE        write the report to FILE instead of standard output\n"
-		"  -s, --server ADDR        look only at tunnels to or from this server (PAC)\n"
-		"  -t, --time-offset SECS   inside clock minus outside clock (default: estimated)\n"
-		"      --strict             warnings fail too\n"
-		"  -q, --quiet              no progress display on standard error\n"
-		"  -v, --verbose            all evidence for every finding\n"
-		"  -V, --version            print the version and exit\n"
-		"  -h, --help               print this help and exit\n"
-		"\n"
-		"Exit status: 0 pass, 1 NAT defect found, 2 usage or input error, 3 inconclusive.\n");
+	fprintf(
+	    out,
+	    "usage: " PROG " [options] INSIDE OUTSIDE\n"
+	    "       " PROG " [options] CAPTURE\n"
+	    "       " PROG " [options] -i INSIDE [-i INSIDE...] -O OUTSIDE [-O OUTSIDE...]\n"
+	    "\n"
+	    "Checks from captures taken on both sides of a NAT (or one capture) whether the\n"
+	    "NAT kept every PPTP tunnel's (source, destination, Call ID) unique and consistent.\n"
+	    "\n"
+	    "  -i, --inside FILE        an inside capture (repeat for rotated files; - is stdin;\n"
+	    "                           -i without -O audits those files as one capture)\n"
+	    "  -O, --outside FILE       an outside capture (repeat for rotated files)\n"
+	    "  -f, --format text|json   report format on standard output (default text)\n"
+	    "  -j, --json FILE          also write the JSON report to FILE\n"
+	    "  -o, --output FILE        write the report to FILE instead of standard output\n"
+	    "  -s, --server ADDR        look only at tunnels to or from this server (PAC)\n"
+	    "  -t, --time-offset SECS   inside clock minus outside clock (default: estimated)\n"
+	    "      --strict             warnings fail too\n"
+	    "  -q, --quiet              no progress display on standard error\n"
+	    "  -v, --verbose            all evidence for every finding\n"
+	    "  -V, --version            print the version and exit\n"
+	    "  -h, --help               print this help and exit\n"
+	    "\n"
+	    "Exit status: 0 pass, 1 NAT defect found, 2 usage or input error, 3 inconclusive.\n");
 }
 
 static int
@@ -97,19 +97,19 @@ parse_options(int argc, char **argv, struct options *o, bool *done)
 {
 	enum { OPT_STRICT = 256 };
 	static const struct option longopts[] = {
-		{"inside", required_argument, NULL, 'i'},
-		{"outside", required_argument, NULL, 'O'},
-		{"format", required_argument, NULL, 'f'},
-		{"json", required_argument, NULL, 'j'},
-		{"output", required_argument, NULL, 'o'},
-		{"server", required_argument, NULL, 's'},
-		{"time-offset", required_argument, NULL, 't'},
-		{"strict", no_argument, NULL, OPT_STRICT},
-		{"quiet", no_argument, NULL, 'q'},
-		{"verbose", no_argument, NULL, 'v'},
-		{"version", no_argument, NULL, 'V'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"inside", required_argument, NULL, 'i'},
+	    {"outside", required_argument, NULL, 'O'},
+	    {"format", required_argument, NULL, 'f'},
+	    {"json", required_argument, NULL, 'j'},
+	    {"output", required_argument, NULL, 'o'},
+	    {"server", required_argument, NULL, 's'},
+	    {"time-offset", required_argument, NULL, 't'},
+	    {"strict", no_argument, NULL, OPT_STRICT},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"verbose", no_argument, NULL, 'v'},
+	    {"version", no_argument, NULL, 'V'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	int ch, rc, i;
 	bool named = false;
@@ -140,15 +140,17 @@ parse_options(int argc, char **argv, struct options *o, bool *done)
 			break;
 		case 's':
 			if (!addr_parse(optarg, &o->server))
-				return usage_error("--server: not an IPv4 or IPv6 address: %s", optarg);
+				return usage_error("--server: not an IPv4 or IPv6 address: %s",
+				                   optarg);
 			o->has_server = true;
 			break;
 		case 't':
 			errno = 0;
 			o->offset_seconds = strtod(optarg, &end);
-			if (errno != 0 || end == optarg || *end != 0 || !isfinite(o->offset_seconds) ||
-			    fabs(o->offset_seconds) > 1e9)
-				return usage_error("--time-offset: not a number of seconds: %s", optarg);
+			if (errno != 0 || end == optarg || *end != 0 ||
+			    !isfinite(o->offset_seconds) || fabs(o->offset_seconds) > 1e9)
+				return usage_error("--time-offset: not a number of seconds: %s",
+				                   optarg);
 			o->has_offset = true;
 			break;
 		case OPT_STRICT:
@@ -176,15 +178,17 @@ parse_options(int argc, char **argv, struct options *o, bool *done)
 	if (named) {
 		if (optind < argc)
 			return usage_error("give captures either with -i/-O or as arguments: %s",
-					   argv[optind]);
+			                   argv[optind]);
 		if (o->nfiles[0] == 0 && o->nfiles[1] > 0)
-			return usage_error("%s", "outside captures given without an inside capture");
+			return usage_error("%s",
+			                   "outside captures given without an inside capture");
 	} else {
 		if (argc - optind == 0)
 			return usage_error("%s", "no capture file given");
 		if (argc - optind > 2)
-			return usage_error("too many arguments (use -i/-O for several files per side): %s",
-					   argv[optind + 2]);
+			return usage_error(
+			    "too many arguments (use -i/-O for several files per side): %s",
+			    argv[optind + 2]);
 		for (i = optind; i < argc; i++)
 			add_file(o, i - optind, argv[i]);
 	}
@@ -205,7 +209,8 @@ check_distinct(const struct options *o)
 
 			if (strcmp(p, "-") == 0) {
 				if (++stdin_uses > 1)
-					return usage_error("%s", "standard input (-) can be read only once");
+					return usage_error(
+					    "%s", "standard input (-) can be read only once");
 				continue;
 			}
 			if (stat(p, &st[n]) != 0)
@@ -214,7 +219,7 @@ check_distinct(const struct options *o)
 				if (st[k].st_dev == st[n].st_dev && st[k].st_ino == st[n].st_ino &&
 				    S_ISREG(st[n].st_mode)) {
 					fprintf(stderr, PROG ": %s: given twice (also as %s)\n", p,
-						path[k]);
+					        path[k]);
 					return EXIT_USAGE;
 				}
 			path[n++] = p;
@@ -262,9 +267,9 @@ show_progress(void *ctx, const struct side *s, uint64_t done, uint64_t total)
 		for (k = 0; k < 2; k++) {
 			if (p->total[k] == 0)
 				continue;
-			fprintf(stderr, "%s %3u%%  ", k == 0 ? (s->role == SIDE_SINGLE ? "read" : "inside")
-							  : "outside",
-				(unsigned)(p->done[k] * 100 / p->total[k]));
+			fprintf(stderr, "%s %3u%%  ",
+			        k == 0 ? (s->role == SIDE_SINGLE ? "read" : "inside") : "outside",
+			        (unsigned)(p->done[k] * 100 / p->total[k]));
 			bytes += p->bytes_before[k] + p->done[k];
 		}
 		fprintf(stderr, "%.0f MB/s ", (double)bytes / 1e6 / elapsed);
@@ -282,7 +287,7 @@ read_side(void *arg)
 	struct side_job *job = arg;
 
 	job->failed = !reader_run(job->side, (const char *const *)job->files, job->nfiles,
-				  job->errbuf, &job->failed_file);
+	                          job->errbuf, &job->failed_file);
 	side_finish(job->side);
 	return NULL;
 }
@@ -301,8 +306,8 @@ write_reports(const struct options *o, const struct report *r)
 	if (fflush(out) != 0 || ferror(out))
 		ok = false;
 	if (!ok)
-		fprintf(stderr, PROG ": %s: %s\n", o->output != NULL ? o->output : "standard output",
-			strerror(errno));
+		fprintf(stderr, PROG ": %s: %s\n",
+		        o->output != NULL ? o->output : "standard output", strerror(errno));
 	if (out != stdout && fclose(out) != 0)
 		ok = false;
 	if (ok && o->json_file != NULL) {
@@ -344,8 +349,9 @@ main(int argc, char **argv)
 	paired = o.nfiles[1] > 0;
 	nsides = paired ? 2 : 1;
 	for (s = 0; s < (int)nsides; s++) {
-		if (!side_init(&sides[s], paired ? (s == 0 ? SIDE_INSIDE : SIDE_OUTSIDE) : SIDE_SINGLE,
-			       o.has_server ? &o.server : NULL)) {
+		if (!side_init(&sides[s],
+		               paired ? (s == 0 ? SIDE_INSIDE : SIDE_OUTSIDE) : SIDE_SINGLE,
+		               o.has_server ? &o.server : NULL)) {
 			fprintf(stderr, PROG ": out of memory\n");
 			return EXIT_USAGE;
 		}
@@ -372,9 +378,9 @@ main(int argc, char **argv)
 	for (s = 0; s < (int)nsides; s++)
 		if (readers[s].failed) {
 			fprintf(stderr, PROG ": %s: %s\n",
-				strcmp(readers[s].failed_file, "-") == 0 ? "standard input"
-									 : readers[s].failed_file,
-				readers[s].errbuf);
+			        strcmp(readers[s].failed_file, "-") == 0 ? "standard input"
+			                                                 : readers[s].failed_file,
+			        readers[s].errbuf);
 			rc = EXIT_USAGE;
 		}
 	if (rc != 0)
@@ -384,7 +390,7 @@ main(int argc, char **argv)
 	forced.known = forced.from_option = true;
 	forced.offset = (ts_ns_t)llround(o.offset_seconds * 1e9);
 	if (!correlate(&sides[0], paired ? &sides[1] : NULL, o.has_offset ? &forced : NULL,
-		       &corr)) {
+	               &corr)) {
 		fprintf(stderr, PROG ": out of memory while correlating\n");
 		rc = EXIT_USAGE;
 		goto out_sides;

@@ -46,7 +46,7 @@ struct rec_end {
 #define REC_ALIGN(n) (((n) + 7) & ~(size_t)7)
 
 _Static_assert(READER_CHUNK_BYTES >= sizeof(struct rec) + REC_ALIGN(262144),
-	       "a chunk holds the largest frame libpcap accepts");
+               "a chunk holds the largest frame libpcap accepts");
 
 struct chunk {
 	uint8_t *buf;
@@ -149,14 +149,14 @@ read_files(void *arg)
 			h.ts = f.ts;
 			put(r, &h, f.data, need);
 			if (r->side->progress != NULL && ++n % SIDE_PROGRESS_EVERY == 0)
-				r->side->progress(r->side->progress_ctx, r->side, capture_offset(cap),
-						  total);
+				r->side->progress(r->side->progress_ctx, r->side,
+				                  capture_offset(cap), total);
 		}
 		memset(&end, 0, sizeof(end));
 		snprintf(end.format, sizeof(end.format), "%s", capture_format(cap));
 		snprintf(end.err, sizeof(end.err), "%s", errbuf);
 		end.nlinktypes =
-			(unsigned)capture_linktypes(cap, end.linktypes, SIDE_MAX_LINKTYPES);
+		    (unsigned)capture_linktypes(cap, end.linktypes, SIDE_MAX_LINKTYPES);
 		h.kind = REC_END;
 		h.status = (uint32_t)st;
 		put(r, &h, &end, sizeof(end));
@@ -170,8 +170,7 @@ read_files(void *arg)
 
 /* Analysing thread: replay one chunk's records into the side. */
 static bool
-replay(struct reader *r, const struct chunk *c, uint32_t *index, char *errbuf,
-       const char **failed)
+replay(struct reader *r, const struct chunk *c, uint32_t *index, char *errbuf, const char **failed)
 {
 	size_t off = 0;
 
@@ -188,8 +187,8 @@ replay(struct reader *r, const struct chunk *c, uint32_t *index, char *errbuf,
 			break;
 		case REC_FRAME:
 			if (*index != NO_INDEX) {
-				struct capture_frame f = {data,	     h.caplen, h.wirelen,
-							  h.ts,	     h.number, h.linktype};
+				struct capture_frame f = {data, h.caplen, h.wirelen,
+				                          h.ts, h.number, h.linktype};
 
 				side_input_frame(r->side, *index, &f);
 			}
@@ -203,8 +202,8 @@ replay(struct reader *r, const struct chunk *c, uint32_t *index, char *errbuf,
 				struct rec_end end;
 
 				memcpy(&end, data, sizeof(end));
-				side_input_end(r->side, *index, (enum capture_status)h.status, end.err,
-					       end.format, end.linktypes, end.nlinktypes);
+				side_input_end(r->side, *index, (enum capture_status)h.status,
+				               end.err, end.format, end.linktypes, end.nlinktypes);
 			}
 			break;
 		case REC_FAIL:

@@ -49,9 +49,11 @@ json_gre_dir(const struct gre_dir *gd)
 	json_object_set_new(o, "ack_only", json_integer((json_int_t)gd->ack_only));
 	json_object_set_new(o, "key", gd->packets > 0 ? json_integer(gd->key) : json_null());
 	json_object_set_new(o, "first_frame",
-			    gd->packets > 0 ? json_integer((json_int_t)gd->first.frame) : json_null());
+	                    gd->packets > 0 ? json_integer((json_int_t)gd->first.frame)
+	                                    : json_null());
 	json_object_set_new(o, "last_frame",
-			    gd->packets > 0 ? json_integer((json_int_t)gd->last.frame) : json_null());
+	                    gd->packets > 0 ? json_integer((json_int_t)gd->last.frame)
+	                                    : json_null());
 	json_object_set_new(o, "max_seq", gd->seq_seen ? json_integer(gd->max_seq) : json_null());
 	json_object_set_new(o, "max_ack", gd->ack_seen ? json_integer(gd->max_ack) : json_null());
 	json_object_set_new(o, "checksum_bad", json_integer((json_int_t)gd->checksum_bad));
@@ -84,9 +86,9 @@ json_call_side(const struct side *s, uint32_t ci)
 	json_object_set_new(o, "kind", json_string(call_kind_name(c->kind)));
 	json_object_set_new(o, "state", json_string(call_state_name(c->state)));
 	json_object_set_new(o, "pns_call_id",
-			    c->has_pns_call_id ? json_integer(c->pns_call_id) : json_null());
+	                    c->has_pns_call_id ? json_integer(c->pns_call_id) : json_null());
 	json_object_set_new(o, "pac_call_id",
-			    c->has_pac_call_id ? json_integer(c->pac_call_id) : json_null());
+	                    c->has_pac_call_id ? json_integer(c->pac_call_id) : json_null());
 	json_object_set_new(o, "gre_to_pac", json_integer((json_int_t)c->to_pac.packets));
 	json_object_set_new(o, "gre_to_pns", json_integer((json_int_t)c->to_pns.packets));
 	json_object_set_new(o, "file", json_string(file_path(s, c->start.file)));
@@ -109,10 +111,11 @@ json_call_side(const struct side *s, uint32_t ci)
 		json_object_set_new(o, "control", json_null());
 	}
 	json_object_set_new(o, "serial",
-			    c->kind != CALL_GRE_ONLY ? json_integer(c->serial) : json_null());
-	json_object_set_new(o, "result", c->kind != CALL_GRE_ONLY && frame_ref_seen(&c->established)
-						 ? json_integer(c->result)
-						 : json_null());
+	                    c->kind != CALL_GRE_ONLY ? json_integer(c->serial) : json_null());
+	json_object_set_new(o, "result",
+	                    c->kind != CALL_GRE_ONLY && frame_ref_seen(&c->established)
+	                        ? json_integer(c->result)
+	                        : json_null());
 	msgs = json_array();
 	nm = c->nmsgs < CALL_MAX_MSGS ? c->nmsgs : CALL_MAX_MSGS;
 	for (k = 0; k < nm; k++) {
@@ -124,14 +127,16 @@ json_call_side(const struct side *s, uint32_t ci)
 		json_object_set_new(jm, "direction", json_string(m->to_pac ? "to_pac" : "to_pns"));
 		json_object_set_new(jm, "frame", json_integer((json_int_t)m->where.frame));
 		json_object_set_new(jm, "time", json_time(m->where.ts));
-		json_object_set_new(jm, "call_id", m->has_call_id ? json_integer(m->call_id) : json_null());
+		json_object_set_new(jm, "call_id",
+		                    m->has_call_id ? json_integer(m->call_id) : json_null());
 		json_object_set_new(jm, "peer_call_id",
-				    m->has_peer_call_id ? json_integer(m->peer_call_id) : json_null());
+		                    m->has_peer_call_id ? json_integer(m->peer_call_id)
+		                                        : json_null());
 		json_array_append_new(msgs, jm);
 	}
 	json_object_set_new(o, "messages", msgs);
 	json_object_set_new(o, "messages_not_kept",
-			    json_integer(c->nmsgs > CALL_MAX_MSGS ? c->nmsgs - CALL_MAX_MSGS : 0));
+	                    json_integer(c->nmsgs > CALL_MAX_MSGS ? c->nmsgs - CALL_MAX_MSGS : 0));
 	{
 		json_t *gre = json_object();
 
@@ -160,15 +165,16 @@ json_inputs(const struct report *r)
 			for (k = 0; k < in->nlinktypes; k++)
 				json_array_append_new(lt, json_string(link_name(in->linktypes[k])));
 			json_object_set_new(o, "role", json_string(side_role_name(sides[s]->role)));
-			json_object_set_new(o, "path", json_string(in->path != NULL ? in->path : ""));
+			json_object_set_new(o, "path",
+			                    json_string(in->path != NULL ? in->path : ""));
 			json_object_set_new(o, "format", json_string(in->format));
 			json_object_set_new(o, "link_types", lt);
 			json_object_set_new(o, "packets", json_integer((json_int_t)in->packets));
 			json_object_set_new(o, "ignored", json_integer((json_int_t)in->ignored));
 			json_object_set_new(o, "truncated", json_boolean(in->truncated));
 			json_object_set_new(o, "damaged", json_boolean(in->damaged));
-			json_object_set_new(o, "error", in->error[0] != 0 ? json_string(in->error)
-									  : json_null());
+			json_object_set_new(
+			    o, "error", in->error[0] != 0 ? json_string(in->error) : json_null());
 			json_object_set_new(o, "first_time", json_time(in->first_ts));
 			json_object_set_new(o, "last_time", json_time(in->last_ts));
 			json_array_append_new(arr, o);
@@ -196,7 +202,8 @@ json_findings(const struct report *r)
 			json_t *je = json_object();
 
 			json_object_set_new(je, "capture", json_string(side_role_name(e->side)));
-			json_object_set_new(je, "file", json_string(s != NULL ? file_path(s, e->where.file) : ""));
+			json_object_set_new(
+			    je, "file", json_string(s != NULL ? file_path(s, e->where.file) : ""));
 			json_object_set_new(je, "frame", json_integer((json_int_t)e->where.frame));
 			json_object_set_new(je, "time", json_time(e->where.ts));
 			json_object_set_new(je, "what", json_string(e->label));
@@ -223,9 +230,9 @@ json_tunnel(const struct report *r, const struct tunnel_pair *p, enum verdict_va
 		json_object_set_new(t, "inside", json_call_side(r->a, p->call[SIDE_A]));
 		json_object_set_new(t, "outside", json_call_side(r->b, p->call[SIDE_B]));
 		json_object_set_new(t, "paired_by",
-				    p->call[SIDE_A] == NO_INDEX || p->call[SIDE_B] == NO_INDEX
-					    ? json_null()
-					    : json_string(p->by_gre ? "gre" : "control"));
+		                    p->call[SIDE_A] == NO_INDEX || p->call[SIDE_B] == NO_INDEX
+		                        ? json_null()
+		                        : json_string(p->by_gre ? "gre" : "control"));
 	} else {
 		json_object_set_new(t, "capture", json_call_side(r->a, p->call[SIDE_A]));
 	}
@@ -280,7 +287,7 @@ report_json(FILE *out, const struct report *r)
 		json_object_set_new(co, "spread_seconds", json_real((double)c->clock.spread / 1e9));
 		json_object_set_new(co, "samples", json_integer(c->clock.samples));
 		json_object_set_new(co, "source",
-				    json_string(c->clock.from_option ? "option" : "estimated"));
+		                    json_string(c->clock.from_option ? "option" : "estimated"));
 		json_object_set_new(root, "clock_offset", co);
 	} else {
 		json_object_set_new(root, "clock_offset", json_null());
@@ -301,7 +308,7 @@ report_json(FILE *out, const struct report *r)
 	json_object_set_new(summary, "warnings", json_integer(r->verdict->count[SEV_WARNING]));
 	json_object_set_new(summary, "notes", json_integer(r->verdict->count[SEV_INFO]));
 	json_object_set_new(summary, "findings_not_listed",
-			    json_integer((json_int_t)r->verdict->findings_dropped));
+	                    json_integer((json_int_t)r->verdict->findings_dropped));
 	json_object_set_new(root, "summary", summary);
 	json_object_set_new(root, "findings", json_findings(r));
 	head = json_dumps(root, JSON_FLAGS);

@@ -29,7 +29,7 @@ report_time(ts_ns_t ts, char buf[64])
 		return buf;
 	}
 	snprintf(buf, 64, "%04d-%02d-%02d %02d:%02d:%02d.%06ld", tm.tm_year + 1900, tm.tm_mon + 1,
-		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, usec);
+	         tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, usec);
 	return buf;
 }
 
@@ -37,7 +37,7 @@ static const char *
 file_path(const struct side *s, uint32_t file)
 {
 	return s != NULL && file < s->ninputs && s->inputs[file].path != NULL ? s->inputs[file].path
-									       : "?";
+	                                                                      : "?";
 }
 
 /* "#12", or "f2#12" when the side is made of several files. */
@@ -53,7 +53,7 @@ frame_name(char *buf, size_t n, const struct side *s, const struct frame_ref *r)
 /* One cell: a value, then the frame (or frame range) that shows it. */
 static void
 cell_frames(char *buf, size_t n, const struct side *s, const char *value,
-	    const struct frame_ref *first, const struct frame_ref *last)
+            const struct frame_ref *first, const struct frame_ref *last)
 {
 	char f1[48], f2[48];
 
@@ -122,13 +122,13 @@ row_cell(char *buf, size_t n, const struct side *s, const struct call *c, enum r
 		gd = kind == ROW_GRE_TO_PAC ? &c->to_pac : &c->to_pns;
 		if (kind == ROW_GRE_TO_PNS && c->roles_known) {
 			bool shared;
-			uint64_t total = tunnels_to_pns_shared(&s->tunnels, (uint32_t)(c - s->tunnels.calls),
-							       &shared);
+			uint64_t total = tunnels_to_pns_shared(
+			    &s->tunnels, (uint32_t)(c - s->tunnels.calls), &shared);
 
 			if (shared) {
 				/* Whose packets they were, the triple cannot say. */
 				snprintf(v, sizeof(v), "key %u x%llu shared", c->pns_call_id,
-					 (unsigned long long)total);
+				         (unsigned long long)total);
 				cell_frames(buf, n, s, v, NULL, NULL);
 				return;
 			}
@@ -145,36 +145,38 @@ row_cell(char *buf, size_t n, const struct side *s, const struct call *c, enum r
 
 static void
 print_tunnel(FILE *out, const struct report *r, const struct tunnel_pair *p,
-	     const struct tunnel_verdict *tv)
+             const struct tunnel_verdict *tv)
 {
 	static const struct {
 		enum row_kind kind;
 		const char *out_label, *in_label;
 		unsigned mark;
 	} rows[] = {
-		{ROW_REQUEST, "OCRQ Call ID", "ICRP Call ID", MARK_REQUEST},
-		{ROW_REPLY, "OCRP Call ID / Peer", "ICRQ Call ID", MARK_REPLY},
-		{ROW_GRE_TO_PAC, "GRE to server", "GRE to server", MARK_TO_PAC},
-		{ROW_GRE_TO_PNS, "GRE to client", "GRE to client", MARK_TO_PNS},
+	    {ROW_REQUEST, "OCRQ Call ID", "ICRP Call ID", MARK_REQUEST},
+	    {ROW_REPLY, "OCRP Call ID / Peer", "ICRQ Call ID", MARK_REPLY},
+	    {ROW_GRE_TO_PAC, "GRE to server", "GRE to server", MARK_TO_PAC},
+	    {ROW_GRE_TO_PNS, "GRE to client", "GRE to client", MARK_TO_PNS},
 	};
-	const struct call *a = p->call[SIDE_A] != NO_INDEX ? &r->a->tunnels.calls[p->call[SIDE_A]]
-							   : NULL;
+	const struct call *a =
+	    p->call[SIDE_A] != NO_INDEX ? &r->a->tunnels.calls[p->call[SIDE_A]] : NULL;
 	const struct call *b = r->b != NULL && p->call[SIDE_B] != NO_INDEX
-				       ? &r->b->tunnels.calls[p->call[SIDE_B]]
-				       : NULL;
+	                           ? &r->b->tunnels.calls[p->call[SIDE_B]]
+	                           : NULL;
 	const struct call *any = a != NULL ? a : b;
 	char pns[ADDR_STRLEN], pac[ADDR_STRLEN], nat[ADDR_STRLEN];
 	size_t i;
 	bool incoming = any->kind == CALL_INCOMING;
 
 	fprintf(out, "\nTunnel %u: %s  ", p->id,
-		tv->value == VERDICT_PASS ? "PASS" : tv->value == VERDICT_FAIL ? "FAIL" : "INCONCLUSIVE");
+	        tv->value == VERDICT_PASS   ? "PASS"
+	        : tv->value == VERDICT_FAIL ? "FAIL"
+	                                    : "INCONCLUSIVE");
 	if (any->roles_known)
 		fprintf(out, "client %s -> server %s", addr_format(&any->pns, pns),
-			addr_format(&any->pac, pac));
+		        addr_format(&any->pac, pac));
 	else
 		fprintf(out, "GRE between %s and %s (no control connection seen)",
-			addr_format(&any->pns, pns), addr_format(&any->pac, pac));
+		        addr_format(&any->pns, pns), addr_format(&any->pac, pac));
 	if (a != NULL && b != NULL && !addr_eq(&a->pns, &b->pns))
 		fprintf(out, ", outside as %s", addr_format(&b->pns, nat));
 	fprintf(out, "%s\n", incoming ? " (incoming call)" : "");
@@ -191,7 +193,8 @@ print_tunnel(FILE *out, const struct report *r, const struct tunnel_pair *p,
 		if (!any->roles_known) {
 			/* Roles unknown: name each direction by its sender. */
 			snprintf(glabel, sizeof(glabel), "GRE from %s",
-				 addr_format(rows[i].kind == ROW_GRE_TO_PAC ? &any->pns : &any->pac, pns));
+			         addr_format(rows[i].kind == ROW_GRE_TO_PAC ? &any->pns : &any->pac,
+			                     pns));
 			label = glabel;
 		}
 		row_cell(ca, sizeof(ca), r->a, a, rows[i].kind);
@@ -201,8 +204,8 @@ print_tunnel(FILE *out, const struct report *r, const struct tunnel_pair *p,
 		}
 		row_cell(cb, sizeof(cb), r->b, b, rows[i].kind);
 		if (mark[0] != 0)
-			fprintf(out, "  %-22s %-*s %-*s%s\n", label, CELL_WIDTH + 3, ca, CELL_WIDTH, cb,
-				mark);
+			fprintf(out, "  %-22s %-*s %-*s%s\n", label, CELL_WIDTH + 3, ca, CELL_WIDTH,
+			        cb, mark);
 		else
 			fprintf(out, "  %-22s %-*s %s\n", label, CELL_WIDTH + 3, ca, cb);
 	}
@@ -232,8 +235,8 @@ print_finding(FILE *out, const struct report *r, const struct finding *f)
 		const struct side *s = e->side == SIDE_OUTSIDE ? r->b : r->a;
 
 		fprintf(out, "      %-7s %s frame %llu, %s: %s\n", side_role_name(e->side),
-			file_path(s, e->where.file), (unsigned long long)e->where.frame,
-			report_time(e->where.ts, when), e->label);
+		        file_path(s, e->where.file), (unsigned long long)e->where.frame,
+		        report_time(e->where.ts, when), e->label);
 	}
 	if (shown < f->nevidence)
 		fprintf(out, "      (%u more with -v)\n", f->nevidence - shown);
@@ -251,14 +254,15 @@ print_inputs(FILE *out, const struct side *s)
 
 		if (s->ninputs > 1)
 			fprintf(out, "%-8s f%u %s (%s", side_role_name(s->role), i + 1, in->path,
-				in->format);
+			        in->format);
 		else
 			fprintf(out, "%-8s %s (%s", side_role_name(s->role), in->path, in->format);
 		for (k = 0; k < in->nlinktypes; k++)
 			fprintf(out, "%s%s", k == 0 ? ", " : "/", link_name(in->linktypes[k]));
 		fprintf(out, ", %llu packets", (unsigned long long)in->packets);
 		if (in->truncated || in->damaged)
-			fprintf(out, ", %s: %s", in->truncated ? "TRUNCATED" : "DAMAGED", in->error);
+			fprintf(out, ", %s: %s", in->truncated ? "TRUNCATED" : "DAMAGED",
+			        in->error);
 		fprintf(out, ")\n");
 	}
 }
@@ -274,31 +278,36 @@ report_text(FILE *out, const struct report *r)
 	for (i = 0; i < v->ntunnels; i++)
 		failed += v->tunnels[i].value == VERDICT_FAIL;
 	fprintf(out, "pptp-natcheck %s: %s", PPTP_NATCHECK_VERSION,
-		v->value == VERDICT_PASS   ? "PASS"
-		: v->value == VERDICT_FAIL ? "FAIL"
-					   : "INCONCLUSIVE");
+	        v->value == VERDICT_PASS   ? "PASS"
+	        : v->value == VERDICT_FAIL ? "FAIL"
+	                                   : "INCONCLUSIVE");
 	if (v->value == VERDICT_PASS)
-		fprintf(out, r->b != NULL ? ": the NAT kept all %u tunnel%s apart and consistent\n"
-					  : ": no defect in the %u tunnel%s of this capture\n",
-			c->npairs, c->npairs == 1 ? "" : "s");
+		fprintf(out,
+		        r->b != NULL ? ": the NAT kept all %u tunnel%s apart and consistent\n"
+		                     : ": no defect in the %u tunnel%s of this capture\n",
+		        c->npairs, c->npairs == 1 ? "" : "s");
 	else if (v->value == VERDICT_FAIL)
 		fprintf(out, ": %u of %u tunnel%s broken (%u error%s, %u warning%s)\n", failed,
-			c->npairs, c->npairs == 1 ? "" : "s", v->count[SEV_ERROR],
-			v->count[SEV_ERROR] == 1 ? "" : "s", v->count[SEV_WARNING],
-			v->count[SEV_WARNING] == 1 ? "" : "s");
+		        c->npairs, c->npairs == 1 ? "" : "s", v->count[SEV_ERROR],
+		        v->count[SEV_ERROR] == 1 ? "" : "s", v->count[SEV_WARNING],
+		        v->count[SEV_WARNING] == 1 ? "" : "s");
 	else
 		fprintf(out, ": not enough evidence to judge (%u tunnel%s)\n", c->npairs,
-			c->npairs == 1 ? "" : "s");
+		        c->npairs == 1 ? "" : "s");
 	print_inputs(out, r->a);
 	if (r->b != NULL) {
 		print_inputs(out, r->b);
 		if (c->clock.known)
-			fprintf(out, "clock    inside - outside = %+.6f s (%s, %u samples, spread %.6f s)\n",
-				(double)c->clock.offset / 1e9,
-				c->clock.from_option ? "--time-offset" : "estimated", c->clock.samples,
-				(double)c->clock.spread / 1e9);
+			fprintf(
+			    out,
+			    "clock    inside - outside = %+.6f s (%s, %u samples, spread %.6f s)\n",
+			    (double)c->clock.offset / 1e9,
+			    c->clock.from_option ? "--time-offset" : "estimated", c->clock.samples,
+			    (double)c->clock.spread / 1e9);
 		else
-			fprintf(out, "clock    offset unknown (no packet matched across the captures)\n");
+			fprintf(
+			    out,
+			    "clock    offset unknown (no packet matched across the captures)\n");
 	}
 	for (i = 0; i < c->npairs; i++)
 		print_tunnel(out, r, &c->pairs[i], &v->tunnels[i]);
@@ -310,11 +319,11 @@ report_text(FILE *out, const struct report *r)
 				print_finding(out, r, &v->findings[i]);
 	if (v->findings_dropped > 0)
 		fprintf(out, "\n  (%llu more findings not listed)\n",
-			(unsigned long long)v->findings_dropped);
+		        (unsigned long long)v->findings_dropped);
 	fprintf(out, "\nVerdict: %s (exit status %d)\n",
-		v->value == VERDICT_PASS   ? "PASS"
-		: v->value == VERDICT_FAIL ? "FAIL"
-					   : "INCONCLUSIVE",
-		(int)verdict_exit_status(v->value));
+	        v->value == VERDICT_PASS   ? "PASS"
+	        : v->value == VERDICT_FAIL ? "FAIL"
+	                                   : "INCONCLUSIVE",
+	        (int)verdict_exit_status(v->value));
 	return !ferror(out);
 }

@@ -14,7 +14,6 @@
 #include "link.h"
 #include "tcp.h"
 
-
 const char *
 side_role_name(enum side_role role)
 {
@@ -68,7 +67,7 @@ filtered_out(const struct side *s, const struct ip_packet *ip)
 
 static void
 handle_tcp(struct side *s, const struct ip_packet *ip, const uint8_t *p, size_t len,
-	   const struct frame_ref *where)
+           const struct frame_ref *where)
 {
 	struct tcp_segment tcp;
 	enum parse_status st = tcp_parse(p, len, &tcp);
@@ -78,26 +77,26 @@ handle_tcp(struct side *s, const struct ip_packet *ip, const uint8_t *p, size_t 
 		 * the data offset lies; with a short capture it is the snaplen. */
 		if (st == PARSE_INVALID || (st == PARSE_TRUNCATED && !ip->truncated))
 			diag_add(&s->diag, CODE_TCP_INVALID, where,
-				 "TCP header: data offset or length contradicts the IP length");
+			         "TCP header: data offset or length contradicts the IP length");
 		else
 			diag_add(&s->diag, CODE_SNAPLEN_TRUNCATED, where,
-				 "TCP header cut by the snapshot length");
+			         "TCP header cut by the snapshot length");
 		return;
 	}
 	if (filtered_out(s, ip))
 		return;
 	if (tcp.sport == TCP_PORT_PPTP || tcp.dport == TCP_PORT_PPTP) {
 		s->counters.tcp_pptp_segments++;
-		if (ip->version == 4 && !ip->checksum_ok &&
-		    s->counters.checksum_bad_control++ == 0)
+		if (ip->version == 4 && !ip->checksum_ok && s->counters.checksum_bad_control++ == 0)
 			s->counters.first_checksum_bad_control = *where;
 		if (ip->truncated && tcp.payload_len > 0) {
 			/* Never feed cut bytes to the reassembler: the hole becomes a
 			 * reported gap instead of a misframed message. */
 			diag_add(&s->diag, CODE_SNAPLEN_TRUNCATED, where,
-				 "control segment cut by the snapshot length; its bytes are treated as missing");
+			         "control segment cut by the snapshot length; its bytes are "
+			         "treated as missing");
 			tcp.payload_len = 0;
-			tcp.flags &= (uint8_t)~(TCP_SYN | TCP_FIN);
+			tcp.flags &= (uint8_t) ~(TCP_SYN | TCP_FIN);
 		}
 	}
 	control_segment(s->control, ip, &tcp, where);
@@ -105,7 +104,7 @@ handle_tcp(struct side *s, const struct ip_packet *ip, const uint8_t *p, size_t 
 
 static void
 handle_gre(struct side *s, const struct ip_packet *ip, const uint8_t *p, size_t len,
-	   const struct frame_ref *where)
+           const struct frame_ref *where)
 {
 	struct gre_packet g;
 	enum parse_status st = gre_parse(p, len, &g);
@@ -118,15 +117,17 @@ handle_gre(struct side *s, const struct ip_packet *ip, const uint8_t *p, size_t 
 		bool cut = st == PARSE_TRUNCATED && ip->truncated;
 
 		diag_add(&s->diag, cut ? CODE_SNAPLEN_TRUNCATED : CODE_GRE_INVALID, where,
-			 "GRE header: %s", cut ? "cut by the snapshot length"
-					       : st == PARSE_TRUNCATED ? "shorter than its flags say"
-								       : "flags RFC 2637 forbids");
+		         "GRE header: %s",
+		         cut                     ? "cut by the snapshot length"
+		         : st == PARSE_TRUNCATED ? "shorter than its flags say"
+		                                 : "flags RFC 2637 forbids");
 		return;
 	}
 	if (!gre_is_pptp(&g)) {
 		s->counters.gre_other++;
 		diag_add(&s->diag, CODE_GRE_NOT_PPTP, where,
-			 "GRE version %u, protocol 0x%04x: not PPTP, ignored", g.version, g.protocol);
+		         "GRE version %u, protocol 0x%04x: not PPTP, ignored", g.version,
+		         g.protocol);
 		return;
 	}
 	if (filtered_out(s, ip))
@@ -138,7 +139,7 @@ handle_gre(struct side *s, const struct ip_packet *ip, const uint8_t *p, size_t 
 /* Decode an IP packet (version from its first nibble) and what it carries. */
 static void
 handle_ip(struct side *s, const uint8_t *p, size_t len, unsigned depth,
-	  const struct frame_ref *where)
+          const struct frame_ref *where)
 {
 	struct ip_packet ip;
 	enum parse_status st;
@@ -156,8 +157,9 @@ handle_ip(struct side *s, const uint8_t *p, size_t len, unsigned depth,
 	}
 	if (st != PARSE_OK) {
 		if (st != PARSE_UNSUPPORTED)
-			diag_add(&s->diag, st == PARSE_TRUNCATED ? CODE_SNAPLEN_TRUNCATED : CODE_IP_INVALID,
-				 where, "IPv%u header: %s", p[0] >> 4, parse_status_name(st));
+			diag_add(&s->diag,
+			         st == PARSE_TRUNCATED ? CODE_SNAPLEN_TRUNCATED : CODE_IP_INVALID,
+			         where, "IPv%u header: %s", p[0] >> 4, parse_status_name(st));
 		return;
 	}
 	if (ip.proto != IP_PROTO_TCP && ip.proto != IP_PROTO_GRE && ip.proto != IP_PROTO_IPIP &&
@@ -171,7 +173,7 @@ handle_ip(struct side *s, const uint8_t *p, size_t len, unsigned depth,
 		fr = frag_add(s->frag, &ip, where->ts, &payload, &plen);
 		if (fr == FRAG_DROPPED)
 			diag_add(&s->diag, CODE_IP_FRAGMENT_DROPPED, where,
-				 "IPv4 fragment dropped (overlap, size or table limit)");
+			         "IPv4 fragment dropped (overlap, size or table limit)");
 		if (fr != FRAG_COMPLETE)
 			return;
 		ip.truncated = false;
@@ -206,8 +208,9 @@ side_frame(struct side *s, uint32_t file_index, const struct capture_frame *f)
 		if (in != NULL)
 			in->ignored++;
 		if (st == PARSE_UNSUPPORTED && !link_supported(f->linktype))
-			diag_add(&s->diag, CODE_LINK_UNSUPPORTED, &where, "link type %d (%s) not decoded",
-				 f->linktype, link_name(f->linktype));
+			diag_add(&s->diag, CODE_LINK_UNSUPPORTED, &where,
+			         "link type %d (%s) not decoded", f->linktype,
+			         link_name(f->linktype));
 		return;
 	}
 	if (lf.ethertype != LINK_ETHERTYPE_IPV4 && lf.ethertype != LINK_ETHERTYPE_IPV6) {
@@ -235,8 +238,9 @@ side_frame_needed(const struct capture_frame *f)
 	len = f->caplen - lf.offset;
 	if (len == 0)
 		return f->caplen;
-	st = p[0] >> 4 == 4 ? ipv4_parse(p, len, &ip) : p[0] >> 4 == 6 ? ipv6_parse(p, len, &ip)
-								       : PARSE_INVALID;
+	st = p[0] >> 4 == 4   ? ipv4_parse(p, len, &ip)
+	     : p[0] >> 4 == 6 ? ipv6_parse(p, len, &ip)
+	                      : PARSE_INVALID;
 	if (st != PARSE_OK || ip.is_fragment || ip.truncated)
 		return f->caplen;
 	switch (ip.proto) {
@@ -296,7 +300,7 @@ side_input_frame(struct side *s, uint32_t index, const struct capture_frame *f)
 
 void
 side_input_end(struct side *s, uint32_t index, enum capture_status st, const char *errbuf,
-	       const char *format, const int *linktypes, unsigned nlinktypes)
+               const char *format, const int *linktypes, unsigned nlinktypes)
 {
 	struct side_input *in = &s->inputs[index];
 	unsigned i;
@@ -339,7 +343,7 @@ side_read_capture(struct side *s, struct capture *cap, const char *path)
 			s->progress(s->progress_ctx, s, capture_offset(cap), total);
 	}
 	side_input_end(s, index, st, errbuf, capture_format(cap), linktypes,
-		       (unsigned)capture_linktypes(cap, linktypes, SIDE_MAX_LINKTYPES));
+	               (unsigned)capture_linktypes(cap, linktypes, SIDE_MAX_LINKTYPES));
 	if (s->progress != NULL)
 		s->progress(s->progress_ctx, s, total, total);
 }

@@ -119,12 +119,12 @@ grow(void **arr, uint32_t *cap, uint32_t need, uint32_t max, size_t elem)
 
 uint32_t
 tunnels_add_conn(struct tunnels *t, const struct addr *client, uint16_t client_port,
-		 const struct addr *server, uint16_t server_port, const struct frame_ref *where)
+                 const struct addr *server, uint16_t server_port, const struct frame_ref *where)
 {
 	struct conn *c;
 
 	if (!grow((void **)&t->conns, &t->conns_cap, t->nconns + 1, TUNNEL_MAX_CONNS,
-		  sizeof(*t->conns))) {
+	          sizeof(*t->conns))) {
 		t->conns_dropped++;
 		return NO_INDEX;
 	}
@@ -145,7 +145,7 @@ new_call(struct tunnels *t, uint32_t conn, enum call_kind kind, const struct fra
 	struct call *c;
 
 	if (!grow((void **)&t->calls, &t->calls_cap, t->ncalls + 1, TUNNEL_MAX_CALLS,
-		  sizeof(*t->calls))) {
+	          sizeof(*t->calls))) {
 		t->calls_dropped++;
 		return NO_INDEX;
 	}
@@ -170,20 +170,20 @@ new_call(struct tunnels *t, uint32_t conn, enum call_kind kind, const struct fra
 static uint64_t
 triple_key(const struct addr *src, const struct addr *dst, uint16_t call_id)
 {
-	return hash_mix64(addr_hash(src, SEED_TRIPLE) ^ hash_mix64(addr_hash(dst, SEED_TRIPLE + 1)) ^
-			  ((uint64_t)call_id << 1));
+	return hash_mix64(addr_hash(src, SEED_TRIPLE) ^
+	                  hash_mix64(addr_hash(dst, SEED_TRIPLE + 1)) ^ ((uint64_t)call_id << 1));
 }
 
 static uint64_t
 conn_id_key(uint32_t conn, enum pptp_id_owner owner, uint16_t call_id)
 {
-	return hash_mix64(SEED_CONN_ID ^ ((uint64_t)conn << 20) ^ ((uint64_t)owner << 17) ^ call_id);
+	return hash_mix64(SEED_CONN_ID ^ ((uint64_t)conn << 20) ^ ((uint64_t)owner << 17) ^
+	                  call_id);
 }
 
 /* Direction of a GRE packet src -> dst with key call_id within call c, or -1. */
 static int
-call_gre_dir(const struct call *c, const struct addr *src, const struct addr *dst,
-	     uint16_t call_id)
+call_gre_dir(const struct call *c, const struct addr *src, const struct addr *dst, uint16_t call_id)
 {
 	if (c->has_pac_call_id && c->pac_call_id == call_id && addr_eq(&c->pns, src) &&
 	    addr_eq(&c->pac, dst))
@@ -203,7 +203,7 @@ call_live(const struct call *c)
 
 static void
 register_triple(struct tunnels *t, uint32_t ci, enum gre_direction dir,
-		const struct frame_ref *where)
+                const struct frame_ref *where)
 {
 	struct call *c = &t->calls[ci];
 	const struct addr *src = dir == GRE_TO_PAC ? &c->pns : &c->pac;
@@ -269,7 +269,8 @@ find_pending(const struct tunnels *t, uint32_t conn, enum call_kind kind)
 	     i = t->calls[i].next_on_conn) {
 		const struct call *c = &t->calls[i];
 
-		if (c->kind == kind && c->state == CALL_REQUESTED && !frame_ref_seen(&c->established))
+		if (c->kind == kind && c->state == CALL_REQUESTED &&
+		    !frame_ref_seen(&c->established))
 			return i;
 	}
 	return NO_INDEX;
@@ -330,7 +331,7 @@ copy_printable(char *dst, size_t dst_len, const uint8_t *src, size_t n)
 
 static void
 add_msg(struct call *c, const struct pptp_msg *m, bool to_pac, uint64_t fp,
-	const struct frame_ref *where)
+        const struct frame_ref *where)
 {
 	struct call_msg *cm;
 
@@ -375,7 +376,7 @@ establish(struct tunnels *t, uint32_t ci, const struct frame_ref *where)
  */
 static uint32_t
 request_call(struct tunnels *t, uint32_t conn, const struct pptp_msg *m, uint64_t fp,
-	     const struct frame_ref *where)
+             const struct frame_ref *where)
 {
 	bool outgoing = m->type == PPTP_OCRQ;
 	uint32_t ci = new_call(t, conn, outgoing ? CALL_OUTGOING : CALL_INCOMING, where);
@@ -406,7 +407,7 @@ request_call(struct tunnels *t, uint32_t conn, const struct pptp_msg *m, uint64_
  */
 static uint32_t
 answer_call(struct tunnels *t, uint32_t conn, const struct pptp_msg *m,
-	    const struct frame_ref *where)
+            const struct frame_ref *where)
 {
 	bool outgoing = m->type == PPTP_OCRP;
 	enum pptp_id_owner requester = outgoing ? PPTP_ID_PNS : PPTP_ID_PAC;
@@ -439,8 +440,8 @@ answer_call(struct tunnels *t, uint32_t conn, const struct pptp_msg *m,
 
 void
 tunnels_on_message(struct tunnels *t, struct diag *d, uint32_t conn, bool from_client,
-		   const uint8_t *msg, size_t len, const struct pptp_msg *m,
-		   const struct frame_ref *where)
+                   const uint8_t *msg, size_t len, const struct pptp_msg *m,
+                   const struct frame_ref *where)
 {
 	struct conn *cn;
 	const struct pptp_type_info *ti = m->info;
@@ -502,7 +503,7 @@ tunnels_on_message(struct tunnels *t, struct diag *d, uint32_t conn, bool from_c
 		/* RFC: from the PNS with the PAC's ID; Microsoft PACs send it too,
 		 * with the PNS's ID. */
 		ci = from_pns ? find_by_id(t, conn, PPTP_ID_PAC, m->peer_call_id)
-			      : find_by_id(t, conn, PPTP_ID_PNS, m->peer_call_id);
+		              : find_by_id(t, conn, PPTP_ID_PNS, m->peer_call_id);
 		break;
 	default:
 		return; /* connection-level: SCCRP, StopCC, Echo */
@@ -510,8 +511,9 @@ tunnels_on_message(struct tunnels *t, struct diag *d, uint32_t conn, bool from_c
 	if (ci == NO_INDEX)
 		ci = only_live_call(t, conn);
 	if (ci == NO_INDEX) {
-		diag_add(d, CODE_PPTP_UNKNOWN_CALL, where, "%s names Call ID %u, unknown on this connection",
-			 ti->abbrev, m->has_call_id ? m->call_id : m->peer_call_id);
+		diag_add(d, CODE_PPTP_UNKNOWN_CALL, where,
+		         "%s names Call ID %u, unknown on this connection", ti->abbrev,
+		         m->has_call_id ? m->call_id : m->peer_call_id);
 		return;
 	}
 	{
@@ -533,9 +535,10 @@ static uint64_t
 gre_header_fingerprint(const struct gre_packet *g)
 {
 	uint64_t h = ((uint64_t)g->payload_len_field << 48) | ((uint64_t)g->has_seq << 33) |
-		     ((uint64_t)g->has_ack << 32);
+	             ((uint64_t)g->has_ack << 32);
 
-	return hash_mix64(h ^ ((uint64_t)(g->has_seq ? g->seq : 0) << 32 | (g->has_ack ? g->ack : 0)));
+	return hash_mix64(h ^
+	                  ((uint64_t)(g->has_seq ? g->seq : 0) << 32 | (g->has_ack ? g->ack : 0)));
 }
 
 /*
@@ -553,7 +556,7 @@ tunnels_to_pns_shared(const struct tunnels *t, uint32_t ci, bool *shared)
 
 	for (i = 0; i < t->ncollisions && !in_group; i++)
 		in_group = t->collisions[i].dir == GRE_TO_PNS &&
-			   (t->collisions[i].holder == ci || t->collisions[i].newcomer == ci);
+		           (t->collisions[i].holder == ci || t->collisions[i].newcomer == ci);
 	if (shared != NULL)
 		*shared = in_group;
 	if (!in_group)
@@ -579,12 +582,13 @@ tunnel_gre_fingerprint(const struct gre_packet *g)
 	size_t n = g->payload_len < GRE_FP_PAYLOAD_BYTES ? g->payload_len : GRE_FP_PAYLOAD_BYTES;
 	uint64_t h = gre_header_fingerprint(g);
 
-	return (h & ~UINT64_C(0xffffffffff)) | (hash_bytes(g->payload, n, h) & UINT64_C(0xffffffffff));
+	return (h & ~UINT64_C(0xffffffffff)) |
+	       (hash_bytes(g->payload, n, h) & UINT64_C(0xffffffffff));
 }
 
 static void
 add_sample(struct tunnels *t, uint64_t fp, uint32_t ci, enum gre_direction dir,
-	   const struct gre_packet *g, const struct frame_ref *where)
+           const struct gre_packet *g, const struct frame_ref *where)
 {
 	struct gre_sample *s;
 
@@ -620,10 +624,10 @@ add_sample(struct tunnels *t, uint64_t fp, uint32_t ci, enum gre_direction dir,
 /* A GRE-only call for packets whose triple no control message explained. */
 static uint32_t
 orphan_call(struct tunnels *t, const struct ip_packet *ip, uint16_t call_id,
-	    const struct frame_ref *where, enum gre_direction *dir)
+            const struct frame_ref *where, enum gre_direction *dir)
 {
 	uint64_t pair_back = hash_mix64(addr_hash(&ip->dst, SEED_PAIR) ^
-					hash_mix64(addr_hash(&ip->src, SEED_PAIR + 1)));
+	                                hash_mix64(addr_hash(&ip->src, SEED_PAIR + 1)));
 	uint32_t ci;
 	struct call *c;
 
@@ -652,16 +656,16 @@ orphan_call(struct tunnels *t, const struct ip_packet *ip, uint16_t call_id,
 	c->established = *where;
 	register_triple(t, ci, GRE_TO_PAC, where);
 	map_put(&t->by_triple,
-		hash_mix64(addr_hash(&ip->src, SEED_PAIR) ^
-			   hash_mix64(addr_hash(&ip->dst, SEED_PAIR + 1))),
-		ci);
+	        hash_mix64(addr_hash(&ip->src, SEED_PAIR) ^
+	                   hash_mix64(addr_hash(&ip->dst, SEED_PAIR + 1))),
+	        ci);
 	*dir = GRE_TO_PAC;
 	return ci;
 }
 
 static void
 count_gre(struct gre_dir *gd, struct gre_dir *back, const struct ip_packet *ip,
-	  const struct gre_packet *g, const struct frame_ref *where)
+          const struct gre_packet *g, const struct frame_ref *where)
 {
 	struct ppp_frame ppp;
 
@@ -705,7 +709,7 @@ count_gre(struct gre_dir *gd, struct gre_dir *back, const struct ip_packet *ip,
 
 void
 tunnels_on_gre(struct tunnels *t, struct diag *d, const struct ip_packet *ip,
-	       const struct gre_packet *g, const struct frame_ref *where)
+               const struct gre_packet *g, const struct frame_ref *where)
 {
 	uint32_t ci;
 	int dir = -1;
@@ -720,8 +724,8 @@ tunnels_on_gre(struct tunnels *t, struct diag *d, const struct ip_packet *ip,
 		ci = orphan_call(t, ip, g->call_id, where, &odir);
 		if (ci == NO_INDEX) {
 			diag_add(d, CODE_LIMIT_REACHED, where,
-				 "GRE Call ID %u not tracked: %u calls already", g->call_id,
-				 TUNNEL_MAX_CALLS);
+			         "GRE Call ID %u not tracked: %u calls already", g->call_id,
+			         TUNNEL_MAX_CALLS);
 			return;
 		}
 		dir = (int)odir;

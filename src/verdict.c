@@ -62,9 +62,8 @@ verdict_exit_status(enum verdict_value v)
 	return EXIT_USAGE;
 }
 
-static struct finding *
-finding_add(struct judge *j, enum code code, enum severity sev, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+static struct finding *finding_add(struct judge *j, enum code code, enum severity sev,
+                                   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 static struct finding *
 finding_add(struct judge *j, enum code code, enum severity sev, const char *fmt, ...)
@@ -109,13 +108,12 @@ finding_tunnel(struct finding *f, uint32_t id)
 		f->tunnels[f->ntunnels++] = id;
 }
 
-static void
-finding_evidence(struct finding *f, enum side_role side, const struct frame_ref *where,
-		 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void finding_evidence(struct finding *f, enum side_role side, const struct frame_ref *where,
+                             const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 static void
 finding_evidence(struct finding *f, enum side_role side, const struct frame_ref *where,
-		 const char *fmt, ...)
+                 const char *fmt, ...)
 {
 	struct evidence *e;
 	va_list ap;
@@ -193,10 +191,10 @@ call_conn_damaged(const struct side *s, const struct call *c)
  * is tied to it, may be wrong). */
 static enum severity
 absence_severity(const struct side *s1, const struct call *c1, const struct side *s2,
-		 const struct call *c2, unsigned mask)
+                 const struct call *c2, unsigned mask)
 {
 	bool weak = side_damaged(s1, mask) || call_conn_damaged(s1, c1) ||
-		    (s2 != NULL && (side_damaged(s2, mask) || call_conn_damaged(s2, c2)));
+	            (s2 != NULL && (side_damaged(s2, mask) || call_conn_damaged(s2, c2)));
 
 	return weak ? SEV_WARNING : SEV_ERROR;
 }
@@ -210,8 +208,8 @@ absence_note(struct finding *f, const struct side *s1, const struct side *s2)
 		return;
 	n = strlen(f->message);
 	snprintf(f->message + n, sizeof(f->message) - n,
-		 " (%s is damaged: the packets may only be missing from the file)",
-		 side_label(s2 == NULL || side_damaged(s1, DAMAGE_ANY) ? s1->role : s2->role));
+	         " (%s is damaged: the packets may only be missing from the file)",
+	         side_label(s2 == NULL || side_damaged(s1, DAMAGE_ANY) ? s1->role : s2->role));
 }
 
 /* ---- control messages: what the NAT did to each Call ID field ---- */
@@ -262,13 +260,13 @@ field_finding(struct field_ctx *fc, enum code code, enum severity sev, const cha
 	struct finding *f;
 
 	f = finding_add(fc->j, code, sev, "%s %s (%s): inside %u, outside %u; %s", abbrev,
-			fc->field, fc->mi->to_pac ? "client to server" : "server to client", fc->vin,
-			fc->vout, why);
+	                fc->field, fc->mi->to_pac ? "client to server" : "server to client",
+	                fc->vin, fc->vout, why);
 	finding_tunnel(f, fc->p->id);
 	finding_evidence(f, role_of(fc->j, SIDE_A), &fc->mi->where, "%s %s %u", abbrev, fc->field,
-			 fc->vin);
+	                 fc->vin);
 	finding_evidence(f, role_of(fc->j, SIDE_B), &fc->mo->where, "%s %s %u", abbrev, fc->field,
-			 fc->vout);
+	                 fc->vout);
 	fc->j->v->tunnels[fc->p->id - 1].marks |= mark_for(fc->mi->type);
 }
 
@@ -284,15 +282,16 @@ compare_field(struct field_ctx *fc)
 
 		if (m == MEANS_PNS && out->has_pns_call_id && fc->vout != out->pns_call_id) {
 			snprintf(why, sizeof(why),
-				 "the NAT translated this call's Call ID %u to %u elsewhere but sent %u here",
-				 in->pns_call_id, out->pns_call_id, fc->vout);
+			         "the NAT translated this call's Call ID %u to %u elsewhere but "
+			         "sent %u here",
+			         in->pns_call_id, out->pns_call_id, fc->vout);
 			field_finding(fc, CODE_REWRITE_INCONSISTENT, SEV_ERROR, why);
 		} else if (m != MEANS_PNS && fc->vout != fc->vin) {
 			snprintf(why, sizeof(why), "%s, which must cross the NAT unchanged",
-				 m == MEANS_PAC ? "this is the server's own Call ID"
-						: "this value is not the client's Call ID");
+			         m == MEANS_PAC ? "this is the server's own Call ID"
+			                        : "this value is not the client's Call ID");
 			field_finding(fc, CODE_UNEXPECTED_REWRITE,
-				      fc->mi->type == PPTP_CDN ? SEV_WARNING : SEV_ERROR, why);
+			              fc->mi->type == PPTP_CDN ? SEV_WARNING : SEV_ERROR, why);
 		}
 		return;
 	}
@@ -301,24 +300,25 @@ compare_field(struct field_ctx *fc)
 		enum id_meaning m = meaning(out, fc->vout, fc->owner);
 
 		if (m == MEANS_PNS && in->has_pns_call_id && fc->vin != in->pns_call_id) {
-			snprintf(why, sizeof(why),
-				 "the server named the client's Call ID (outside %u) but the client "
-				 "chose %u",
-				 fc->vout, in->pns_call_id);
+			snprintf(
+			    why, sizeof(why),
+			    "the server named the client's Call ID (outside %u) but the client "
+			    "chose %u",
+			    fc->vout, in->pns_call_id);
 			field_finding(fc, CODE_CALL_ID_NOT_RESTORED, SEV_ERROR, why);
 		} else if (m != MEANS_PNS && fc->vin != fc->vout) {
 			snprintf(why, sizeof(why), "%s, which must cross the NAT unchanged",
-				 m == MEANS_PAC ? "this is the server's own Call ID"
-						: "this value is not the client's Call ID");
+			         m == MEANS_PAC ? "this is the server's own Call ID"
+			                        : "this value is not the client's Call ID");
 			field_finding(fc, CODE_UNEXPECTED_REWRITE,
-				      fc->mi->type == PPTP_CDN ? SEV_WARNING : SEV_ERROR, why);
+			              fc->mi->type == PPTP_CDN ? SEV_WARNING : SEV_ERROR, why);
 		}
 	}
 }
 
 static void
 compare_messages(struct judge *j, const struct tunnel_pair *p, const struct call *in,
-		 const struct call *out)
+                 const struct call *out)
 {
 	bool used[CALL_MAX_MSGS] = {false};
 	uint32_t ni = in->nmsgs < CALL_MAX_MSGS ? in->nmsgs : CALL_MAX_MSGS;
@@ -386,7 +386,7 @@ add_collision_partners(struct judge *j, struct finding *f, uint32_t ci, enum gre
 
 static void
 judge_gre(struct judge *j, const struct tunnel_pair *p, const struct call *in,
-	  const struct call *out)
+          const struct call *out)
 {
 	struct tunnel_verdict *tv = &j->v->tunnels[p->id - 1];
 	enum side_role ra = role_of(j, SIDE_A), rb = role_of(j, SIDE_B);
@@ -400,10 +400,11 @@ judge_gre(struct judge *j, const struct tunnel_pair *p, const struct call *in,
 		return; /* no GRE to judge: the call never carried data */
 	if (out_pac == 0 && in_pns == 0 && p->to_pns.not_restored == 0 &&
 	    p->to_pns.misdelivered == 0) {
-		f = finding_add(j, CODE_GRE_BLOCKED, absence_severity(j->a, in, j->b, out, DAMAGE_GRE),
-				"no GRE crossed the NAT: %llu packets to the server inside, 0 outside; "
-				"%llu packets to the client outside, 0 inside",
-				(unsigned long long)in_pac, (unsigned long long)out_pns);
+		f = finding_add(
+		    j, CODE_GRE_BLOCKED, absence_severity(j->a, in, j->b, out, DAMAGE_GRE),
+		    "no GRE crossed the NAT: %llu packets to the server inside, 0 outside; "
+		    "%llu packets to the client outside, 0 inside",
+		    (unsigned long long)in_pac, (unsigned long long)out_pns);
 		finding_tunnel(f, p->id);
 		finding_evidence(f, ra, &in->to_pac.first, "first GRE to the server");
 		finding_evidence(f, rb, &out->to_pns.first, "first GRE to the client");
@@ -413,9 +414,11 @@ judge_gre(struct judge *j, const struct tunnel_pair *p, const struct call *in,
 		return;
 	}
 	if (in_pac > 0 && out_pac == 0) {
-		f = finding_add(j, CODE_GRE_FORWARD_BLOCKED, absence_severity(j->b, out, NULL, NULL, DAMAGE_GRE),
-				"%llu GRE packets to the server (key %u) left the client; none left the NAT",
-				(unsigned long long)in_pac, in->to_pac.key);
+		f = finding_add(
+		    j, CODE_GRE_FORWARD_BLOCKED,
+		    absence_severity(j->b, out, NULL, NULL, DAMAGE_GRE),
+		    "%llu GRE packets to the server (key %u) left the client; none left the NAT",
+		    (unsigned long long)in_pac, in->to_pac.key);
 		finding_tunnel(f, p->id);
 		finding_evidence(f, ra, &in->to_pac.first, "first GRE to the server");
 		finding_evidence(f, ra, &in->to_pac.last, "last GRE to the server");
@@ -423,37 +426,38 @@ judge_gre(struct judge *j, const struct tunnel_pair *p, const struct call *in,
 		tv->marks |= MARK_TO_PAC;
 	} else if (in_pac > out_pac + GRE_LOSS_MIN) {
 		f = finding_add(j, CODE_GRE_LOSS, SEV_WARNING,
-				"GRE to the server: %llu packets inside, %llu outside",
-				(unsigned long long)in_pac, (unsigned long long)out_pac);
+		                "GRE to the server: %llu packets inside, %llu outside",
+		                (unsigned long long)in_pac, (unsigned long long)out_pac);
 		finding_tunnel(f, p->id);
 		finding_evidence(f, ra, &in->to_pac.first, "first GRE to the server");
 		finding_evidence(f, rb, &out->to_pac.first, "first GRE to the server");
 	}
 	if (p->merged.streams >= 2) {
 		f = finding_add(j, CODE_GRE_MISDELIVERED, SEV_ERROR,
-				"%s received the server's GRE of %u tunnels under its Call ID %u: "
-				"sequence number %u arrived %u times with different contents",
-				fmt_addr(&in->pns, host), p->merged.streams, in->pns_call_id,
-				p->merged.seq, p->merged.streams);
+		                "%s received the server's GRE of %u tunnels under its Call ID %u: "
+		                "sequence number %u arrived %u times with different contents",
+		                fmt_addr(&in->pns, host), p->merged.streams, in->pns_call_id,
+		                p->merged.seq, p->merged.streams);
 		finding_tunnel(f, p->id);
 		add_collision_partners(j, f, p->call[SIDE_B], GRE_TO_PNS);
 		finding_evidence(f, ra, &p->merged.first, "GRE seq %u", p->merged.seq);
 		finding_evidence(f, ra, &p->merged.second, "GRE seq %u again, other contents",
-				 p->merged.seq);
+		                 p->merged.seq);
 		tv->marks |= MARK_TO_PNS;
 	}
 	if (p->to_pns.misdelivered > 0) {
 		const struct call *got = &j->a->tunnels.calls[p->to_pns.misdelivered_to];
 		uint32_t other = tunnel_id(j, SIDE_A, p->to_pns.misdelivered_to);
 
-		f = finding_add(j, CODE_GRE_MISDELIVERED, SEV_ERROR,
-				"GRE from the server for this tunnel (outside key %u) was delivered "
-				"inside to %s with key %u%s: %llu sampled packets",
-				out->to_pns.key,
-				fmt_addr(got->kind == CALL_GRE_ONLY ? &got->pac : &got->pns, host),
-				got->kind == CALL_GRE_ONLY ? got->pac_call_id : got->pns_call_id,
-				other != 0 ? ", another tunnel's" : "",
-				(unsigned long long)p->to_pns.misdelivered);
+		f = finding_add(
+		    j, CODE_GRE_MISDELIVERED, SEV_ERROR,
+		    "GRE from the server for this tunnel (outside key %u) was delivered "
+		    "inside to %s with key %u%s: %llu sampled packets",
+		    out->to_pns.key,
+		    fmt_addr(got->kind == CALL_GRE_ONLY ? &got->pac : &got->pns, host),
+		    got->kind == CALL_GRE_ONLY ? got->pac_call_id : got->pns_call_id,
+		    other != 0 ? ", another tunnel's" : "",
+		    (unsigned long long)p->to_pns.misdelivered);
 		finding_tunnel(f, p->id);
 		finding_tunnel(f, other);
 		finding_evidence(f, rb, &p->to_pns.mis_outside, "GRE to the client");
@@ -461,30 +465,33 @@ judge_gre(struct judge *j, const struct tunnel_pair *p, const struct call *in,
 		tv->marks |= MARK_TO_PNS;
 	}
 	if (p->to_pns.not_restored > 0) {
-		f = finding_add(j, CODE_CALL_ID_NOT_RESTORED, SEV_ERROR,
-				"GRE key to the client: outside %u, inside %u; the client chose Call "
-				"ID %u (%llu sampled packets)",
-				out->to_pns.key, p->to_pns.not_restored_key, in->pns_call_id,
-				(unsigned long long)p->to_pns.not_restored);
+		f = finding_add(
+		    j, CODE_CALL_ID_NOT_RESTORED, SEV_ERROR,
+		    "GRE key to the client: outside %u, inside %u; the client chose Call "
+		    "ID %u (%llu sampled packets)",
+		    out->to_pns.key, p->to_pns.not_restored_key, in->pns_call_id,
+		    (unsigned long long)p->to_pns.not_restored);
 		finding_tunnel(f, p->id);
 		finding_evidence(f, rb, &p->to_pns.nr_outside, "GRE key %u", out->to_pns.key);
-		finding_evidence(f, ra, &p->to_pns.nr_inside, "GRE key %u", p->to_pns.not_restored_key);
+		finding_evidence(f, ra, &p->to_pns.nr_inside, "GRE key %u",
+		                 p->to_pns.not_restored_key);
 		tv->marks |= MARK_TO_PNS;
 	} else if (out_pns > 0 && in_pns == 0) {
-		f = finding_add(j, CODE_GRE_RETURN_BLOCKED, absence_severity(j->a, in, NULL, NULL, DAMAGE_GRE),
-				"%llu GRE packets from the server to %s Call ID %u reached the NAT; "
-				"none reached the client",
-				(unsigned long long)out_pns, "the NAT's", out->pns_call_id);
+		f = finding_add(
+		    j, CODE_GRE_RETURN_BLOCKED, absence_severity(j->a, in, NULL, NULL, DAMAGE_GRE),
+		    "%llu GRE packets from the server to %s Call ID %u reached the NAT; "
+		    "none reached the client",
+		    (unsigned long long)out_pns, "the NAT's", out->pns_call_id);
 		finding_tunnel(f, p->id);
 		finding_evidence(f, rb, &out->to_pns.first, "first GRE to the client");
 		finding_evidence(f, ra, &in->established, "call established inside");
 		absence_note(f, j->a, NULL);
 		tv->marks |= MARK_TO_PNS;
 	} else if (out_pns > in_pns + GRE_LOSS_MIN && p->to_pns.ambiguous == 0 &&
-		   out->to_pns.packets == out_pns) {
+	           out->to_pns.packets == out_pns) {
 		f = finding_add(j, CODE_GRE_LOSS, SEV_WARNING,
-				"GRE to the client: %llu packets outside, %llu inside",
-				(unsigned long long)out_pns, (unsigned long long)in_pns);
+		                "GRE to the client: %llu packets outside, %llu inside",
+		                (unsigned long long)out_pns, (unsigned long long)in_pns);
 		finding_tunnel(f, p->id);
 		finding_evidence(f, rb, &out->to_pns.first, "first GRE to the client");
 		finding_evidence(f, ra, &in->to_pns.first, "first GRE to the client");
@@ -493,30 +500,30 @@ judge_gre(struct judge *j, const struct tunnel_pair *p, const struct call *in,
 
 static void
 judge_checksums(struct judge *j, uint32_t id, const struct gre_dir *gd, enum side_role side,
-		const char *what, enum severity sev)
+                const char *what, enum severity sev)
 {
 	struct finding *f;
 
 	if (gd->checksum_bad == 0)
 		return;
 	f = finding_add(j, CODE_IP_CHECKSUM_BAD, sev,
-			"%s (%s): %llu packets with a wrong IPv4 header checksum, %llu "
-			"correct before the first bad one",
-			what, side_label(side), (unsigned long long)gd->checksum_bad,
-			(unsigned long long)gd->checksum_good_before_bad);
+	                "%s (%s): %llu packets with a wrong IPv4 header checksum, %llu "
+	                "correct before the first bad one",
+	                what, side_label(side), (unsigned long long)gd->checksum_bad,
+	                (unsigned long long)gd->checksum_good_before_bad);
 	finding_tunnel(f, id);
 	finding_evidence(f, side, &gd->last_checksum_good, "last correct checksum");
 	finding_evidence(f, side, &gd->first_checksum_bad, "first wrong checksum");
 	if (id != 0)
-		j->v->tunnels[id - 1].marks |= strstr(what, "server") != NULL ? MARK_TO_PAC
-									     : MARK_TO_PNS;
+		j->v->tunnels[id - 1].marks |=
+		    strstr(what, "server") != NULL ? MARK_TO_PAC : MARK_TO_PNS;
 }
 
 /* ---- one capture's view of a tunnel's health ---- */
 
 static void
 judge_health(struct judge *j, uint32_t id, const struct call *c, enum side_role side,
-	     bool judge_to_pac, bool judge_to_pns)
+             bool judge_to_pac, bool judge_to_pns)
 {
 	const struct gre_dir *dirs[2] = {&c->to_pac, &c->to_pns};
 	const char *names[2] = {"to the server", "to the client"};
@@ -532,22 +539,24 @@ judge_health(struct judge *j, uint32_t id, const struct call *c, enum side_role 
 		if (gd->seq_seen && back->ack_seen &&
 		    (int32_t)(gd->max_seq - back->max_ack) >= ACK_STALL_MIN &&
 		    gd->seq_packets - gd->seq_packets_at_ack >= ACK_STALL_MIN) {
-			f = finding_add(j, CODE_GRE_ACK_STALLED, SEV_WARNING,
-					"GRE %s: %llu packets sent after the peer's last acknowledgment "
-					"(sequence %u, acknowledged up to %u; %s)",
-					names[d],
-					(unsigned long long)(gd->seq_packets - gd->seq_packets_at_ack),
-					gd->max_seq, back->max_ack, side_label(side));
+			f = finding_add(
+			    j, CODE_GRE_ACK_STALLED, SEV_WARNING,
+			    "GRE %s: %llu packets sent after the peer's last acknowledgment "
+			    "(sequence %u, acknowledged up to %u; %s)",
+			    names[d],
+			    (unsigned long long)(gd->seq_packets - gd->seq_packets_at_ack),
+			    gd->max_seq, back->max_ack, side_label(side));
 			finding_tunnel(f, id);
 			finding_evidence(f, side, &gd->last, "last GRE %s", names[d]);
 			finding_evidence(f, side, &back->last, "last GRE back");
 		}
 		if (gd->lcp_conf_req >= LCP_RETRIES_MIN && back->lcp_conf_reply == 0) {
 			f = finding_add(j, CODE_LCP_NO_REPLY, SEV_WARNING,
-					"%u LCP Configure-Requests sent %s with no reply (%s)",
-					gd->lcp_conf_req, names[d], side_label(side));
+			                "%u LCP Configure-Requests sent %s with no reply (%s)",
+			                gd->lcp_conf_req, names[d], side_label(side));
 			finding_tunnel(f, id);
-			finding_evidence(f, side, &gd->first_lcp_req, "first LCP Configure-Request");
+			finding_evidence(f, side, &gd->first_lcp_req,
+			                 "first LCP Configure-Request");
 		}
 	}
 }
@@ -593,26 +602,30 @@ judge_collisions(struct judge *j, int s)
 				if (f != NULL && f->ntunnels > before) {
 					ntun++;
 					finding_evidence(f, side->role, &c->established,
-							 "tunnel %u up, Call ID %u", id, col->call_id);
-					j->v->tunnels[id - 1].marks |= col->dir == GRE_TO_PNS ? MARK_TO_PNS | MARK_REQUEST : MARK_TO_PAC;
+					                 "tunnel %u up, Call ID %u", id,
+					                 col->call_id);
+					j->v->tunnels[id - 1].marks |=
+					    col->dir == GRE_TO_PNS ? MARK_TO_PNS | MARK_REQUEST
+					                           : MARK_TO_PAC;
 				}
 			}
 		}
 		if (f != NULL)
-			snprintf(f->message, sizeof(f->message),
-				 "%u tunnels use the same %s triple (%s -> %s, Call ID %u) at the same "
-				 "time in %s: GRE %s cannot be told apart",
-				 ntun, col->dir == GRE_TO_PNS ? "return" : "forward",
-				 fmt_addr(&col->src, src), fmt_addr(&col->dst, dst), col->call_id,
-				 side_label(side->role),
-				 col->dir == GRE_TO_PNS ? "from the server to these clients"
-							: "to the server");
+			snprintf(
+			    f->message, sizeof(f->message),
+			    "%u tunnels use the same %s triple (%s -> %s, Call ID %u) at the same "
+			    "time in %s: GRE %s cannot be told apart",
+			    ntun, col->dir == GRE_TO_PNS ? "return" : "forward",
+			    fmt_addr(&col->src, src), fmt_addr(&col->dst, dst), col->call_id,
+			    side_label(side->role),
+			    col->dir == GRE_TO_PNS ? "from the server to these clients"
+			                           : "to the server");
 	}
 	free(done);
 	if (t->collisions_dropped > 0)
 		finding_add(j, CODE_LIMIT_REACHED, SEV_WARNING,
-			    "%llu further Call ID collisions not recorded (limit %u)",
-			    (unsigned long long)t->collisions_dropped, TUNNEL_MAX_COLLISIONS);
+		            "%llu further Call ID collisions not recorded (limit %u)",
+		            (unsigned long long)t->collisions_dropped, TUNNEL_MAX_COLLISIONS);
 }
 
 /* ---- the NAT's Call ID mapping ---- */
@@ -651,7 +664,8 @@ judge_editor(struct judge *j)
 			port_like++;
 		if (used + 40 < sizeof(map)) {
 			int n = snprintf(map + used, sizeof(map) - used, "%s%u -> %u (tunnel %u)",
-					 used > 0 ? ", " : "", in->pns_call_id, out->pns_call_id, p->id);
+			                 used > 0 ? ", " : "", in->pns_call_id, out->pns_call_id,
+			                 p->id);
 
 			if (n > 0)
 				used += (size_t)n;
@@ -659,17 +673,17 @@ judge_editor(struct judge *j)
 	}
 	if (translated > 0) {
 		finding_add(j, CODE_NAT_EDITOR_DETECTED, SEV_INFO,
-			    "the NAT translates client Call IDs: %s%s", map,
-			    port_like == translated
-				    ? "; each new Call ID is the NAT's TCP source port of the "
-				      "control connection, as the Linux nf_nat_pptp editor does"
-				    : "");
+		            "the NAT translates client Call IDs: %s%s", map,
+		            port_like == translated
+		                ? "; each new Call ID is the NAT's TCP source port of the "
+		                  "control connection, as the Linux nf_nat_pptp editor does"
+		                : "");
 	} else if (unchanged > 0) {
 		finding_add(j, CODE_NAT_EDITOR_ABSENT, SEV_INFO,
-			    "the NAT passed every client Call ID unchanged (%u tunnels): no PPTP "
-			    "editor is active, so two clients with the same Call ID to the same "
-			    "server will collide",
-			    unchanged);
+		            "the NAT passed every client Call ID unchanged (%u tunnels): no PPTP "
+		            "editor is active, so two clients with the same Call ID to the same "
+		            "server will collide",
+		            unchanged);
 	}
 }
 
@@ -689,13 +703,13 @@ judge_semantics(struct judge *j, const struct side *s)
 		if (c->state == CALL_REFUSED) {
 			bool in = c->kind == CALL_INCOMING;
 			struct finding *f = finding_add(
-				j, CODE_CALL_REFUSED, SEV_INFO,
-				"%s call with %s Call ID %u refused by the %s: result %u (%s), "
-				"error %u, cause %u",
-				in ? "incoming" : "outgoing", in ? "server" : "client",
-				in ? c->pac_call_id : c->pns_call_id, in ? "client" : "server",
-				c->result, pptp_result_name(in ? PPTP_ICRP : PPTP_OCRP, c->result),
-				c->error, c->cause);
+			    j, CODE_CALL_REFUSED, SEV_INFO,
+			    "%s call with %s Call ID %u refused by the %s: result %u (%s), "
+			    "error %u, cause %u",
+			    in ? "incoming" : "outgoing", in ? "server" : "client",
+			    in ? c->pac_call_id : c->pns_call_id, in ? "client" : "server",
+			    c->result, pptp_result_name(in ? PPTP_ICRP : PPTP_OCRP, c->result),
+			    c->error, c->cause);
 
 			finding_evidence(f, s->role, &c->end, "call refused");
 		}
@@ -706,20 +720,23 @@ judge_semantics(struct judge *j, const struct side *s)
 			    m->call_id == c->pns_call_id &&
 			    (!c->has_pac_call_id || m->call_id != c->pac_call_id)) {
 				if (cdn_pns++ == 0)
-					fc = finding_add(j, CODE_CDN_CALL_ID_IS_PNS, SEV_INFO,
-							 "the server's Call-Disconnect-Notify carries the "
-							 "client's Call ID");
+					fc = finding_add(
+					    j, CODE_CDN_CALL_ID_IS_PNS, SEV_INFO,
+					    "the server's Call-Disconnect-Notify carries the "
+					    "client's Call ID");
 				finding_tunnel(fc, id);
-				finding_evidence(fc, s->role, &m->where, "CDN Call ID %u", m->call_id);
+				finding_evidence(fc, s->role, &m->where, "CDN Call ID %u",
+				                 m->call_id);
 			}
 			if (m->type == PPTP_SLI && !m->to_pac) {
 				if (sli_pac++ == 0)
-					fs = finding_add(j, CODE_SLI_FROM_PAC, SEV_INFO,
-							 "the server sends Set-Link-Info with the client's "
-							 "Call ID");
+					fs = finding_add(
+					    j, CODE_SLI_FROM_PAC, SEV_INFO,
+					    "the server sends Set-Link-Info with the client's "
+					    "Call ID");
 				finding_tunnel(fs, id);
 				finding_evidence(fs, s->role, &m->where, "SLI Peer's Call ID %u",
-						 m->peer_call_id);
+				                 m->peer_call_id);
 			}
 		}
 	}
@@ -740,25 +757,25 @@ judge_diagnostics(struct judge *j, const struct side *s)
 		if (de->count == 0 || ci == NULL)
 			continue;
 		f = finding_add(j, (enum code)c, ci->severity, "%s: %llu time%s; first: %s",
-				side_label(s->role), (unsigned long long)de->count,
-				de->count == 1 ? "" : "s",
-				de->nexamples > 0 ? de->examples[0].detail : "");
+		                side_label(s->role), (unsigned long long)de->count,
+		                de->count == 1 ? "" : "s",
+		                de->nexamples > 0 ? de->examples[0].detail : "");
 		for (e = 0; e < de->nexamples; e++)
 			finding_evidence(f, s->role, &de->examples[e].where, "%.90s",
-					 de->examples[e].detail);
+			                 de->examples[e].detail);
 	}
 	if (s->tunnels.calls_dropped + s->tunnels.conns_dropped > 0)
 		finding_add(j, CODE_LIMIT_REACHED, SEV_WARNING,
-			    "%s: %llu calls and %llu control connections past the limits "
-			    "(%u each) were not analysed",
-			    side_label(s->role), (unsigned long long)s->tunnels.calls_dropped,
-			    (unsigned long long)s->tunnels.conns_dropped, TUNNEL_MAX_CALLS);
+		            "%s: %llu calls and %llu control connections past the limits "
+		            "(%u each) were not analysed",
+		            side_label(s->role), (unsigned long long)s->tunnels.calls_dropped,
+		            (unsigned long long)s->tunnels.conns_dropped, TUNNEL_MAX_CALLS);
 	if (s->counters.checksum_bad_control > 0)
 		finding_add(j, CODE_IP_CHECKSUM_BAD, SEV_WARNING,
-			    "%s: %llu control-connection packets with a wrong IPv4 header "
-			    "checksum (captured on a host with checksum offload, this is normal)",
-			    side_label(s->role),
-			    (unsigned long long)s->counters.checksum_bad_control);
+		            "%s: %llu control-connection packets with a wrong IPv4 header "
+		            "checksum (captured on a host with checksum offload, this is normal)",
+		            side_label(s->role),
+		            (unsigned long long)s->counters.checksum_bad_control);
 }
 
 /* ---- per tunnel ---- */
@@ -786,21 +803,23 @@ judge_pair(struct judge *j, const struct tunnel_pair *p)
 		    in->kind != CALL_GRE_ONLY) {
 			bool back = in->to_pns.packets == 0;
 
-			f = finding_add(j, CODE_GRE_ONE_WAY, absence_severity(j->a, in, NULL, NULL, DAMAGE_GRE),
-					"GRE flows only %s: %llu packets, none %s",
-					back ? "to the server" : "to the client",
-					(unsigned long long)(back ? in->to_pac.packets
-								  : in->to_pns.packets),
-					back ? "back from the server" : "from the client");
+			f = finding_add(
+			    j, CODE_GRE_ONE_WAY, absence_severity(j->a, in, NULL, NULL, DAMAGE_GRE),
+			    "GRE flows only %s: %llu packets, none %s",
+			    back ? "to the server" : "to the client",
+			    (unsigned long long)(back ? in->to_pac.packets : in->to_pns.packets),
+			    back ? "back from the server" : "from the client");
 			finding_tunnel(f, p->id);
-			finding_evidence(f, j->a->role, back ? &in->to_pac.first : &in->to_pns.first,
-					 "first GRE");
+			finding_evidence(f, j->a->role,
+			                 back ? &in->to_pac.first : &in->to_pns.first, "first GRE");
 			absence_note(f, j->a, NULL);
 			tv->marks |= back ? MARK_TO_PNS : MARK_TO_PAC;
 		}
 		judge_health(j, p->id, in, j->a->role, true, true);
-		judge_checksums(j, p->id, &in->to_pac, j->a->role, "GRE to the server", SEV_WARNING);
-		judge_checksums(j, p->id, &in->to_pns, j->a->role, "GRE to the client", SEV_WARNING);
+		judge_checksums(j, p->id, &in->to_pac, j->a->role, "GRE to the server",
+		                SEV_WARNING);
+		judge_checksums(j, p->id, &in->to_pns, j->a->role, "GRE to the client",
+		                SEV_WARNING);
 		return;
 	}
 	if (in == NULL || out == NULL) {
@@ -813,15 +832,17 @@ judge_pair(struct judge *j, const struct tunnel_pair *p)
 			tv->value = VERDICT_INCONCLUSIVE;
 			return;
 		}
-		f = finding_add(j, CODE_TUNNEL_UNMATCHED, absence_severity(other, NULL, NULL, NULL, DAMAGE_ANY),
-				"tunnel %s -> %s (%s capture, Call IDs %u/%u) has no twin in the %s "
-				"capture, which covers its time",
-				fmt_addr(&c->pns, a1), fmt_addr(&c->pac, a2),
-				in != NULL ? side_role_name(j->a->role) : side_role_name(j->b->role),
-				c->pns_call_id, c->pac_call_id,
-				in != NULL ? side_role_name(j->b->role) : side_role_name(j->a->role));
+		f = finding_add(
+		    j, CODE_TUNNEL_UNMATCHED, absence_severity(other, NULL, NULL, NULL, DAMAGE_ANY),
+		    "tunnel %s -> %s (%s capture, Call IDs %u/%u) has no twin in the %s "
+		    "capture, which covers its time",
+		    fmt_addr(&c->pns, a1), fmt_addr(&c->pac, a2),
+		    in != NULL ? side_role_name(j->a->role) : side_role_name(j->b->role),
+		    c->pns_call_id, c->pac_call_id,
+		    in != NULL ? side_role_name(j->b->role) : side_role_name(j->a->role));
 		finding_tunnel(f, p->id);
-		finding_evidence(f, in != NULL ? j->a->role : j->b->role, &c->start, "tunnel starts");
+		finding_evidence(f, in != NULL ? j->a->role : j->b->role, &c->start,
+		                 "tunnel starts");
 		absence_note(f, other, NULL);
 		tv->marks |= MARK_REQUEST;
 		return;
@@ -830,9 +851,9 @@ judge_pair(struct judge *j, const struct tunnel_pair *p)
 	judge_gre(j, p, in, out);
 	/* The NAT emits outside GRE to the server and inside GRE to the client. */
 	judge_checksums(j, p->id, &out->to_pac, j->b->role, "GRE to the server, sent by the NAT",
-			SEV_ERROR);
+	                SEV_ERROR);
 	judge_checksums(j, p->id, &in->to_pns, j->a->role, "GRE to the client, sent by the NAT",
-			SEV_ERROR);
+	                SEV_ERROR);
 	/* Health as the far peer sees it: the server outside, the client inside. */
 	judge_health(j, p->id, out, j->b->role, true, false);
 	judge_health(j, p->id, in, j->a->role, false, true);
@@ -855,24 +876,25 @@ note_damage(struct judge *j, const struct side *s)
 
 	if (!side_damaged(s, DAMAGE_ANY))
 		return;
-	f = finding_add(j, CODE_EVIDENCE_INCOMPLETE, SEV_WARNING,
-			"%s is damaged (", side_label(s->role));
+	f = finding_add(j, CODE_EVIDENCE_INCOMPLETE, SEV_WARNING, "%s is damaged (",
+	                side_label(s->role));
 	for (c = 0; f != NULL && c < CODE_COUNT; c++) {
 		const struct diag_entry *de = &s->diag.entries[c];
 		size_t n = strlen(f->message);
 
 		if (de->count == 0 || code_damage((enum code)c) == 0)
 			continue;
-		snprintf(f->message + n, sizeof(f->message) - n, "%s%s", f->nevidence > 0 ? ", " : "",
-			 code_name((enum code)c));
+		snprintf(f->message + n, sizeof(f->message) - n, "%s%s",
+		         f->nevidence > 0 ? ", " : "", code_name((enum code)c));
 		for (i = 0; i < de->nexamples && i < 1; i++)
-			finding_evidence(f, s->role, &de->examples[i].where, "%s", code_name((enum code)c));
+			finding_evidence(f, s->role, &de->examples[i].where, "%s",
+			                 code_name((enum code)c));
 	}
 	if (f != NULL) {
 		size_t n = strlen(f->message);
 
 		snprintf(f->message + n, sizeof(f->message) - n,
-			 "): no pass can be given for what may be missing from it");
+		         "): no pass can be given for what may be missing from it");
 	}
 }
 
@@ -884,7 +906,7 @@ side_has_pptp(const struct side *s)
 
 bool
 verdict_judge(const struct side *a, const struct side *b, const struct correlation *corr,
-	      const struct verdict_options *opt, struct verdict *v)
+              const struct verdict_options *opt, struct verdict *v)
 {
 	struct judge j = {a, b, corr, opt, v, false};
 	uint32_t i, judged = 0;
@@ -899,27 +921,29 @@ verdict_judge(const struct side *a, const struct side *b, const struct correlati
 
 	if (b != NULL && corr->clock.known && corr->clock.spread > CORRELATE_SPREAD_WARN_NS)
 		finding_add(&j, CODE_CLOCK_OFFSET_UNCERTAIN, SEV_WARNING,
-			    "matched packets disagree on the clock offset by +-%.3f s",
-			    (double)corr->clock.spread / 1e9);
+		            "matched packets disagree on the clock offset by +-%.3f s",
+		            (double)corr->clock.spread / 1e9);
 	if (b != NULL && corr->clock.known &&
 	    (corr->clock.offset > NS_PER_SEC || corr->clock.offset < -NS_PER_SEC))
-		finding_add(&j, CODE_CLOCK_OFFSET, SEV_INFO,
-			    "the inside capture's clock is %.6f s %s the outside one's%s",
-			    (double)(corr->clock.offset < 0 ? -corr->clock.offset : corr->clock.offset) / 1e9,
-			    corr->clock.offset < 0 ? "behind" : "ahead of",
-			    corr->clock.from_option ? " (--time-offset)" : "");
+		finding_add(
+		    &j, CODE_CLOCK_OFFSET, SEV_INFO,
+		    "the inside capture's clock is %.6f s %s the outside one's%s",
+		    (double)(corr->clock.offset < 0 ? -corr->clock.offset : corr->clock.offset) /
+		        1e9,
+		    corr->clock.offset < 0 ? "behind" : "ahead of",
+		    corr->clock.from_option ? " (--time-offset)" : "");
 	if (b != NULL && side_has_pptp(a) && side_has_pptp(b) && !corr->overlap)
 		finding_add(&j, CODE_CAPTURES_DO_NOT_OVERLAP, SEV_WARNING,
-			    "the inside capture covers a different time than the outside capture "
-			    "(after a clock offset of %.6f s)",
-			    (double)corr->clock.offset / 1e9);
+		            "the inside capture covers a different time than the outside capture "
+		            "(after a clock offset of %.6f s)",
+		            (double)corr->clock.offset / 1e9);
 
 	for (i = 0; i < corr->npairs; i++) {
 		const struct tunnel_pair *p = &corr->pairs[i];
 
 		judge_pair(&j, p);
 		if (b == NULL ? single_judgeable(&a->tunnels.calls[p->call[SIDE_A]])
-			      : p->call[SIDE_A] != NO_INDEX && p->call[SIDE_B] != NO_INDEX)
+		              : p->call[SIDE_A] != NO_INDEX && p->call[SIDE_B] != NO_INDEX)
 			judged++;
 		else if (v->tunnels[i].value == VERDICT_PASS)
 			v->tunnels[i].value = VERDICT_INCONCLUSIVE;
@@ -935,8 +959,8 @@ verdict_judge(const struct side *a, const struct side *b, const struct correlati
 		judge_diagnostics(&j, b);
 	if (!side_has_pptp(a) && !side_has_pptp(b))
 		finding_add(&j, CODE_NO_PPTP, SEV_INFO,
-			    "no PPTP control connection and no PPTP GRE in %s",
-			    b != NULL ? "either capture" : "the capture");
+		            "no PPTP control connection and no PPTP GRE in %s",
+		            b != NULL ? "either capture" : "the capture");
 
 	/* Tunnel verdicts: failed by any error naming them. */
 	for (i = 0; i < v->nfindings; i++) {

@@ -27,7 +27,7 @@ START_TEST(out_of_range)
 	enum code c;
 
 	ck_assert_ptr_null(code_info(CODE_COUNT));
-	ck_assert_ptr_null(code_info((enum code)-1));
+	ck_assert_ptr_null(code_info((enum code) - 1));
 	ck_assert_str_eq(code_name(CODE_COUNT), "unknown");
 	ck_assert(!code_by_name("no_such_code", &c));
 }
@@ -37,10 +37,12 @@ END_TEST
 START_TEST(contract_names)
 {
 	static const char *const names[] = {
-		"call_id_collision",     "gre_blocked",	     "gre_return_blocked",
-		"gre_forward_blocked",   "gre_misdelivered",   "call_id_not_restored",
-		"rewrite_inconsistent",  "unexpected_rewrite", "ip_checksum_bad",
-		"tunnel_unmatched",	 "captures_do_not_overlap",
+	    "call_id_collision",       "gre_blocked",
+	    "gre_return_blocked",      "gre_forward_blocked",
+	    "gre_misdelivered",        "call_id_not_restored",
+	    "rewrite_inconsistent",    "unexpected_rewrite",
+	    "ip_checksum_bad",         "tunnel_unmatched",
+	    "captures_do_not_overlap",
 	};
 	size_t i;
 	enum code c;

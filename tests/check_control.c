@@ -58,7 +58,7 @@ START_TEST(any_segmentation)
 		size_t k = n - off < step ? n - off : step;
 
 		pb_feed_tcp(&fd, pns, 40000, pac, TCP_PORT_PPTP, (uint32_t)(100 + off), TCP_ACK,
-			    bytes + off, k);
+		            bytes + off, k);
 	}
 	server_reply(&fd, 4242);
 	side_finish(&s);
@@ -83,7 +83,7 @@ START_TEST(reverse_order_segments)
 		size_t start = off - 16, k = n - start < 16 ? n - start : 16;
 
 		pb_feed_tcp(&fd, pns, 40000, pac, TCP_PORT_PPTP, (uint32_t)(100 + start), TCP_ACK,
-			    bytes + start, k);
+		            bytes + start, k);
 	}
 	server_reply(&fd, 4242);
 	side_finish(&s);
@@ -145,7 +145,7 @@ START_TEST(gap_is_reported_not_guessed)
 	/* SCCRQ whole, then the first 40 bytes of the OCRQ lost. */
 	pb_feed_tcp(&fd, pns, 40000, pac, TCP_PORT_PPTP, 100, TCP_ACK, bytes, 156);
 	pb_feed_tcp(&fd, pns, 40000, pac, TCP_PORT_PPTP, 100 + 156 + 40, TCP_ACK, bytes + 196,
-		    n + m - 196);
+	            n + m - 196);
 	side_finish(&s);
 	ck_assert_uint_eq(diag_count(&s.diag, CODE_TCP_GAP), 1);
 	ck_assert_uint_eq(s.tunnels.ncalls, 0); /* the OCRQ was in the gap */
@@ -240,7 +240,8 @@ START_TEST(port_reuse_is_a_new_connection)
 	pb_feed_tcp(&fd, pns, 40000, pac, TCP_PORT_PPTP, 99, TCP_SYN, NULL, 0);
 	pb_feed_tcp(&fd, pns, 40000, pac, TCP_PORT_PPTP, 100, TCP_ACK, bytes, n);
 	server_reply(&fd, 4242);
-	pb_feed_tcp(&fd, pns, 40000, pac, TCP_PORT_PPTP, 100 + (uint32_t)n, TCP_FIN | TCP_ACK, NULL, 0);
+	pb_feed_tcp(&fd, pns, 40000, pac, TCP_PORT_PPTP, 100 + (uint32_t)n, TCP_FIN | TCP_ACK, NULL,
+	            0);
 	pb_feed_tcp(&fd, pac, TCP_PORT_PPTP, pns, 40000, 7033, TCP_FIN | TCP_ACK, NULL, 0);
 	/* Same ports, a new ISN far away in sequence space. */
 	pb_feed_tcp(&fd, pns, 40000, pac, TCP_PORT_PPTP, 0x90000000u, TCP_SYN, NULL, 0);

@@ -12,8 +12,8 @@
 #include "testutil.h"
 
 static const char *const rotated[] = {
-	TESTDATA "/rotated/negotiation-part1.pcap",
-	TESTDATA "/rotated/negotiation-part2.pcap",
+    TESTDATA "/rotated/negotiation-part1.pcap",
+    TESTDATA "/rotated/negotiation-part2.pcap",
 };
 
 static void
@@ -32,13 +32,13 @@ assert_same(const struct side *a, const struct side *b)
 	ck_assert_uint_eq(a->tunnels.ncalls, b->tunnels.ncalls);
 	for (i = 0; i < a->tunnels.ncalls; i++) {
 		ck_assert_uint_eq(a->tunnels.calls[i].to_pac.packets,
-				  b->tunnels.calls[i].to_pac.packets);
+		                  b->tunnels.calls[i].to_pac.packets);
 		ck_assert_uint_eq(a->tunnels.calls[i].to_pns.packets,
-				  b->tunnels.calls[i].to_pns.packets);
+		                  b->tunnels.calls[i].to_pns.packets);
 		ck_assert_uint_eq(a->tunnels.calls[i].to_pns.last.frame,
-				  b->tunnels.calls[i].to_pns.last.frame);
+		                  b->tunnels.calls[i].to_pns.last.frame);
 		ck_assert_uint_eq(a->tunnels.calls[i].to_pns.last.file,
-				  b->tunnels.calls[i].to_pns.last.file);
+		                  b->tunnels.calls[i].to_pns.last.file);
 	}
 	ck_assert_uint_eq(a->tunnels.nsamples, b->tunnels.nsamples);
 }
@@ -128,9 +128,9 @@ END_TEST
 START_TEST(open_failure_names_the_file)
 {
 	static const char *const files[] = {
-		TESTDATA "/rotated/negotiation-part1.pcap",
-		TESTDATA "/no/such/file.pcap",
-		TESTDATA "/rotated/negotiation-part2.pcap",
+	    TESTDATA "/rotated/negotiation-part1.pcap",
+	    TESTDATA "/no/such/file.pcap",
+	    TESTDATA "/rotated/negotiation-part2.pcap",
 	};
 	struct side s;
 	char errbuf[CAPTURE_ERRBUF_SIZE];

@@ -70,7 +70,7 @@ START_TEST(json_schema)
 	ck_assert_msg(root != NULL, "JSON does not parse: %s", err.text);
 	ck_assert_int_eq(json_integer_value(json_object_get(root, "schema_version")), 1);
 	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(root, "tool"), "name")),
-			 "pptp-natcheck");
+	                 "pptp-natcheck");
 	ck_assert_str_eq(json_string_value(json_object_get(root, "mode")), "paired");
 	ck_assert_str_eq(json_string_value(json_object_get(root, "verdict")), "fail");
 	ck_assert(json_is_array(json_object_get(root, "inputs")));
@@ -92,27 +92,29 @@ START_TEST(json_schema)
 		ck_assert_int_eq(json_integer_value(json_object_get(side, "pns_call_id")), 256);
 		ck_assert_str_eq(json_string_value(json_object_get(side, "pns")), "203.0.113.1");
 		ck_assert_int_eq(json_integer_value(json_object_get(side, "pac_call_id")),
-				 (json_int_t)(4096 + i));
+		                 (json_int_t)(4096 + i));
 	}
 	{
 		json_t *f = json_object_get(root, "findings"), *fi;
 		bool collision = false;
 
-		json_array_foreach(f, i, fi) {
+		json_array_foreach(f, i, fi)
+		{
 			if (strcmp(json_string_value(json_object_get(fi, "code")),
-				   "call_id_collision") == 0) {
+			           "call_id_collision") == 0) {
 				json_t *ev = json_object_get(fi, "evidence");
 
 				collision = true;
 				ck_assert_str_eq(json_string_value(json_object_get(fi, "severity")),
-						 "error");
-				ck_assert_uint_eq(json_array_size(json_object_get(fi, "tunnels")), 2);
+				                 "error");
+				ck_assert_uint_eq(json_array_size(json_object_get(fi, "tunnels")),
+				                  2);
 				ck_assert_uint_ge(json_array_size(ev), 2);
 				ck_assert_str_eq(json_string_value(json_object_get(
-							 json_array_get(ev, 0), "capture")),
-						 "outside");
+				                     json_array_get(ev, 0), "capture")),
+				                 "outside");
 				ck_assert(json_integer_value(
-						  json_object_get(json_array_get(ev, 0), "frame")) > 0);
+				              json_object_get(json_array_get(ev, 0), "frame")) > 0);
 			}
 		}
 		ck_assert(collision);
@@ -155,7 +157,7 @@ START_TEST(report_time_format)
 	char buf[64];
 
 	ck_assert_str_eq(report_time((ts_ns_t)1700000000 * NS_PER_SEC + 123456789, buf),
-			 "2023-11-14 22:13:20.123456");
+	                 "2023-11-14 22:13:20.123456");
 }
 END_TEST
 

@@ -19,7 +19,7 @@ struct run {
 
 static void
 run_sim(struct run *r, unsigned nclients, unsigned flags, unsigned gre, bool strict,
-	void (*tweak)(struct sim *))
+        void (*tweak)(struct sim *))
 {
 	struct sim s;
 	struct verdict_options opt = {strict};
@@ -118,7 +118,8 @@ START_TEST(healthy_editor_passes)
 	ck_assert_uint_eq(r.v.count[SEV_WARNING], 0);
 	ck_assert_uint_eq(r.corr.npairs, 3);
 	ck_assert_ptr_nonnull(find(&r.v, CODE_NAT_EDITOR_DETECTED));
-	ck_assert_ptr_nonnull(strstr(find(&r.v, CODE_NAT_EDITOR_DETECTED)->message, "TCP source port"));
+	ck_assert_ptr_nonnull(
+	    strstr(find(&r.v, CODE_NAT_EDITOR_DETECTED)->message, "TCP source port"));
 	for (i = 0; i < 3; i++) {
 		const struct tunnel_pair *p = pair_of_client(&r, i);
 		const struct call *in, *out;

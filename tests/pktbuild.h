@@ -61,7 +61,7 @@ pb_ip(uint8_t a, uint8_t b, uint8_t c, uint8_t d)
 /* Ethernet + IPv4 around l4 bytes; returns the frame length. */
 static inline size_t
 pb_frame(uint8_t *f, struct pb_ip src, struct pb_ip dst, uint8_t proto, const uint8_t *l4,
-	 size_t l4len, bool bad_checksum)
+         size_t l4len, bool bad_checksum)
 {
 	uint8_t *ip = f + 14;
 	uint16_t c;
@@ -90,7 +90,7 @@ pb_frame(uint8_t *f, struct pb_ip src, struct pb_ip dst, uint8_t proto, const ui
 /* A PPTP control message of the given type at its RFC length. */
 static inline size_t
 pb_pptp(uint8_t *m, uint16_t type, uint16_t call_id, uint16_t peer_call_id, uint16_t serial,
-	uint8_t result)
+        uint8_t result)
 {
 	const struct pptp_type_info *ti = pptp_type_info(type);
 	size_t len = ti != NULL ? ti->length : 16;
@@ -185,7 +185,7 @@ pb_feed_frame(struct pb_feed *fd, const uint8_t *data, size_t len)
 /* One TCP segment carrying bytes, from src:sport to dst:dport. */
 static inline void
 pb_feed_tcp(struct pb_feed *fd, struct pb_ip src, uint16_t sport, struct pb_ip dst, uint16_t dport,
-	    uint32_t seq, uint8_t flags, const uint8_t *payload, size_t len)
+            uint32_t seq, uint8_t flags, const uint8_t *payload, size_t len)
 {
 	uint8_t l4[PB_MAX], frame[PB_MAX];
 	size_t n = pb_tcp(l4, sport, dport, seq, flags, payload, len);
@@ -195,7 +195,7 @@ pb_feed_tcp(struct pb_feed *fd, struct pb_ip src, uint16_t sport, struct pb_ip d
 
 static inline void
 pb_feed_gre(struct pb_feed *fd, struct pb_ip src, struct pb_ip dst, uint16_t call_id, uint32_t seq,
-	    uint32_t ack, const uint8_t *ppp, size_t len, bool bad_checksum)
+            uint32_t ack, const uint8_t *ppp, size_t len, bool bad_checksum)
 {
 	uint8_t l4[PB_MAX], frame[PB_MAX];
 	size_t n = pb_gre(l4, call_id, seq, ack, ppp, len);

@@ -16,14 +16,14 @@
 #define SIM_KEY_NOT_RESTORED 0x0002  /* inside GRE key to client 0 byte-swapped */
 #define SIM_PEER_NOT_RESTORED 0x0004 /* OCRP Peer's Call ID inside = outside value */
 #define SIM_CCRQ_NOT_REWRITTEN 0x0008
-#define SIM_RETURN_BLOCKED 0x0010    /* GRE to client 0 never delivered inside */
-#define SIM_FORWARD_BLOCKED 0x0020   /* GRE from client 0 never leaves */
-#define SIM_BAD_CHECKSUM 0x0040      /* outside GRE from the NAT: bad checksum after the first */
-#define SIM_SLI_MANGLED 0x0080       /* SLI Peer's Call ID changed outside */
-#define SIM_CDN_REWRITTEN 0x0100     /* CDN Call ID rewritten inside (Linux editor) */
-#define SIM_MISDELIVER 0x0200        /* GRE to client 1 delivered to client 0 */
-#define SIM_LAST_SENDER_WINS 0x0400  /* no editor: return GRE goes to the last GRE sender */
-#define SIM_INSIDE_ONLY_1 0x0800     /* client 1's control connection never leaves */
+#define SIM_RETURN_BLOCKED 0x0010   /* GRE to client 0 never delivered inside */
+#define SIM_FORWARD_BLOCKED 0x0020  /* GRE from client 0 never leaves */
+#define SIM_BAD_CHECKSUM 0x0040     /* outside GRE from the NAT: bad checksum after the first */
+#define SIM_SLI_MANGLED 0x0080      /* SLI Peer's Call ID changed outside */
+#define SIM_CDN_REWRITTEN 0x0100    /* CDN Call ID rewritten inside (Linux editor) */
+#define SIM_MISDELIVER 0x0200       /* GRE to client 1 delivered to client 0 */
+#define SIM_LAST_SENDER_WINS 0x0400 /* no editor: return GRE goes to the last GRE sender */
+#define SIM_INSIDE_ONLY_1 0x0800    /* client 1's control connection never leaves */
 
 struct sim_client {
 	struct pb_ip addr;
@@ -97,31 +97,31 @@ sim_tick(struct sim *s, bool outbound)
 /* Control message from client i to the server (inside and outside copies). */
 static inline void
 sim_to_pac(struct sim *s, unsigned i, const uint8_t *in_msg, const uint8_t *out_msg, size_t len,
-	   bool cross)
+           bool cross)
 {
 	struct sim_client *c = &s->c[i];
 
 	sim_tick(s, true);
 	pb_feed_tcp(&s->in, c->addr, c->sport, s->pac, TCP_PORT_PPTP, c->seq_c, TCP_ACK | TCP_PSH,
-		    in_msg, len);
+	            in_msg, len);
 	if (cross)
 		pb_feed_tcp(&s->out, s->nat, sim_out_port(s, i), s->pac, TCP_PORT_PPTP, c->seq_c,
-			    TCP_ACK | TCP_PSH, out_msg, len);
+		            TCP_ACK | TCP_PSH, out_msg, len);
 	c->seq_c += (uint32_t)len;
 }
 
 static inline void
 sim_to_pns(struct sim *s, unsigned i, const uint8_t *out_msg, const uint8_t *in_msg, size_t len,
-	   bool cross)
+           bool cross)
 {
 	struct sim_client *c = &s->c[i];
 
 	sim_tick(s, false);
 	if (cross) {
 		pb_feed_tcp(&s->out, s->pac, TCP_PORT_PPTP, s->nat, sim_out_port(s, i), c->seq_s,
-			    TCP_ACK | TCP_PSH, out_msg, len);
+		            TCP_ACK | TCP_PSH, out_msg, len);
 		pb_feed_tcp(&s->in, s->pac, TCP_PORT_PPTP, c->addr, c->sport, c->seq_s,
-			    TCP_ACK | TCP_PSH, in_msg, len);
+		            TCP_ACK | TCP_PSH, in_msg, len);
 	}
 	c->seq_s += (uint32_t)len;
 }
@@ -137,10 +137,11 @@ sim_connect_and_call(struct sim *s, unsigned i)
 	uint16_t out_id = sim_out_call_id(s, i);
 
 	sim_tick(s, true);
-	pb_feed_tcp(&s->in, c->addr, c->sport, s->pac, TCP_PORT_PPTP, c->seq_c - 1, TCP_SYN, NULL, 0);
+	pb_feed_tcp(&s->in, c->addr, c->sport, s->pac, TCP_PORT_PPTP, c->seq_c - 1, TCP_SYN, NULL,
+	            0);
 	if (cross)
-		pb_feed_tcp(&s->out, s->nat, sim_out_port(s, i), s->pac, TCP_PORT_PPTP, c->seq_c - 1,
-			    TCP_SYN, NULL, 0);
+		pb_feed_tcp(&s->out, s->nat, sim_out_port(s, i), s->pac, TCP_PORT_PPTP,
+		            c->seq_c - 1, TCP_SYN, NULL, 0);
 	n = pb_pptp(a, PPTP_SCCRQ, 0, 0, 0, 0);
 	a[40] = (uint8_t)('a' + i); /* host names differ per client */
 	sim_to_pac(s, i, a, a, n, cross);
@@ -151,13 +152,13 @@ sim_connect_and_call(struct sim *s, unsigned i)
 	sim_to_pac(s, i, a, b, n, cross);
 	n = pb_pptp(a, PPTP_OCRP, c->pac_call_id, out_id, 0, 1);
 	pb_pptp(b, PPTP_OCRP, c->pac_call_id,
-		(s->flags & SIM_PEER_NOT_RESTORED) && i == 0 ? out_id : c->call_id, 0, 1);
+	        (s->flags & SIM_PEER_NOT_RESTORED) && i == 0 ? out_id : c->call_id, 0, 1);
 	sim_to_pns(s, i, a, b, n, cross);
 	n = pb_pptp(a, PPTP_SLI, 0, c->pac_call_id, 0, 0);
 	pb_pptp(b, PPTP_SLI, 0,
-		(s->flags & SIM_SLI_MANGLED) && i == 0 ? (uint16_t)(c->pac_call_id + 1)
-						       : c->pac_call_id,
-		0, 0);
+	        (s->flags & SIM_SLI_MANGLED) && i == 0 ? (uint16_t)(c->pac_call_id + 1)
+	                                               : c->pac_call_id,
+	        0, 0);
 	sim_to_pac(s, i, a, b, n, cross);
 }
 
@@ -183,10 +184,11 @@ sim_gre_out(struct sim *s, unsigned i, unsigned j)
 
 	sim_payload(ppp, i, j, 'c');
 	sim_tick(s, true);
-	pb_feed_gre(&s->in, c->addr, s->pac, c->pac_call_id, c->nseq_out, 0, ppp, sizeof(ppp), false);
+	pb_feed_gre(&s->in, c->addr, s->pac, c->pac_call_id, c->nseq_out, 0, ppp, sizeof(ppp),
+	            false);
 	if (sim_crosses(s, i) && !((s->flags & SIM_FORWARD_BLOCKED) && i == 0))
-		pb_feed_gre(&s->out, s->nat, s->pac, c->pac_call_id, c->nseq_out, 0, ppp, sizeof(ppp),
-			    (s->flags & SIM_BAD_CHECKSUM) && c->nseq_out > 0);
+		pb_feed_gre(&s->out, s->nat, s->pac, c->pac_call_id, c->nseq_out, 0, ppp,
+		            sizeof(ppp), (s->flags & SIM_BAD_CHECKSUM) && c->nseq_out > 0);
 	c->nseq_out++;
 	s->last_gre_sender = (int)i;
 }
@@ -205,7 +207,7 @@ sim_gre_in(struct sim *s, unsigned i, unsigned j)
 	if (!sim_crosses(s, i))
 		return;
 	pb_feed_gre(&s->out, s->pac, s->nat, sim_out_call_id(s, i), c->nseq_in, c->nseq_out, ppp,
-		    sizeof(ppp), false);
+	            sizeof(ppp), false);
 	c->nseq_in++;
 	if ((s->flags & SIM_RETURN_BLOCKED) && i == 0)
 		return;
@@ -216,7 +218,7 @@ sim_gre_in(struct sim *s, unsigned i, unsigned j)
 	if ((s->flags & SIM_KEY_NOT_RESTORED) && i == 0)
 		in_key = (uint16_t)(in_key << 8 | in_key >> 8);
 	pb_feed_gre(&s->in, s->pac, s->c[target].addr, in_key, c->nseq_in - 1, c->nseq_out, ppp,
-		    sizeof(ppp), false);
+	            sizeof(ppp), false);
 }
 
 /* CCRQ, CDN for client i. */
@@ -230,8 +232,8 @@ sim_clear(struct sim *s, unsigned i)
 	uint16_t out_id = sim_out_call_id(s, i);
 
 	n = pb_pptp(a, PPTP_CCRQ, c->call_id, 0, 0, 0);
-	pb_pptp(b, PPTP_CCRQ, (s->flags & SIM_CCRQ_NOT_REWRITTEN) && i == 0 ? c->call_id : out_id, 0,
-		0, 0);
+	pb_pptp(b, PPTP_CCRQ, (s->flags & SIM_CCRQ_NOT_REWRITTEN) && i == 0 ? c->call_id : out_id,
+	        0, 0, 0);
 	sim_to_pac(s, i, a, b, n, cross);
 	n = pb_pptp(a, PPTP_CDN, c->pac_call_id, 0, 0, 0);
 	a[14] = 4; /* result: request */
