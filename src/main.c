@@ -326,7 +326,7 @@ main(int argc, char **argv)
 {
 	struct options o;
 	struct side sides[2];
-	struct side_job readers[2];
+	struct side_job jobs[2];
 	struct correlation corr;
 	struct verdict verdict;
 	struct verdict_options vopt;
@@ -353,34 +353,36 @@ main(int argc, char **argv)
 		               paired ? (s == 0 ? SIDE_INSIDE : SIDE_OUTSIDE) : SIDE_SINGLE,
 		               o.has_server ? &o.server : NULL)) {
 			fprintf(stderr, PROG ": out of memory\n");
+			while (s-- > 0)
+				side_free(&sides[s]);
 			return EXIT_USAGE;
 		}
 		if (!o.quiet && !o.json_stdout && isatty(STDERR_FILENO)) {
 			sides[s].progress = show_progress;
 			sides[s].progress_ctx = &progress;
 		}
-		memset(&readers[s], 0, sizeof(readers[s]));
-		readers[s].side = &sides[s];
-		readers[s].files = o.files[s];
-		readers[s].nfiles = o.nfiles[s];
+		memset(&jobs[s], 0, sizeof(jobs[s]));
+		jobs[s].side = &sides[s];
+		jobs[s].files = o.files[s];
+		jobs[s].nfiles = o.nfiles[s];
 	}
 	/* The two sides are independent until correlation: read them at once. */
-	if (paired && pthread_create(&thread, NULL, read_side, &readers[1]) == 0)
+	if (paired && pthread_create(&thread, NULL, read_side, &jobs[1]) == 0)
 		threaded = true;
-	read_side(&readers[0]);
+	read_side(&jobs[0]);
 	if (threaded)
 		pthread_join(thread, NULL);
 	else if (paired)
-		read_side(&readers[1]);
+		read_side(&jobs[1]);
 	if (progress.shown)
 		fprintf(stderr, "\r%*s\r", 60, "");
 	rc = 0;
 	for (s = 0; s < (int)nsides; s++)
-		if (readers[s].failed) {
+		if (jobs[s].failed) {
 			fprintf(stderr, PROG ": %s: %s\n",
-			        strcmp(readers[s].failed_file, "-") == 0 ? "standard input"
-			                                                 : readers[s].failed_file,
-			        readers[s].errbuf);
+			        strcmp(jobs[s].failed_file, "-") == 0 ? "standard input"
+			                                                 : jobs[s].failed_file,
+			        jobs[s].errbuf);
 			rc = EXIT_USAGE;
 		}
 	if (rc != 0)
@@ -413,5 +415,6 @@ out_corr:
 out_sides:
 	for (s = 0; s < (int)nsides; s++)
 		side_free(&sides[s]);
+	pthread_mutex_destroy(&progress.lock);
 	return rc;
 }
