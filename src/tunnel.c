@@ -454,7 +454,9 @@ tunnels_on_message(struct tunnels *t, struct diag *d, uint32_t conn, bool from_c
 	cn = &t->conns[conn];
 	cn->messages++;
 	cn->last = *where;
-	if (!cn->pns_known && ti->sender != PPTP_SENDER_EITHER) {
+	/* Roles from the first message only one role sends; not from SLI,
+	 * which PACs send as well as PNSs. */
+	if (!cn->pns_known && ti->sender != PPTP_SENDER_EITHER && m->type != PPTP_SLI) {
 		cn->pns_known = true;
 		cn->pns_is_client = (ti->sender == PPTP_SENDER_PNS) == from_client;
 	}
