@@ -39,8 +39,9 @@ file_path(const struct side *s, uint32_t file)
 	return file < s->ninputs && s->inputs[file].path != NULL ? s->inputs[file].path : "";
 }
 
+/* Every frame number comes with its file: rotated captures number per file. */
 static json_t *
-json_gre_dir(const struct gre_dir *gd)
+json_gre_dir(const struct side *s, const struct gre_dir *gd)
 {
 	json_t *o = json_object();
 
@@ -48,9 +49,13 @@ json_gre_dir(const struct gre_dir *gd)
 	json_object_set_new(o, "bytes", json_integer((json_int_t)gd->bytes));
 	json_object_set_new(o, "ack_only", json_integer((json_int_t)gd->ack_only));
 	json_object_set_new(o, "key", gd->packets > 0 ? json_integer(gd->key) : json_null());
+	json_object_set_new(o, "first_file",
+	                    gd->packets > 0 ? json_string(file_path(s, gd->first.file)) : json_null());
 	json_object_set_new(o, "first_frame",
 	                    gd->packets > 0 ? json_integer((json_int_t)gd->first.frame)
 	                                    : json_null());
+	json_object_set_new(o, "last_file",
+	                    gd->packets > 0 ? json_string(file_path(s, gd->last.file)) : json_null());
 	json_object_set_new(o, "last_frame",
 	                    gd->packets > 0 ? json_integer((json_int_t)gd->last.frame)
 	                                    : json_null());
@@ -93,6 +98,7 @@ json_call_side(const struct side *s, uint32_t ci)
 	json_object_set_new(o, "gre_to_pns", json_integer((json_int_t)c->to_pns.packets));
 	json_object_set_new(o, "file", json_string(file_path(s, c->start.file)));
 	json_object_set_new(o, "first_frame", json_integer((json_int_t)c->start.frame));
+	json_object_set_new(o, "last_file", json_string(file_path(s, c->end.file)));
 	json_object_set_new(o, "last_frame", json_integer((json_int_t)c->end.frame));
 	json_object_set_new(o, "first_time", json_time(c->start.ts));
 	json_object_set_new(o, "last_time", json_time(c->end.ts));
@@ -125,6 +131,7 @@ json_call_side(const struct side *s, uint32_t ci)
 
 		json_object_set_new(jm, "type", json_string(ti != NULL ? ti->abbrev : "?"));
 		json_object_set_new(jm, "direction", json_string(m->to_pac ? "to_pac" : "to_pns"));
+		json_object_set_new(jm, "file", json_string(file_path(s, m->where.file)));
 		json_object_set_new(jm, "frame", json_integer((json_int_t)m->where.frame));
 		json_object_set_new(jm, "time", json_time(m->where.ts));
 		json_object_set_new(jm, "call_id",
@@ -140,8 +147,8 @@ json_call_side(const struct side *s, uint32_t ci)
 	{
 		json_t *gre = json_object();
 
-		json_object_set_new(gre, "to_pac", json_gre_dir(&c->to_pac));
-		json_object_set_new(gre, "to_pns", json_gre_dir(&c->to_pns));
+		json_object_set_new(gre, "to_pac", json_gre_dir(s, &c->to_pac));
+		json_object_set_new(gre, "to_pns", json_gre_dir(s, &c->to_pns));
 		json_object_set_new(o, "gre", gre);
 	}
 	return o;
