@@ -21,8 +21,8 @@ struct capture_frame {
 	uint32_t caplen;     /* bytes in data */
 	uint32_t wirelen;    /* bytes on the wire */
 	ts_ns_t ts;
-	uint64_t number;     /* 1-based frame number in this file */
-	int linktype;        /* DLT_* of this frame's interface */
+	uint64_t number; /* 1-based frame number in this file */
+	int linktype;    /* DLT_* of this frame's interface */
 };
 
 enum capture_status {
@@ -45,6 +45,9 @@ struct capture *capture_open_stream(FILE *fp, const char *name, char *errbuf);
 void capture_close(struct capture *c);
 
 enum capture_status capture_next(struct capture *c, struct capture_frame *frame, char *errbuf);
+
+/* printf into a caller's CAPTURE_ERRBUF_SIZE errbuf (NULL: nothing), for the readers. */
+void capture_errorf(char *errbuf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* "pcap", "pcap-ns" (nanosecond pcap), "pcapng" or "pcapng-fallback". */
 const char *capture_format(const struct capture *c);

@@ -101,10 +101,8 @@ struct capture {
 	char done_err[CAPTURE_ERRBUF_SIZE];
 };
 
-static void set_err(char *errbuf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void
-set_err(char *errbuf, const char *fmt, ...)
+void
+capture_errorf(char *errbuf, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -119,7 +117,7 @@ set_err(char *errbuf, const char *fmt, ...)
 static void
 set_errno(char *errbuf, int err)
 {
-	set_err(errbuf, "%s", strerror(err));
+	capture_errorf(errbuf, "%s", strerror(err));
 	if (errbuf != NULL && isupper((unsigned char)errbuf[0]) &&
 	    !isupper((unsigned char)errbuf[1]))
 		errbuf[0] = (char)tolower((unsigned char)errbuf[0]);
@@ -222,16 +220,16 @@ open_magic(struct capture *c, char *errbuf)
 		return false;
 	}
 	if (n == 0) {
-		set_err(errbuf, "file is empty");
+		capture_errorf(errbuf, "file is empty");
 		return false;
 	}
 	if (n < sizeof(head)) {
-		set_err(errbuf, "not a pcap or pcapng file (only %zu bytes)", n);
+		capture_errorf(errbuf, "not a pcap or pcapng file (only %zu bytes)", n);
 		return false;
 	}
 	c->magic = find_magic(head);
 	if (c->magic == NULL) {
-		set_err(errbuf, "not a pcap or pcapng file%s",
+		capture_errorf(errbuf, "not a pcap or pcapng file%s",
 		        memcmp(head, gzip_magic, sizeof(gzip_magic)) == 0
 		            ? " (gzip-compressed: decompress it first)"
 		            : "");
@@ -247,7 +245,7 @@ open_magic(struct capture *c, char *errbuf)
 	}
 	wrapped = peek_wrap(c->fp, head, n, &c->peek);
 	if (wrapped == NULL) {
-		set_err(errbuf, "out of memory");
+		capture_errorf(errbuf, "out of memory");
 		return false;
 	}
 	c->fp = wrapped; /* which now owns the caller's stream */
@@ -278,12 +276,12 @@ open_readers(struct capture *c, char *errbuf)
 		return true;
 	}
 	if (!c->magic->pcapng) {
-		set_err(errbuf, "%s", pcap_err);
+		capture_errorf(errbuf, "%s", pcap_err);
 		return false;
 	}
 	/* libpcap refused a pcapng file at open: nothing read yet but headers. */
 	if (fseeko(c->fp, c->start, SEEK_SET) != 0) {
-		set_err(errbuf, "%s", pcap_err);
+		capture_errorf(errbuf, "%s", pcap_err);
 		return false;
 	}
 	return open_fallback(c, errbuf);
@@ -298,14 +296,14 @@ capture_open_stream(FILE *fp, const char *name, char *errbuf)
 	(void)name; /* messages leave the name to the caller, who prefixes it */
 	c = calloc(1, sizeof(*c));
 	if (c == NULL) {
-		set_err(errbuf, "out of memory");
+		capture_errorf(errbuf, "out of memory");
 		close_stream(fp);
 		return NULL;
 	}
 	c->fp = fp;
 	if (fileno(fp) >= 0 && fstat(fileno(fp), &st) == 0) {
 		if (S_ISDIR(st.st_mode)) {
-			set_err(errbuf, "is a directory");
+			capture_errorf(errbuf, "is a directory");
 			goto fail;
 		}
 		if (S_ISREG(st.st_mode) && st.st_size > 0)
@@ -371,12 +369,12 @@ switch_to_fallback(struct capture *c, const char *pcap_msg, struct capture_frame
 	uint64_t i;
 
 	if (fseeko(c->fp, c->start, SEEK_SET) != 0) {
-		set_err(errbuf, "%s", pcap_msg);
+		capture_errorf(errbuf, "%s", pcap_msg);
 		return CAPTURE_ERROR;
 	}
 	c->ng = pcapng_open(c->fp, ng_err);
 	if (c->ng == NULL) {
-		set_err(errbuf, "%s; fallback reader: %s", pcap_msg, ng_err);
+		capture_errorf(errbuf, "%s; fallback reader: %s", pcap_msg, ng_err);
 		return CAPTURE_ERROR;
 	}
 	c->format = "pcapng-fallback";
@@ -386,10 +384,10 @@ switch_to_fallback(struct capture *c, const char *pcap_msg, struct capture_frame
 		if (st == CAPTURE_FRAME)
 			continue;
 		if (st == CAPTURE_END)
-			set_err(errbuf, "%s; fallback reader ended after %" PRIu64 " frames",
+			capture_errorf(errbuf, "%s; fallback reader ended after %" PRIu64 " frames",
 			        pcap_msg, i);
 		else
-			set_err(errbuf, "%s; fallback reader: %s", pcap_msg, ng_err);
+			capture_errorf(errbuf, "%s; fallback reader: %s", pcap_msg, ng_err);
 		return CAPTURE_ERROR;
 	}
 	return pcapng_next(c->ng, frame, errbuf);
@@ -421,7 +419,7 @@ next_pcap(struct capture *c, struct capture_frame *frame, char *errbuf)
 		snprintf(msg, sizeof(msg), "unexpected result %d from pcap_next_ex", rc);
 	if (c->magic->pcapng && c->seekable)
 		return switch_to_fallback(c, msg, frame, errbuf);
-	set_err(errbuf, "%s", msg);
+	capture_errorf(errbuf, "%s", msg);
 	return strstr(msg, "truncated") != NULL ? CAPTURE_TRUNCATED : CAPTURE_ERROR;
 }
 
@@ -434,7 +432,7 @@ capture_next(struct capture *c, struct capture_frame *frame, char *errbuf)
 	err[0] = 0; /* not "= {0}": that would clear 512 bytes per frame */
 	if (c->done) {
 		if (c->done_status != CAPTURE_END)
-			set_err(errbuf, "%s", c->done_err);
+			capture_errorf(errbuf, "%s", c->done_err);
 		return c->done_status;
 	}
 	if (c->ng != NULL)
@@ -448,8 +446,8 @@ capture_next(struct capture *c, struct capture_frame *frame, char *errbuf)
 	c->done = true;
 	c->done_status = st;
 	if (st != CAPTURE_END) {
-		set_err(c->done_err, "frame %" PRIu64 ": %s", c->frames + 1, err);
-		set_err(errbuf, "%s", c->done_err);
+		capture_errorf(c->done_err, "frame %" PRIu64 ": %s", c->frames + 1, err);
+		capture_errorf(errbuf, "%s", c->done_err);
 	}
 	return st;
 }

@@ -123,19 +123,6 @@ struct pcapng_reader {
 	char stored_err[CAPTURE_ERRBUF_SIZE];
 };
 
-static void set_err(char *errbuf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void
-set_err(char *errbuf, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (errbuf == NULL)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(errbuf, CAPTURE_ERRBUF_SIZE, fmt, ap);
-	va_end(ap);
-}
 
 static enum parse_status
 reject(const char **why, const char *reason, enum parse_status status)
@@ -386,10 +373,10 @@ static enum capture_status
 short_read(struct pcapng_reader *r, uint64_t at, size_t got, char *errbuf)
 {
 	if (ferror(r->fp)) {
-		set_err(errbuf, "block at byte %" PRIu64 ": read error: %s", at, strerror(errno));
+		capture_errorf(errbuf, "block at byte %" PRIu64 ": read error: %s", at, strerror(errno));
 		return CAPTURE_ERROR;
 	}
-	set_err(errbuf, "file ends inside the block at byte %" PRIu64 " (%zu bytes of it present)",
+	capture_errorf(errbuf, "file ends inside the block at byte %" PRIu64 " (%zu bytes of it present)",
 	        at, got);
 	return CAPTURE_TRUNCATED;
 }
@@ -415,7 +402,7 @@ read_block(struct pcapng_reader *r, uint32_t *type, uint32_t *total, bool *secti
 		return short_read(r, at, n, errbuf);
 	shb = memcmp(r->buf, pcapng_shb_magic, sizeof(pcapng_shb_magic)) == 0;
 	if (!shb && at == 0) {
-		set_err(errbuf, "not a pcapng file: no section header block at byte 0");
+		capture_errorf(errbuf, "not a pcapng file: no section header block at byte 0");
 		return CAPTURE_ERROR;
 	}
 	if (shb) {
@@ -430,7 +417,7 @@ read_block(struct pcapng_reader *r, uint32_t *type, uint32_t *total, bool *secti
 		                  sizeof(pcapng_bom_le)) == 0) {
 			be = false;
 		} else {
-			set_err(errbuf,
+			capture_errorf(errbuf,
 			        "block at byte %" PRIu64 ": section header block has a bad "
 			        "byte-order magic",
 			        at);
@@ -442,24 +429,24 @@ read_block(struct pcapng_reader *r, uint32_t *type, uint32_t *total, bool *secti
 	len = get32(&c, be);
 	min = shb ? PCAPNG_SHB_MIN_BLOCK : PCAPNG_MIN_BLOCK;
 	if (len < min) {
-		set_err(errbuf, "block at byte %" PRIu64 ": length %" PRIu32 " is below %" PRIu32,
+		capture_errorf(errbuf, "block at byte %" PRIu64 ": length %" PRIu32 " is below %" PRIu32,
 		        at, len, min);
 		return CAPTURE_ERROR;
 	}
 	if (len % 4 != 0) {
-		set_err(errbuf,
+		capture_errorf(errbuf,
 		        "block at byte %" PRIu64 ": length %" PRIu32 " is not a multiple of 4", at,
 		        len);
 		return CAPTURE_ERROR;
 	}
 	if (len > PCAPNG_MAX_BLOCK) {
-		set_err(errbuf,
+		capture_errorf(errbuf,
 		        "block at byte %" PRIu64 ": length %" PRIu32 " exceeds the limit of %d", at,
 		        len, PCAPNG_MAX_BLOCK);
 		return CAPTURE_ERROR;
 	}
 	if (!reserve(r, len)) {
-		set_err(errbuf, "block at byte %" PRIu64 ": out of memory", at);
+		capture_errorf(errbuf, "block at byte %" PRIu64 ": out of memory", at);
 		return CAPTURE_ERROR;
 	}
 	n = fread(r->buf + have, 1, len - have, r->fp);
@@ -468,7 +455,7 @@ read_block(struct pcapng_reader *r, uint32_t *type, uint32_t *total, bool *secti
 	cursor_init(&c, r->buf + len - PCAPNG_TRAILER_LEN, PCAPNG_TRAILER_LEN);
 	trailer = get32(&c, be);
 	if (trailer != len) {
-		set_err(errbuf,
+		capture_errorf(errbuf,
 		        "block at byte %" PRIu64 ": trailing length %" PRIu32
 		        " differs from leading length %" PRIu32,
 		        at, trailer, len);
@@ -492,7 +479,7 @@ on_shb(struct pcapng_reader *r, uint64_t at, const uint8_t *body, size_t len, bo
 	minor = get16(&c, be);
 	/* Section length (8 bytes) and options: nothing we need. */
 	if (c.err || major != PCAPNG_VERSION_MAJOR) {
-		set_err(errbuf, "block at byte %" PRIu64 ": pcapng version %u.%u is not supported",
+		capture_errorf(errbuf, "block at byte %" PRIu64 ": pcapng version %u.%u is not supported",
 		        at, major, minor);
 		return CAPTURE_ERROR;
 	}
@@ -522,13 +509,13 @@ on_idb(struct pcapng_reader *r, uint64_t at, const uint8_t *body, size_t len, ch
 	const char *why = "";
 
 	if (r->n_ifaces == ARRAY_LEN(r->ifaces)) {
-		set_err(errbuf, "block at byte %" PRIu64 ": more than %d interfaces in one section",
+		capture_errorf(errbuf, "block at byte %" PRIu64 ": more than %d interfaces in one section",
 		        at, PCAPNG_MAX_INTERFACES);
 		return CAPTURE_ERROR;
 	}
 	iface = &r->ifaces[r->n_ifaces];
 	if (parse_idb(body, len, r->big_endian, &iface->idb, &why) != PARSE_OK) {
-		set_err(errbuf, "block at byte %" PRIu64 ": %s", at, why);
+		capture_errorf(errbuf, "block at byte %" PRIu64 ": %s", at, why);
 		return CAPTURE_ERROR;
 	}
 	iface->dlt = linktype_to_dlt(iface->idb.linktype);
@@ -545,11 +532,11 @@ on_packet(struct pcapng_reader *r, uint64_t at, bool obsolete, const uint8_t *bo
 	const char *why = "";
 
 	if (parse_packet(body, len, r->big_endian, obsolete, &epb, &why) != PARSE_OK) {
-		set_err(errbuf, "block at byte %" PRIu64 ": %s", at, why);
+		capture_errorf(errbuf, "block at byte %" PRIu64 ": %s", at, why);
 		return CAPTURE_ERROR;
 	}
 	if (epb.interface_id >= r->n_ifaces) {
-		set_err(errbuf,
+		capture_errorf(errbuf,
 		        "block at byte %" PRIu64 ": packet on interface %" PRIu32
 		        ", but the section declares %zu",
 		        at, epb.interface_id, r->n_ifaces);
@@ -575,7 +562,7 @@ on_spb(struct pcapng_reader *r, uint64_t at, const uint8_t *body, size_t len,
 	size_t room;
 
 	if (r->n_ifaces == 0) {
-		set_err(errbuf,
+		capture_errorf(errbuf,
 		        "block at byte %" PRIu64 ": simple packet block, but the section "
 		        "declares no interface",
 		        at);
@@ -584,7 +571,7 @@ on_spb(struct pcapng_reader *r, uint64_t at, const uint8_t *body, size_t len,
 	cursor_init(&c, body, len);
 	wirelen = get32(&c, r->big_endian);
 	if (c.err) {
-		set_err(errbuf, "block at byte %" PRIu64 ": simple packet block is too short", at);
+		capture_errorf(errbuf, "block at byte %" PRIu64 ": simple packet block is too short", at);
 		return CAPTURE_ERROR;
 	}
 	/* SPBs belong to the first interface; caplen = min(len, room, snaplen). */
@@ -644,7 +631,7 @@ step(struct pcapng_reader *r, struct capture_frame *frame, char *errbuf)
 		if (st != CAPTURE_FRAME)
 			return st;
 	}
-	set_err(errbuf, "block at byte %" PRIu64 ": more than %u blocks in a row without a packet",
+	capture_errorf(errbuf, "block at byte %" PRIu64 ": more than %u blocks in a row without a packet",
 	        r->offset, PCAPNG_MAX_BLOCKS_WITHOUT_PACKET);
 	return CAPTURE_ERROR;
 }
@@ -658,12 +645,12 @@ pcapng_open(FILE *fp, char *errbuf)
 	enum capture_status st;
 
 	if (r == NULL) {
-		set_err(errbuf, "out of memory");
+		capture_errorf(errbuf, "out of memory");
 		return NULL;
 	}
 	r->buf = malloc(PCAPNG_INITIAL_BUFFER);
 	if (r->buf == NULL) {
-		set_err(errbuf, "out of memory");
+		capture_errorf(errbuf, "out of memory");
 		goto fail;
 	}
 	r->buf_size = PCAPNG_INITIAL_BUFFER;
@@ -671,7 +658,7 @@ pcapng_open(FILE *fp, char *errbuf)
 	/* The SHB comes first: a stream that does not start with one fails here. */
 	st = read_block(r, &type, &total, &be, errbuf);
 	if (st == CAPTURE_END) {
-		set_err(errbuf, "file is empty");
+		capture_errorf(errbuf, "file is empty");
 		goto fail;
 	}
 	if (st != CAPTURE_FRAME)
@@ -712,7 +699,7 @@ pcapng_next(struct pcapng_reader *r, struct capture_frame *frame, char *errbuf)
 			*frame = r->stored_frame;
 			r->have_stored = false;
 		} else if (st != CAPTURE_END) {
-			set_err(errbuf, "%s", r->stored_err);
+			capture_errorf(errbuf, "%s", r->stored_err);
 		}
 		return st;
 	}
@@ -721,7 +708,7 @@ pcapng_next(struct pcapng_reader *r, struct capture_frame *frame, char *errbuf)
 		r->stored = st;
 		r->have_stored = true;
 		if (st != CAPTURE_END)
-			set_err(errbuf, "%s", r->stored_err);
+			capture_errorf(errbuf, "%s", r->stored_err);
 	}
 	return st;
 }

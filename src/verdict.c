@@ -270,6 +270,20 @@ field_finding(struct field_ctx *fc, enum code code, enum severity sev, const cha
 	fc->j->v->tunnels[fc->p->id - 1].marks |= mark_for(fc->mi->type);
 }
 
+/* A field that is not the client's Call ID changed across the NAT (CDN: only
+ * a warning, implementations disagree on whose Call ID it carries). */
+static void
+unchanged_field_finding(struct field_ctx *fc, enum id_meaning m)
+{
+	char why[160];
+
+	snprintf(why, sizeof(why), "%s, which must cross the NAT unchanged",
+	         m == MEANS_PAC ? "this is the server's own Call ID"
+	                        : "this value is not the client's Call ID");
+	field_finding(fc, CODE_UNEXPECTED_REWRITE,
+	              fc->mi->type == PPTP_CDN ? SEV_WARNING : SEV_ERROR, why);
+}
+
 static void
 compare_field(struct field_ctx *fc)
 {
@@ -287,11 +301,7 @@ compare_field(struct field_ctx *fc)
 			         in->pns_call_id, out->pns_call_id, fc->vout);
 			field_finding(fc, CODE_REWRITE_INCONSISTENT, SEV_ERROR, why);
 		} else if (m != MEANS_PNS && fc->vout != fc->vin) {
-			snprintf(why, sizeof(why), "%s, which must cross the NAT unchanged",
-			         m == MEANS_PAC ? "this is the server's own Call ID"
-			                        : "this value is not the client's Call ID");
-			field_finding(fc, CODE_UNEXPECTED_REWRITE,
-			              fc->mi->type == PPTP_CDN ? SEV_WARNING : SEV_ERROR, why);
+			unchanged_field_finding(fc, m);
 		}
 		return;
 	}
@@ -307,11 +317,7 @@ compare_field(struct field_ctx *fc)
 			    fc->vout, in->pns_call_id);
 			field_finding(fc, CODE_CALL_ID_NOT_RESTORED, SEV_ERROR, why);
 		} else if (m != MEANS_PNS && fc->vin != fc->vout) {
-			snprintf(why, sizeof(why), "%s, which must cross the NAT unchanged",
-			         m == MEANS_PAC ? "this is the server's own Call ID"
-			                        : "this value is not the client's Call ID");
-			field_finding(fc, CODE_UNEXPECTED_REWRITE,
-			              fc->mi->type == PPTP_CDN ? SEV_WARNING : SEV_ERROR, why);
+			unchanged_field_finding(fc, m);
 		}
 	}
 }
