@@ -421,6 +421,48 @@ START_TEST(empty_sides_inconclusive)
 }
 END_TEST
 
+/* One capture: LCP Configure-Requests unanswered, and a peer that stops acking. */
+START_TEST(lcp_retries_and_ack_stall)
+{
+	struct side s;
+	struct pb_feed fd = {&s, 0, NS_PER_SEC};
+	struct pb_ip pns = pb_ip(10, 0, 0, 2), pac = pb_ip(10, 0, 0, 1);
+	uint8_t m[256], lcp_req[8] = {0xff, 0x03, 0xc0, 0x21, 1, 7, 0, 4};
+	uint8_t data[8] = {0xff, 0x03, 0x00, 0x21, 0x45, 0, 0, 0};
+	uint32_t cseq = 100, sseq = 7000, i;
+	struct correlation c;
+	struct verdict v;
+	struct verdict_options opt = {false};
+	const struct finding *f;
+	size_t n;
+
+	ck_assert(side_init(&s, SIDE_SINGLE, NULL));
+	n = pb_pptp(m, PPTP_OCRQ, 256, 0, 1, 0);
+	pb_feed_tcp(&fd, pns, 40000, pac, TCP_PORT_PPTP, cseq, TCP_ACK, m, n);
+	n = pb_pptp(m, PPTP_OCRP, 9, 256, 0, 1);
+	pb_feed_tcp(&fd, pac, TCP_PORT_PPTP, pns, 40000, sseq, TCP_ACK, m, n);
+	for (i = 0; i < 4; i++) /* the client asks four times; nobody answers */
+		pb_feed_gre(&fd, pns, pac, 9, i, 0, lcp_req, sizeof(lcp_req), false);
+	/* The server acks the client's first packets, then stops acking. */
+	pb_feed_gre(&fd, pac, pns, 256, 0, 1, data, sizeof(data), false);
+	for (i = 4; i < 30; i++)
+		pb_feed_gre(&fd, pns, pac, 9, i, 0, data, sizeof(data), false);
+	side_finish(&s);
+	ck_assert(correlate(&s, NULL, NULL, &c));
+	ck_assert(verdict_judge(&s, NULL, &c, &opt, &v));
+	f = find(&v, CODE_LCP_NO_REPLY);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_nonnull(strstr(f->message, "4 LCP Configure-Requests"));
+	f = find(&v, CODE_GRE_ACK_STALLED);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_nonnull(strstr(f->message, "acknowledged up to 1"));
+	ck_assert_int_eq(f->severity, SEV_WARNING);
+	verdict_free(&v);
+	correlation_free(&c);
+	side_free(&s);
+}
+END_TEST
+
 static Suite *
 verdict_suite(void)
 {
@@ -444,6 +486,7 @@ verdict_suite(void)
 	tcase_add_test(tc, forced_offset_without_overlap);
 	tcase_add_test(tc, single_mode_collision_and_one_way);
 	tcase_add_test(tc, empty_sides_inconclusive);
+	tcase_add_test(tc, lcp_retries_and_ack_stall);
 	suite_add_tcase(s, tc);
 	return s;
 }
