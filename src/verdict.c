@@ -153,6 +153,16 @@ tunnel_id(const struct judge *j, int s, uint32_t ci)
 	return p != NULL ? p->id : 0;
 }
 
+/* A Call ID, or "unknown" when no message showed it. */
+static const char *
+fmt_call_id(bool known, uint16_t id, char buf[8])
+{
+	if (!known)
+		return "unknown";
+	snprintf(buf, 8, "%u", id);
+	return buf;
+}
+
 static char *
 fmt_addr(const struct addr *a, char buf[ADDR_STRLEN])
 {
@@ -799,7 +809,7 @@ judge_pair(struct judge *j, const struct tunnel_pair *p)
 	const struct call *in = pair_call(j, p, SIDE_A), *out = pair_call(j, p, SIDE_B);
 	ts_ns_t off = j->corr->clock.offset;
 	struct finding *f;
-	char a1[ADDR_STRLEN], a2[ADDR_STRLEN];
+	char a1[ADDR_STRLEN], a2[ADDR_STRLEN], id1[8], id2[8];
 
 	if (j->b == NULL) {
 		/* Single capture: what one vantage point can show. */
@@ -840,11 +850,12 @@ judge_pair(struct judge *j, const struct tunnel_pair *p)
 		}
 		f = finding_add(
 		    j, CODE_TUNNEL_UNMATCHED, absence_severity(other, NULL, NULL, NULL, DAMAGE_ANY),
-		    "tunnel %s -> %s (%s capture, Call IDs %u/%u) has no twin in the %s "
-		    "capture, which covers its time",
+		    "tunnel %s -> %s (%s capture, client Call ID %s, server Call ID %s) has no "
+		    "twin in the %s capture, which covers its time",
 		    fmt_addr(&c->pns, a1), fmt_addr(&c->pac, a2),
 		    in != NULL ? side_role_name(j->a->role) : side_role_name(j->b->role),
-		    c->pns_call_id, c->pac_call_id,
+		    fmt_call_id(c->has_pns_call_id, c->pns_call_id, id1),
+		    fmt_call_id(c->has_pac_call_id, c->pac_call_id, id2),
 		    in != NULL ? side_role_name(j->b->role) : side_role_name(j->a->role));
 		finding_tunnel(f, p->id);
 		finding_evidence(f, in != NULL ? j->a->role : j->b->role, &c->start,

@@ -239,8 +239,16 @@ build_tunnels(struct truth *tr)
 			struct tunnel *t;
 			json_t *ac;
 
-			if (jint(pc, "ocrp_result", -1) != 1)
+			if (jint(pc, "ocrp_result", -1) != 1) {
+				/* Placed by the PNS, never seen by the PAC: the NAT lost the call,
+				 * which the inside capture shows and the outside does not. */
+				if (jint(pc, "ocrp_result", -1) == -1 && !pac_call_by_tag(tr, jstr(pc, "tag")))
+					fire(tr, C_TUNNEL_UNMATCHED, true, NULL, NULL,
+					     "call %s: the PNS sent Outgoing-Call-Request, the PAC never "
+					     "received it",
+					     jstr(pc, "tag"));
 				continue;
+			}
 			ac = pac_call_by_tag(tr, jstr(pc, "tag"));
 			if (!ac)
 				lab_die(PROG, "call %s: not in the PAC's log", jstr(pc, "tag"));
