@@ -31,8 +31,9 @@ static const struct code_info codes[] = {
      "The NAT translated this call's Call ID in some messages and not in others, so the "
      "server sees two different calls. The PPTP editor is incomplete."},
     {CODE_UNEXPECTED_REWRITE, "unexpected_rewrite", SEV_ERROR,
-     "The NAT changed a field that must pass unchanged; servers drop such messages "
-     "(Windows error 619). For CDN, where implementations disagree, this is only a warning."},
+     "The NAT changed a field that must pass unchanged; the receiving peer may drop the "
+     "message or act on the wrong call (Windows error 619). For CDN, which the Linux "
+     "editor rewrites and implementations disagree on, this is only a warning."},
     {CODE_IP_CHECKSUM_BAD, "ip_checksum_bad", SEV_ERROR,
      "Packets leave the NAT with a wrong IPv4 header checksum and the next hop drops them "
      "(the tunnel negotiates, then stalls: Windows error 619). This is a NAT or driver bug "
