@@ -64,7 +64,7 @@ $(LIB): $(LIB_OBJS)
 $(BIN): $(BUILD)/src/main.o $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEP_LIBS)
 
-$(BUILD)/tests/%: tests/%.c $(LIB) $(HDRS) tests/testutil.h
+$(BUILD)/tests/%: tests/%.c $(LIB) $(HDRS) $(wildcard tests/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -Wno-conversion -Itests -o $@ $< $(LIB) $(ALL_LDFLAGS) $(CHECK_LIBS) $(DEP_LIBS)
 

@@ -12,47 +12,11 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "bytebuf.h"
 #include "testutil.h"
 
 /* ---- building files ----------------------------------------------------- */
 
-struct bb {
-	uint8_t p[1 << 14];
-	size_t n;
-	bool be;
-};
-
-static void
-bb_u8(struct bb *b, uint8_t v)
-{
-	/* Also used while building the suite, outside any test: no ck_assert here. */
-	if (b->n >= sizeof(b->p))
-		abort();
-	b->p[b->n++] = v;
-}
-
-static void
-bb_u16(struct bb *b, uint16_t v)
-{
-	bb_u8(b, (uint8_t)(b->be ? v >> 8 : v));
-	bb_u8(b, (uint8_t)(b->be ? v : v >> 8));
-}
-
-static void
-bb_u32(struct bb *b, uint32_t v)
-{
-	bb_u16(b, (uint16_t)(b->be ? v >> 16 : v));
-	bb_u16(b, (uint16_t)(b->be ? v : v >> 16));
-}
-
-static void
-bb_bytes(struct bb *b, const void *p, size_t n)
-{
-	if (n > sizeof(b->p) - b->n)
-		abort();
-	memcpy(b->p + b->n, p, n);
-	b->n += n;
-}
 
 /* Classic pcap file header; magic 0xa1b2c3d4 (us) or 0xa1b23c4d (ns), in b->be order. */
 static void

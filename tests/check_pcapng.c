@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "pcapng.h"
+#include "bytebuf.h"
 #include "testutil.h"
 
 /* ---- pure parsers ------------------------------------------------------- */
@@ -279,64 +280,6 @@ END_TEST
 
 /* ---- the reader, over files built in memory ---------------------------- */
 
-/* A growing byte buffer that writes pcapng blocks in either byte order. */
-struct bb {
-	uint8_t p[1 << 16];
-	size_t n;
-	bool be;
-};
-
-static void
-bb_u8(struct bb *b, uint8_t v)
-{
-	/* Also used while building the suite, outside any test: no ck_assert here. */
-	if (b->n >= sizeof(b->p))
-		abort();
-	b->p[b->n++] = v;
-}
-
-static void
-bb_u16(struct bb *b, uint16_t v)
-{
-	if (b->be) {
-		bb_u8(b, (uint8_t)(v >> 8));
-		bb_u8(b, (uint8_t)v);
-	} else {
-		bb_u8(b, (uint8_t)v);
-		bb_u8(b, (uint8_t)(v >> 8));
-	}
-}
-
-static void
-bb_u32(struct bb *b, uint32_t v)
-{
-	if (b->be) {
-		bb_u16(b, (uint16_t)(v >> 16));
-		bb_u16(b, (uint16_t)v);
-	} else {
-		bb_u16(b, (uint16_t)v);
-		bb_u16(b, (uint16_t)(v >> 16));
-	}
-}
-
-static void
-bb_put32_at(struct bb *b, size_t at, uint32_t v)
-{
-	size_t save = b->n;
-
-	b->n = at;
-	bb_u32(b, v);
-	b->n = save;
-}
-
-static void
-bb_bytes(struct bb *b, const void *p, size_t n)
-{
-	if (n > sizeof(b->p) - b->n)
-		abort();
-	memcpy(b->p + b->n, p, n);
-	b->n += n;
-}
 
 /* Start a block: type and a length patched by bb_end. */
 static size_t
