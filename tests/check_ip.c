@@ -199,15 +199,6 @@ parse(int version, const uint8_t *p, size_t len, struct ip_packet *out)
 	return version == 4 ? ipv4_parse(p, len, out) : ipv6_parse(p, len, out);
 }
 
-static uint8_t *
-copy_of(const uint8_t *p, size_t n)
-{
-	uint8_t *q = malloc(n > 0 ? n : 1);
-
-	ck_assert_ptr_nonnull(q);
-	memcpy(q, p, n);
-	return q;
-}
 
 START_TEST(test_case_result)
 {

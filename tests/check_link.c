@@ -315,16 +315,6 @@ static const struct frame_case cases[] = {
 
 /* clang-format on */
 
-/* An exact-size heap copy, so ASan sees any read past the end. */
-static uint8_t *
-copy_of(const uint8_t *p, size_t n)
-{
-	uint8_t *q = malloc(n > 0 ? n : 1);
-
-	ck_assert_ptr_nonnull(q);
-	memcpy(q, p, n);
-	return q;
-}
 
 START_TEST(test_case_result)
 {

@@ -62,15 +62,6 @@ static const struct tcp_case cases[] = {
 
 /* clang-format on */
 
-static uint8_t *
-copy_of(const uint8_t *p, size_t n)
-{
-	uint8_t *q = malloc(n > 0 ? n : 1);
-
-	ck_assert_ptr_nonnull(q);
-	memcpy(q, p, n);
-	return q;
-}
 
 START_TEST(test_case_result)
 {
