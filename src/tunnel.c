@@ -548,33 +548,46 @@ gre_header_fingerprint(const struct gre_packet *g)
  * (tunnel_sample_kept looks at fp >> 40) is known before its payload is
  * hashed; the low bits add the payload.  Both sides compute the same.
  */
+static int
+cmp_u32(const void *x, const void *y)
+{
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+/*
+ * The calls of a shared triple are the holders and newcomers of its
+ * collisions: gathered, sorted and counted once each, O(collisions) per
+ * call rather than a walk over every call for every collision.
+ */
 uint64_t
 tunnels_to_pns_shared(const struct tunnels *t, uint32_t ci, bool *shared)
 {
 	const struct call *c = &t->calls[ci];
-	uint64_t total = c->to_pns.packets;
-	uint32_t i, k;
+	uint32_t members[2 * TUNNEL_MAX_COLLISIONS];
+	uint32_t i, n = 0;
+	uint64_t total = 0;
 	bool in_group = false;
 
-	for (i = 0; i < t->ncollisions && !in_group; i++)
-		in_group = t->collisions[i].dir == GRE_TO_PNS &&
-		           (t->collisions[i].holder == ci || t->collisions[i].newcomer == ci);
+	for (i = 0; i < t->ncollisions; i++) {
+		const struct collision *col = &t->collisions[i];
+
+		if (col->dir != GRE_TO_PNS || col->call_id != c->pns_call_id ||
+		    !addr_eq(&col->src, &c->pac) || !addr_eq(&col->dst, &c->pns))
+			continue;
+		in_group = in_group || col->holder == ci || col->newcomer == ci;
+		members[n++] = col->holder;
+		members[n++] = col->newcomer;
+	}
 	if (shared != NULL)
 		*shared = in_group;
 	if (!in_group)
-		return total;
-	for (k = 0; k < t->ncalls; k++) {
-		for (i = 0; k != ci && i < t->ncollisions; i++) {
-			const struct collision *col = &t->collisions[i];
-
-			if (col->dir == GRE_TO_PNS && (col->holder == k || col->newcomer == k) &&
-			    addr_eq(&col->src, &c->pac) && addr_eq(&col->dst, &c->pns) &&
-			    col->call_id == c->pns_call_id) {
-				total += t->calls[k].to_pns.packets;
-				break;
-			}
-		}
-	}
+		return c->to_pns.packets;
+	qsort(members, n, sizeof(*members), cmp_u32);
+	for (i = 0; i < n; i++)
+		if ((i == 0 || members[i] != members[i - 1]) && members[i] < t->ncalls)
+			total += t->calls[members[i]].to_pns.packets;
 	return total;
 }
 
