@@ -310,23 +310,34 @@ pair_by_gre(const struct fp_entry *sa, size_t na, const struct fp_entry *sb, siz
 	return !vc->failed;
 }
 
-/* Was the outside triple this sample used shared by colliding calls? */
-static bool
-outside_ambiguous(const struct side *b, uint32_t call, uint8_t dir)
+/*
+ * Outside calls whose return triple was shared by colliding calls: marked
+ * once here, looked up per matched sample.
+ */
+static bool *
+ambiguous_calls(const struct side *b)
 {
 	const struct tunnels *t = &b->tunnels;
+	bool *amb = calloc((size_t)t->ncalls + 1, sizeof(*amb));
 	uint32_t i;
 
-	for (i = 0; i < t->ncollisions; i++)
-		if (t->collisions[i].dir == dir &&
-		    (t->collisions[i].holder == call || t->collisions[i].newcomer == call))
-			return true;
-	return false;
+	for (i = 0; amb != NULL && i < t->ncollisions; i++) {
+		const struct collision *col = &t->collisions[i];
+
+		if (col->dir != GRE_TO_PNS)
+			continue;
+		if (col->holder < t->ncalls)
+			amb[col->holder] = true;
+		if (col->newcomer < t->ncalls)
+			amb[col->newcomer] = true;
+	}
+	return amb;
 }
 
 struct fate_ctx {
 	const struct side *a, *b;
 	struct correlation *c;
+	const bool *ambiguous; /* per outside call: return triple shared */
 };
 
 static void
@@ -360,7 +371,7 @@ record_fate(void *ctx, const struct fp_entry *x, const struct fp_entry *y, bool 
 	 * symptoms, whether or not the outside can say whose packets they were. */
 	if (got->kind == CALL_GRE_ONLY)
 		fc->c->absorbed[sa->call] = true;
-	if (outside_ambiguous(fc->b, sb->call, sb->dir)) {
+	if (fc->ambiguous[sb->call]) {
 		fate->ambiguous++;
 		return;
 	}
@@ -578,7 +589,7 @@ correlate(const struct side *a, const struct side *b, const struct clock_offset 
 	struct fp_entry *ca = NULL, *cb = NULL, *sa = NULL, *sb = NULL;
 	size_t nca = 0, ncb = 0, nsa = 0, nsb = 0;
 	uint32_t *twin_a = NULL, *twin_b = NULL;
-	bool *by_gre = NULL;
+	bool *by_gre = NULL, *amb = NULL;
 	struct offset_ctx oc = {NULL, 0};
 	struct gre_vote_ctx vc;
 	struct fate_ctx fc;
@@ -634,6 +645,9 @@ correlate(const struct side *a, const struct side *b, const struct clock_offset 
 	fc.a = a;
 	fc.b = b;
 	fc.c = c;
+	fc.ambiguous = amb = ambiguous_calls(b);
+	if (amb == NULL)
+		goto out;
 	merge_equal(sa, nsa, sb, nsb, record_fate, &fc);
 	drop_absorbed(c);
 	if (!find_merged_streams(c, a))
@@ -649,6 +663,7 @@ out:
 	free(twin_a);
 	free(twin_b);
 	free(by_gre);
+	free(amb);
 	return ok;
 }
 
