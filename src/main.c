@@ -28,6 +28,7 @@ struct options {
 	unsigned nfiles[2];
 	bool json_stdout;
 	const char *json_file;
+	const char *junit_file;
 	const char *output;
 	bool quiet, verbose, strict;
 	bool has_server;
@@ -62,6 +63,7 @@ usage(FILE *out)
 	    "  -O, --outside FILE       an outside capture (repeat for rotated files)\n"
 	    "  -f, --format text|json   report format on standard output (default text)\n"
 	    "  -j, --json FILE          also write the JSON report to FILE\n"
+	    "      --junit FILE         also write a JUnit XML report to FILE (for CI test views)\n"
 	    "  -o, --output FILE        write the report to FILE instead of standard output\n"
 	    "  -s, --server ADDR        look only at tunnels to or from this server (PAC)\n"
 	    "  -t, --time-offset SECS   inside clock minus outside clock (default: estimated)\n"
@@ -95,12 +97,13 @@ add_file(struct options *o, int s, const char *path)
 static int
 parse_options(int argc, char **argv, struct options *o, bool *done)
 {
-	enum { OPT_STRICT = 256 };
+	enum { OPT_STRICT = 256, OPT_JUNIT };
 	static const struct option longopts[] = {
 	    {"inside", required_argument, NULL, 'i'},
 	    {"outside", required_argument, NULL, 'O'},
 	    {"format", required_argument, NULL, 'f'},
 	    {"json", required_argument, NULL, 'j'},
+	    {"junit", required_argument, NULL, OPT_JUNIT},
 	    {"output", required_argument, NULL, 'o'},
 	    {"server", required_argument, NULL, 's'},
 	    {"time-offset", required_argument, NULL, 't'},
@@ -134,6 +137,9 @@ parse_options(int argc, char **argv, struct options *o, bool *done)
 			break;
 		case 'j':
 			o->json_file = optarg;
+			break;
+		case OPT_JUNIT:
+			o->junit_file = optarg;
 			break;
 		case 'o':
 			o->output = optarg;
@@ -292,6 +298,20 @@ read_side(void *arg)
 	return NULL;
 }
 
+/* One more report beside the main one. */
+static bool
+write_file(const char *path, bool (*render)(FILE *, const struct report *),
+           const struct report *r)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f == NULL || !render(f, r) || fclose(f) != 0) {
+		fprintf(stderr, PROG ": %s: %s\n", path, strerror(errno));
+		return false;
+	}
+	return true;
+}
+
 static bool
 write_reports(const struct options *o, const struct report *r)
 {
@@ -310,14 +330,10 @@ write_reports(const struct options *o, const struct report *r)
 		        o->output != NULL ? o->output : "standard output", strerror(errno));
 	if (out != stdout && fclose(out) != 0)
 		ok = false;
-	if (ok && o->json_file != NULL) {
-		FILE *jf = fopen(o->json_file, "w");
-
-		if (jf == NULL || !report_json(jf, r) || fclose(jf) != 0) {
-			fprintf(stderr, PROG ": %s: %s\n", o->json_file, strerror(errno));
-			ok = false;
-		}
-	}
+	if (ok && o->json_file != NULL)
+		ok = write_file(o->json_file, report_json, r);
+	if (ok && o->junit_file != NULL)
+		ok = write_file(o->junit_file, report_junit, r);
 	return ok;
 }
 

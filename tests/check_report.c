@@ -152,6 +152,62 @@ START_TEST(text_diagram)
 }
 END_TEST
 
+static unsigned
+occurrences(const char *text, const char *what)
+{
+	unsigned n = 0;
+
+	for (text = strstr(text, what); text != NULL; text = strstr(text + 1, what))
+		n++;
+	return n;
+}
+
+/* One JUnit case per tunnel plus the pair's; failures where the verdict failed. */
+START_TEST(junit_cases)
+{
+	static const struct {
+		unsigned clients, flags, failures;
+	} cases[] = {
+	    {2, 0, 0},
+	    {3, SIM_NO_EDITOR, 3},
+	    {2, SIM_RETURN_BLOCKED, 1},
+	};
+	size_t k;
+
+	for (k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		struct run r;
+		char *xml = NULL, expect[128];
+		size_t len;
+		FILE *fp;
+		uint32_t i, failing = 0;
+
+		run_sim(&r, cases[k].clients, cases[k].flags);
+		fp = open_memstream(&xml, &len);
+		ck_assert_ptr_nonnull(fp);
+		ck_assert(report_junit(fp, &r.r));
+		fclose(fp);
+		for (i = 0; i < r.v.ntunnels; i++)
+			failing += r.v.tunnels[i].value == VERDICT_FAIL;
+		ck_assert_uint_eq(failing, cases[k].failures);
+		ck_assert_uint_eq(occurrences(xml, "<testcase "), r.corr.npairs + 1);
+		ck_assert_uint_eq(occurrences(xml, "<failure "), failing);
+		snprintf(expect, sizeof(expect), "tests=\"%u\" failures=\"%u\" errors=\"0\"",
+		         r.corr.npairs + 1, failing);
+		ck_assert_msg(strstr(xml, expect) != NULL, "no '%s' in\n%s", expect, xml);
+		ck_assert_ptr_nonnull(strstr(xml, failing > 0 ? "name=\"verdict\" value=\"FAIL\""
+		                                                : "name=\"verdict\" value=\"PASS\""));
+		if (cases[k].flags & SIM_RETURN_BLOCKED)
+			ck_assert_ptr_nonnull(strstr(xml, "<failure type=\"gre_return_blocked\""));
+		if (cases[k].flags & SIM_NO_EDITOR)
+			ck_assert_ptr_nonnull(strstr(xml, "call_id_collision"));
+		/* Text from the analysis is escaped: no raw "->" inside an attribute. */
+		ck_assert_ptr_null(strstr(xml, " -> "));
+		free(xml);
+		run_free(&r);
+	}
+}
+END_TEST
+
 START_TEST(report_time_format)
 {
 	char buf[64];
@@ -170,6 +226,7 @@ report_suite(void)
 	tcase_add_test(tc, json_schema);
 	tcase_add_test(tc, text_diagram);
 	tcase_add_test(tc, report_time_format);
+	tcase_add_test(tc, junit_cases);
 	suite_add_tcase(s, tc);
 	return s;
 }
