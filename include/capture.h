@@ -49,6 +49,11 @@ enum capture_status capture_next(struct capture *c, struct capture_frame *frame,
 /* printf into a caller's CAPTURE_ERRBUF_SIZE errbuf (NULL: nothing), for the readers. */
 void capture_errorf(char *errbuf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* The format named by a file's first n bytes ("pcap", "pcap-ns", "pcapng"), or NULL. */
+const char *capture_format_of(const uint8_t *head, size_t n);
+/* "gzip", "xz", "zstd" or "bzip2" when the first n bytes say so, else NULL. */
+const char *capture_compression(const uint8_t *head, size_t n);
+
 /* "pcap", "pcap-ns" (nanosecond pcap), "pcapng" or "pcapng-fallback". */
 const char *capture_format(const struct capture *c);
 /* Link types seen so far (distinct, in order of first use), at most n returned. */

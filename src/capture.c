@@ -73,7 +73,17 @@ static const struct capture_magic {
     {{0x0a, 0x0d, 0x0d, 0x0a}, "pcapng", true},
 };
 
-static const uint8_t gzip_magic[2] = {0x1f, 0x8b};
+/* Compressed captures, named by their magic so the user knows what to undo. */
+static const struct compressed_magic {
+	uint8_t bytes[CAPTURE_MAGIC_LEN];
+	size_t len;
+	const char *name;
+} compressed_magics[] = {
+    {{0x1f, 0x8b}, 2, "gzip"},
+    {{0xfd, '7', 'z', 'X'}, 4, "xz"},      /* fd 37 7a 58 5a 00 */
+    {{0x28, 0xb5, 0x2f, 0xfd}, 4, "zstd"}, /* frame magic 0xfd2fb528, little-endian */
+    {{'B', 'Z', 'h'}, 3, "bzip2"},
+};
 
 /* Replays the magic read from a pipe, then reads on; counts bytes for progress. */
 struct peek {
@@ -195,6 +205,26 @@ find_magic(const uint8_t *bytes)
 	return NULL;
 }
 
+const char *
+capture_format_of(const uint8_t *head, size_t n)
+{
+	const struct capture_magic *m = n >= CAPTURE_MAGIC_LEN ? find_magic(head) : NULL;
+
+	return m != NULL ? m->format : NULL;
+}
+
+const char *
+capture_compression(const uint8_t *head, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(compressed_magics); i++)
+		if (n >= compressed_magics[i].len &&
+		    memcmp(head, compressed_magics[i].bytes, compressed_magics[i].len) == 0)
+			return compressed_magics[i].name;
+	return NULL;
+}
+
 /* Nanoseconds from libpcap's (seconds, nanoseconds), saturating: pcapng seconds are 64-bit. */
 static ts_ns_t
 ts_from_pcap(int64_t sec, int64_t ns)
@@ -229,10 +259,15 @@ open_magic(struct capture *c, char *errbuf)
 	}
 	c->magic = find_magic(head);
 	if (c->magic == NULL) {
-		capture_errorf(errbuf, "not a pcap or pcapng file%s",
-		        memcmp(head, gzip_magic, sizeof(gzip_magic)) == 0
-		            ? " (gzip-compressed: decompress it first)"
-		            : "");
+		const char *packed = capture_compression(head, n);
+
+		if (packed != NULL)
+			capture_errorf(
+			    errbuf,
+			    "not a pcap or pcapng file (%s-compressed: decompress it first)",
+			    packed);
+		else
+			capture_errorf(errbuf, "not a pcap or pcapng file");
 		return false;
 	}
 	c->format = c->magic->format;

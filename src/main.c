@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "correlate.h"
+#include "output.h"
 #include "reader.h"
 #include "report.h"
 #include "side.h"
@@ -298,42 +299,110 @@ read_side(void *arg)
 	return NULL;
 }
 
-/* One more report beside the main one. */
-static bool
-write_file(const char *path, bool (*render)(FILE *, const struct report *),
-           const struct report *r)
-{
-	FILE *f = fopen(path, "w");
+/*
+ * Every file the run writes: begun before reading (a refused or unwritable
+ * output costs no analysis and leaves nothing behind), finished once its
+ * report is rendered, abandoned (old content kept) when anything failed.
+ */
+typedef bool (*render_fn)(FILE *out, const struct report *r);
 
-	if (f == NULL || !render(f, r) || fclose(f) != 0) {
-		fprintf(stderr, PROG ": %s: %s\n", path, strerror(errno));
-		return false;
+/* One per output option, with room for more formats. */
+#define MAX_OUTPUTS 8
+
+struct planned_output {
+	const char *option; /* for messages: "--json" */
+	const char *path;   /* "-": standard output */
+	render_fn render;
+	struct output out;
+};
+
+struct output_plan {
+	struct planned_output o[MAX_OUTPUTS];
+	unsigned n, begun;
+};
+
+static void
+plan_output(struct output_plan *p, const char *option, const char *path, render_fn render)
+{
+	if (p->n < MAX_OUTPUTS) {
+		p->o[p->n].option = option;
+		p->o[p->n].path = path;
+		p->o[p->n].render = render;
+		p->n++;
 	}
-	return true;
+}
+
+static void
+abandon_outputs(struct output_plan *p)
+{
+	while (p->begun > 0)
+		output_abandon(&p->o[--p->begun].out);
+}
+
+/*
+ * A report never replaces a capture, input or not: `--json inside.pcap
+ * outside.pcap` (--json read as a switch) names inside.pcap as the JSON
+ * report and leaves outside.pcap as the only capture.
+ */
+static int
+begin_outputs(const struct options *o, struct output_plan *p)
+{
+	const char *inputs[2 * SIDE_MAX_FILES];
+	char err[512];
+	unsigned n = 0, s, i;
+
+	for (s = 0; s < 2; s++)
+		for (i = 0; i < o->nfiles[s]; i++)
+			inputs[n++] = o->files[s][i];
+	for (p->begun = 0; p->begun < p->n; p->begun++) {
+		struct planned_output *po = &p->o[p->begun];
+		bool capture = output_is_capture(po->path);
+		const char *hint = capture && strcmp(po->option, "--json") == 0
+		                       ? " (did you mean --format json?)"
+		                       : "";
+
+		if (!output_begin(&po->out, po->path, inputs, n, err, sizeof(err))) {
+			if (strcmp(po->path, "-") == 0)
+				fprintf(stderr, PROG ": %s\n", err);
+			else
+				fprintf(stderr, PROG ": %s: %s%s\n", po->path, err, hint);
+			abandon_outputs(p);
+			return EXIT_USAGE;
+		}
+		if (capture) {
+			fprintf(stderr,
+			        PROG ": %s: is a capture file: refusing to replace it with the "
+			             "report (%s)%s\n",
+			        po->path, po->option, hint);
+			p->begun++;
+			abandon_outputs(p);
+			return EXIT_USAGE;
+		}
+	}
+	return 0;
 }
 
 static bool
-write_reports(const struct options *o, const struct report *r)
+write_reports(struct output_plan *p, const struct report *r)
 {
-	FILE *out = stdout;
-	bool ok;
+	char err[512];
+	bool ok = true;
+	unsigned i;
 
-	if (o->output != NULL && (out = fopen(o->output, "w")) == NULL) {
-		fprintf(stderr, PROG ": %s: %s\n", o->output, strerror(errno));
-		return false;
+	for (i = 0; i < p->n && ok; i++) {
+		struct planned_output *po = &p->o[i];
+		const char *name = strcmp(po->path, "-") == 0 ? "standard output" : po->path;
+
+		if (!po->render(po->out.fp, r)) {
+			fprintf(stderr, PROG ": %s: %s\n", name, strerror(errno));
+			ok = false;
+		} else if (!output_finish(&po->out, err, sizeof(err))) {
+			fprintf(stderr, PROG ": %s: %s\n", name, err);
+			ok = false;
+		}
 	}
-	ok = o->json_stdout ? report_json(out, r) : report_text(out, r);
-	if (fflush(out) != 0 || ferror(out))
-		ok = false;
-	if (!ok)
-		fprintf(stderr, PROG ": %s: %s\n",
-		        o->output != NULL ? o->output : "standard output", strerror(errno));
-	if (out != stdout && fclose(out) != 0)
-		ok = false;
-	if (ok && o->json_file != NULL)
-		ok = write_file(o->json_file, report_json, r);
-	if (ok && o->junit_file != NULL)
-		ok = write_file(o->junit_file, report_junit, r);
+	/* What was not finished keeps its old content (harmless on the finished). */
+	abandon_outputs(p);
 	return ok;
 }
 
@@ -349,6 +418,7 @@ main(int argc, char **argv)
 	struct clock_offset forced;
 	struct report rep;
 	struct progress progress;
+	struct output_plan outputs;
 	pthread_t thread;
 	bool done, paired, threaded = false;
 	int rc, s;
@@ -362,6 +432,15 @@ main(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &progress.start);
 	if ((rc = check_distinct(&o)) != 0)
 		return rc;
+	memset(&outputs, 0, sizeof(outputs));
+	plan_output(&outputs, "--output", o.output != NULL ? o.output : "-",
+	            o.json_stdout ? report_json : report_text);
+	if (o.json_file != NULL)
+		plan_output(&outputs, "--json", o.json_file, report_json);
+	if (o.junit_file != NULL)
+		plan_output(&outputs, "--junit", o.junit_file, report_junit);
+	if ((rc = begin_outputs(&o, &outputs)) != 0)
+		return rc;
 	paired = o.nfiles[1] > 0;
 	nsides = paired ? 2 : 1;
 	for (s = 0; s < (int)nsides; s++) {
@@ -371,6 +450,7 @@ main(int argc, char **argv)
 			fprintf(stderr, PROG ": out of memory\n");
 			while (s-- > 0)
 				side_free(&sides[s]);
+			abandon_outputs(&outputs);
 			return EXIT_USAGE;
 		}
 		if (!o.quiet && !o.json_stdout && isatty(STDERR_FILENO)) {
@@ -397,7 +477,7 @@ main(int argc, char **argv)
 		if (jobs[s].failed) {
 			fprintf(stderr, PROG ": %s: %s\n",
 			        strcmp(jobs[s].failed_file, "-") == 0 ? "standard input"
-			                                                 : jobs[s].failed_file,
+			                                              : jobs[s].failed_file,
 			        jobs[s].errbuf);
 			rc = EXIT_USAGE;
 		}
@@ -424,13 +504,14 @@ main(int argc, char **argv)
 	rep.corr = &corr;
 	rep.verdict = &verdict;
 	rep.verbose = o.verbose;
-	rc = write_reports(&o, &rep) ? (int)verdict_exit_status(verdict.value) : EXIT_USAGE;
+	rc = write_reports(&outputs, &rep) ? (int)verdict_exit_status(verdict.value) : EXIT_USAGE;
 	verdict_free(&verdict);
 out_corr:
 	correlation_free(&corr);
 out_sides:
 	for (s = 0; s < (int)nsides; s++)
 		side_free(&sides[s]);
+	abandon_outputs(&outputs);
 	pthread_mutex_destroy(&progress.lock);
 	return rc;
 }

@@ -509,6 +509,18 @@ static const struct bad_open {
      {0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00},
      8,
      "not a pcap or pcapng file (gzip-compressed: decompress it first)"},
+    {"xz", /* stream header magic, flags */
+     {0xfd, '7', 'z', 'X', 'Z', 0x00, 0x00, 0x04},
+     8,
+     "not a pcap or pcapng file (xz-compressed: decompress it first)"},
+    {"zstd", /* frame magic, frame header descriptor */
+     {0x28, 0xb5, 0x2f, 0xfd, 0x24, 0x00},
+     6,
+     "not a pcap or pcapng file (zstd-compressed: decompress it first)"},
+    {"bzip2", /* "BZh", block size, block magic */
+     {'B', 'Z', 'h', '9', 0x31, 0x41, 0x59, 0x26},
+     8,
+     "not a pcap or pcapng file (bzip2-compressed: decompress it first)"},
     {"pcap version 9",
      {0xd4, 0xc3, 0xb2, 0xa1, 0x09, 0x00, 0x04, 0x00, 0, 0, 0, 0, 0, 0, 0, 0},
      16,
