@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "correlate.h"
+#include "orient.h"
 #include "side.h"
 #include "verdict.h"
 
@@ -17,6 +18,7 @@ struct report {
 	const struct correlation *corr;
 	const struct verdict *verdict;
 	bool verbose;
+	const struct orientation *orient; /* paired mode: which capture holds the clients, or NULL */
 };
 
 /* Both return false when writing failed (errno says why). */

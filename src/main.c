@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "correlate.h"
+#include "orient.h"
 #include "output.h"
 #include "reader.h"
 #include "report.h"
@@ -406,6 +407,37 @@ write_reports(struct output_plan *p, const struct report *r)
 	return ok;
 }
 
+/*
+ * Which capture holds the clients decides which is judged as inside: a
+ * pair given the other way round is judged the right way round (the
+ * report says so on its first line), never as given.  The same capture
+ * twice is refused like the same file twice: nothing about a NAT can be
+ * learnt from it.  On a swap the correlation is freed for the caller to
+ * redo, and an offset from --time-offset (inside minus outside as given)
+ * changes sign.
+ */
+static int
+check_orientation(const struct orientation *orient, struct correlation *corr,
+                  struct side **inside, struct side **outside, struct clock_offset *forced)
+{
+	struct side *t;
+
+	if (orient->identical) {
+		fprintf(stderr, PROG ": %s\n", orient->how);
+		return EXIT_USAGE;
+	}
+	if (!orient->swapped)
+		return 0;
+	correlation_free(corr);
+	t = *inside;
+	*inside = *outside;
+	*outside = t;
+	(*inside)->role = SIDE_INSIDE;
+	(*outside)->role = SIDE_OUTSIDE;
+	forced->offset = -forced->offset;
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -419,6 +451,8 @@ main(int argc, char **argv)
 	struct report rep;
 	struct progress progress;
 	struct output_plan outputs;
+	struct orientation orient;
+	struct side *inside = &sides[0], *outside = NULL;
 	pthread_t thread;
 	bool done, paired, threaded = false;
 	int rc, s;
@@ -443,6 +477,8 @@ main(int argc, char **argv)
 		return rc;
 	paired = o.nfiles[1] > 0;
 	nsides = paired ? 2 : 1;
+	if (paired)
+		outside = &sides[1];
 	for (s = 0; s < (int)nsides; s++) {
 		if (!side_init(&sides[s],
 		               paired ? (s == 0 ? SIDE_INSIDE : SIDE_OUTSIDE) : SIDE_SINGLE,
@@ -487,21 +523,32 @@ main(int argc, char **argv)
 	memset(&forced, 0, sizeof(forced));
 	forced.known = forced.from_option = true;
 	forced.offset = (ts_ns_t)llround(o.offset_seconds * 1e9);
-	if (!correlate(&sides[0], paired ? &sides[1] : NULL, o.has_offset ? &forced : NULL,
-	               &corr)) {
+	if (!correlate(inside, outside, o.has_offset ? &forced : NULL, &corr)) {
 		fprintf(stderr, PROG ": out of memory while correlating\n");
 		rc = EXIT_USAGE;
 		goto out_sides;
 	}
+	if (paired) {
+		orient_judge(inside, outside, &corr, &orient);
+		if ((rc = check_orientation(&orient, &corr, &inside, &outside, &forced)) != 0)
+			goto out_corr;
+		if (orient.swapped && !correlate(inside, outside, o.has_offset ? &forced : NULL,
+		                                 &corr)) {
+			fprintf(stderr, PROG ": out of memory while correlating\n");
+			rc = EXIT_USAGE;
+			goto out_sides;
+		}
+	}
 	vopt.strict = o.strict;
-	if (!verdict_judge(&sides[0], paired ? &sides[1] : NULL, &corr, &vopt, &verdict)) {
+	if (!verdict_judge(inside, outside, &corr, &vopt, &verdict)) {
 		fprintf(stderr, PROG ": out of memory while judging\n");
 		rc = EXIT_USAGE;
 		goto out_corr;
 	}
-	rep.a = &sides[0];
-	rep.b = paired ? &sides[1] : NULL;
+	rep.a = inside;
+	rep.b = outside;
 	rep.corr = &corr;
+	rep.orient = paired ? &orient : NULL;
 	rep.verdict = &verdict;
 	rep.verbose = o.verbose;
 	rc = write_reports(&outputs, &rep) ? (int)verdict_exit_status(verdict.value) : EXIT_USAGE;

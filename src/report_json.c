@@ -154,6 +154,27 @@ json_call_side(const struct side *s, uint32_t ci)
 	return o;
 }
 
+/* Which capture holds the clients (paired mode; null otherwise). */
+static json_t *
+json_orientation(const struct report *r)
+{
+	const struct orientation *o = r->orient;
+	json_t *j;
+
+	if (o == NULL)
+		return json_null();
+	j = json_object();
+	json_object_set_new(j, "swapped", json_boolean(o->swapped));
+	/* After a swap the clients' capture is the one judged as inside. */
+	json_object_set_new(j, "clients_side",
+	                    o->clients == ORIENT_CLIENTS_UNKNOWN || r->a->ninputs == 0
+	                        ? json_null()
+	                        : json_string(r->a->inputs[0].path));
+	json_object_set_new(j, "translated", json_string(orient_translated_name(o->translated)));
+	json_object_set_new(j, "how", json_string(o->how));
+	return j;
+}
+
 static json_t *
 json_inputs(const struct report *r)
 {
@@ -287,6 +308,7 @@ report_json(FILE *out, const struct report *r)
 	json_object_set_new(root, "tool", tool);
 	json_object_set_new(root, "mode", json_string(r->b != NULL ? "paired" : "single"));
 	json_object_set_new(root, "inputs", json_inputs(r));
+	json_object_set_new(root, "orientation", json_orientation(r));
 	if (r->b != NULL && c->clock.known) {
 		json_t *co = json_object();
 

@@ -267,6 +267,34 @@ print_inputs(FILE *out, const struct side *s)
 	}
 }
 
+/*
+ * On line 1, after the verdict: a pair given the other way round was judged
+ * the right way round; the reader must know before trusting the names.
+ */
+static void
+print_orientation_note(FILE *out, const struct report *r)
+{
+	const struct orientation *o = r->orient;
+
+	if (o == NULL || !o->swapped)
+		return;
+	fprintf(out, " [captures given the other way round: %s holds the clients and was judged "
+	             "as inside]",
+	        r->a->ninputs > 0 ? r->a->inputs[0].path : "?");
+}
+
+/* Below the inputs: which capture holds the clients and why, when that was turned. */
+static void
+print_orientation(FILE *out, const struct report *r)
+{
+	const struct orientation *o = r->orient;
+
+	if (o == NULL || !o->swapped)
+		return;
+	fprintf(out, "order    swapped: %s (NAT translates: %s)\n", o->how,
+	        orient_translated_name(o->translated));
+}
+
 bool
 report_text(FILE *out, const struct report *r)
 {
@@ -283,20 +311,23 @@ report_text(FILE *out, const struct report *r)
 	                                   : "INCONCLUSIVE");
 	if (v->value == VERDICT_PASS)
 		fprintf(out,
-		        r->b != NULL ? ": the NAT kept all %u tunnel%s apart and consistent\n"
-		                     : ": no defect in the %u tunnel%s of this capture\n",
+		        r->b != NULL ? ": the NAT kept all %u tunnel%s apart and consistent"
+		                     : ": no defect in the %u tunnel%s of this capture",
 		        c->npairs, c->npairs == 1 ? "" : "s");
 	else if (v->value == VERDICT_FAIL)
-		fprintf(out, ": %u of %u tunnel%s broken (%u error%s, %u warning%s)\n", failed,
+		fprintf(out, ": %u of %u tunnel%s broken (%u error%s, %u warning%s)", failed,
 		        c->npairs, c->npairs == 1 ? "" : "s", v->count[SEV_ERROR],
 		        v->count[SEV_ERROR] == 1 ? "" : "s", v->count[SEV_WARNING],
 		        v->count[SEV_WARNING] == 1 ? "" : "s");
 	else
-		fprintf(out, ": not enough evidence to judge (%u tunnel%s)\n", c->npairs,
+		fprintf(out, ": not enough evidence to judge (%u tunnel%s)", c->npairs,
 		        c->npairs == 1 ? "" : "s");
+	print_orientation_note(out, r);
+	fprintf(out, "\n");
 	print_inputs(out, r->a);
 	if (r->b != NULL) {
 		print_inputs(out, r->b);
+		print_orientation(out, r);
 		if (c->clock.known)
 			fprintf(
 			    out,

@@ -103,6 +103,7 @@ judge(const struct side *a, const struct side *b, bool options)
 	struct verdict v;
 	struct verdict_options vopt = {options};
 	struct report rep;
+	struct orientation orient;
 	char *text;
 	size_t len;
 	uint32_t i;
@@ -125,6 +126,13 @@ judge(const struct side *a, const struct side *b, bool options)
 	}
 	if ((unsigned)verdict_exit_status(v.value) > EXIT_INCONCLUSIVE)
 		abort();
+	rep.orient = NULL;
+	if (b != NULL) {
+		orient_judge(a, b, &corr, &orient);
+		if (orient.swapped && orient.clients != ORIENT_CLIENTS_B)
+			abort();
+		rep.orient = &orient;
+	}
 	rep.a = a;
 	rep.b = b;
 	rep.corr = &corr;
