@@ -18,7 +18,8 @@ struct report {
 	const struct correlation *corr;
 	const struct verdict *verdict;
 	bool verbose;
-	const struct orientation *orient; /* paired mode: which capture holds the clients, or NULL */
+	const struct orientation
+	    *orient; /* paired mode: which capture holds the clients, or NULL */
 };
 
 /* Both return false when writing failed (errno says why). */

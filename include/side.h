@@ -23,6 +23,9 @@
 #define SIDE_MAX_LINKTYPES 8
 /* Frames between progress callbacks: a few per second at full speed. */
 #define SIDE_PROGRESS_EVERY 65536
+/* Servers that --server left out, remembered to name them when it matched
+ * nothing: a handful is all a message can use. */
+#define SIDE_MAX_OTHER_SERVERS 16
 /* Tunnels nested in front of GRE/TCP (IP-in-IP, IPv6-in-IPv4...). */
 #define SIDE_MAX_NESTING 3
 
@@ -65,6 +68,10 @@ struct side {
 	struct side_counters counters;
 	bool has_server_filter;
 	struct addr server_filter;
+	/* TCP port 1723 peers the filter left out (distinct, first seen first). */
+	struct addr other_servers[SIDE_MAX_OTHER_SERVERS];
+	unsigned nother_servers;
+	bool other_servers_more;   /* more than SIDE_MAX_OTHER_SERVERS */
 	ts_ns_t first_ts, last_ts; /* over all files; 0 when no frame */
 	side_progress_fn progress;
 	void *progress_ctx;

@@ -25,6 +25,13 @@
 
 #define PROG "pptp-natcheck"
 
+/* --time-offset beyond this is a typo: no two clocks that both captured the
+ * same traffic are 31 years apart, and nanoseconds must fit in 64 bits. */
+#define MAX_OFFSET_SECONDS 1e9
+/* A given offset this far from what the packets say is worth a note: twins
+ * are paired within CORRELATE_WINDOW_NS, so seconds off mispair or lose them. */
+#define OFFSET_CONTRADICTION_NS NS_PER_SEC
+
 struct options {
 	const char *files[2][SIDE_MAX_FILES];
 	unsigned nfiles[2];
@@ -121,6 +128,8 @@ parse_options(int argc, char **argv, struct options *o, bool *done)
 	char *end;
 
 	*done = false;
+	/* getopt's own messages name argv[0], which is whatever path ran us. */
+	argv[0] = PROG;
 	while ((ch = getopt_long(argc, argv, "i:O:f:j:o:s:t:qvVh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'i':
@@ -155,9 +164,15 @@ parse_options(int argc, char **argv, struct options *o, bool *done)
 		case 't':
 			errno = 0;
 			o->offset_seconds = strtod(optarg, &end);
-			if (errno != 0 || end == optarg || *end != 0 ||
-			    !isfinite(o->offset_seconds) || fabs(o->offset_seconds) > 1e9)
+			if (end == optarg || *end != 0 || isnan(o->offset_seconds))
 				return usage_error("--time-offset: not a number of seconds: %s",
+				                   optarg);
+			if (errno == ERANGE && fabs(o->offset_seconds) < 1.0)
+				o->offset_seconds = 0; /* underflow: below a nanosecond */
+			else if (errno != 0 || !isfinite(o->offset_seconds) ||
+			         fabs(o->offset_seconds) > MAX_OFFSET_SECONDS)
+				return usage_error("--time-offset: %s is out of range (at most 1e9 "
+				                   "seconds either way, about 31 years)",
 				                   optarg);
 			o->has_offset = true;
 			break;
@@ -407,6 +422,70 @@ write_reports(struct output_plan *p, const struct report *r)
 	return ok;
 }
 
+/* --server that matched no PPTP packet: name the servers the captures hold. */
+static void
+note_server_unmatched(const struct options *o, struct side *const *sides, unsigned nsides)
+{
+	char buf[ADDR_STRLEN];
+	unsigned s, i, k, listed = 0;
+	bool more = false;
+
+	for (s = 0; s < nsides; s++)
+		if (sides[s]->counters.tcp_pptp_segments > 0 || sides[s]->counters.gre_pptp > 0)
+			return;
+	fprintf(stderr, PROG ": --server %s: no PPTP to or from it in the captures; ",
+	        addr_format(&o->server, buf));
+	for (s = 0; s < nsides; s++) {
+		more = more || sides[s]->other_servers_more;
+		for (i = 0; i < sides[s]->nother_servers; i++) {
+			const struct addr *a = &sides[s]->other_servers[i];
+			bool dup = false;
+
+			for (k = 0; k < s; k++)
+				for (unsigned j = 0; j < sides[k]->nother_servers; j++)
+					dup = dup || addr_eq(a, &sides[k]->other_servers[j]);
+			if (dup)
+				continue;
+			fprintf(stderr, "%s%s", listed++ == 0 ? "PPTP servers seen: " : ", ",
+			        addr_format(a, buf));
+		}
+	}
+	if (listed == 0)
+		fprintf(stderr, "no PPTP server (TCP port 1723) seen at all");
+	else if (more)
+		fprintf(stderr, " and more");
+	fprintf(stderr, "\n");
+}
+
+/*
+ * --time-offset that the packets contradict: say what they estimate, in the
+ * order the captures were given, and judge with the given offset all the
+ * same (the user may know better, e.g. when the packets were matched wrongly).
+ */
+static void
+note_offset_contradiction(const struct options *o, const struct side *inside,
+                          const struct side *outside, ts_ns_t given, bool swapped)
+{
+	struct correlation est;
+	ts_ns_t diff;
+
+	if (!correlate(inside, outside, NULL, &est)) {
+		correlation_free(&est);
+		return;
+	}
+	diff = est.clock.offset - given;
+	if (est.clock.known && (diff > OFFSET_CONTRADICTION_NS || diff < -OFFSET_CONTRADICTION_NS))
+		fprintf(stderr,
+		        PROG
+		        ": note: --time-offset %g contradicts the packets: %u of them, seen in "
+		        "both captures, put inside - outside at %+.6f s (spread %.6f s); "
+		        "without --time-offset that estimate would be used\n",
+		        o->offset_seconds, est.clock.samples,
+		        (double)(swapped ? -est.clock.offset : est.clock.offset) / 1e9,
+		        (double)est.clock.spread / 1e9);
+	correlation_free(&est);
+}
+
 /*
  * Which capture holds the clients decides which is judged as inside: a
  * pair given the other way round is judged the right way round (the
@@ -417,8 +496,8 @@ write_reports(struct output_plan *p, const struct report *r)
  * changes sign.
  */
 static int
-check_orientation(const struct orientation *orient, struct correlation *corr,
-                  struct side **inside, struct side **outside, struct clock_offset *forced)
+check_orientation(const struct orientation *orient, struct correlation *corr, struct side **inside,
+                  struct side **outside, struct clock_offset *forced)
 {
 	struct side *t;
 
@@ -532,13 +611,17 @@ main(int argc, char **argv)
 		orient_judge(inside, outside, &corr, &orient);
 		if ((rc = check_orientation(&orient, &corr, &inside, &outside, &forced)) != 0)
 			goto out_corr;
-		if (orient.swapped && !correlate(inside, outside, o.has_offset ? &forced : NULL,
-		                                 &corr)) {
+		if (orient.swapped &&
+		    !correlate(inside, outside, o.has_offset ? &forced : NULL, &corr)) {
 			fprintf(stderr, PROG ": out of memory while correlating\n");
 			rc = EXIT_USAGE;
 			goto out_sides;
 		}
 	}
+	if (o.has_server)
+		note_server_unmatched(&o, (struct side *const[]){inside, outside}, nsides);
+	if (paired && o.has_offset)
+		note_offset_contradiction(&o, inside, outside, forced.offset, orient.swapped);
 	vopt.strict = o.strict;
 	if (!verdict_judge(inside, outside, &corr, &vopt, &verdict)) {
 		fprintf(stderr, PROG ": out of memory while judging\n");

@@ -278,8 +278,9 @@ print_orientation_note(FILE *out, const struct report *r)
 
 	if (o == NULL || !o->swapped)
 		return;
-	fprintf(out, " [captures given the other way round: %s holds the clients and was judged "
-	             "as inside]",
+	fprintf(out,
+	        " [captures given the other way round: %s holds the clients and was judged "
+	        "as inside]",
 	        r->a->ninputs > 0 ? r->a->inputs[0].path : "?");
 }
 

@@ -66,6 +66,20 @@ filtered_out(const struct side *s, const struct ip_packet *ip)
 }
 
 static void
+note_other_server(struct side *s, const struct addr *server)
+{
+	unsigned i;
+
+	for (i = 0; i < s->nother_servers; i++)
+		if (addr_eq(&s->other_servers[i], server))
+			return;
+	if (s->nother_servers < SIDE_MAX_OTHER_SERVERS)
+		s->other_servers[s->nother_servers++] = *server;
+	else
+		s->other_servers_more = true;
+}
+
+static void
 handle_tcp(struct side *s, const struct ip_packet *ip, const uint8_t *p, size_t len,
            const struct frame_ref *where)
 {
@@ -83,8 +97,11 @@ handle_tcp(struct side *s, const struct ip_packet *ip, const uint8_t *p, size_t 
 			         "TCP header cut by the snapshot length");
 		return;
 	}
-	if (filtered_out(s, ip))
+	if (filtered_out(s, ip)) {
+		if (tcp.dport == TCP_PORT_PPTP || tcp.sport == TCP_PORT_PPTP)
+			note_other_server(s, tcp.dport == TCP_PORT_PPTP ? &ip->dst : &ip->src);
 		return;
+	}
 	if (tcp.sport == TCP_PORT_PPTP || tcp.dport == TCP_PORT_PPTP) {
 		s->counters.tcp_pptp_segments++;
 		if (ip->version == 4 && !ip->checksum_ok && s->counters.checksum_bad_control++ == 0)
