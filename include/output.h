@@ -15,12 +15,13 @@
 #define OUTPUT_MAX_OPEN 16
 
 struct output {
-	FILE *fp;       /* write the content here */
-	char *target;   /* the file renamed onto; NULL for standard output */
-	char *tmp;      /* the temporary file beside it; NULL when written in place */
-	bool in_place;  /* a device or FIFO (/dev/null, a pipe): written directly */
-	bool is_stdout; /* path "-": standard output, never closed */
-	int slot;       /* index in the signal cleanup list, -1 when none */
+	FILE *fp;                /* write the content here */
+	char *target;            /* the file renamed onto; NULL for standard output */
+	char *tmp;               /* the temporary file beside it; NULL when written in place */
+	bool in_place;           /* a device or FIFO (/dev/null, a pipe): written directly */
+	bool truncate_at_finish; /* in place over a regular file: cut to length at the end */
+	bool is_stdout;          /* path "-": standard output, never closed */
+	int slot;                /* index in the signal cleanup list, -1 when none */
 };
 
 /*

@@ -19,7 +19,11 @@
  *   stays.  A dangling symlink is replaced by the report.
  * - A target that exists and is not a regular file (/dev/null, a FIFO, a
  *   terminal) is written in place: renaming over it would replace a device
- *   node.  A directory is refused.
+ *   node.  A directory is refused.  An existing file we may write in a
+ *   directory we may not (no temporary file possible) is written in place
+ *   too, without truncating it first and cut to length when finished: a
+ *   failure before the report is rendered leaves it whole, one while
+ *   writing does not.
  * - "-" is standard output, never closed; it is refused too when standard
  *   output is redirected to one of the inputs in append mode (`>>`, which
  *   the shell opens without truncating).
@@ -214,6 +218,7 @@ output_begin(struct output *o, const char *path, const char *const *inputs, unsi
 	const char *in;
 	mode_t mode;
 	int fd, err;
+	bool existed = false;
 
 	memset(o, 0, sizeof(*o));
 	o->slot = -1;
@@ -252,6 +257,7 @@ output_begin(struct output *o, const char *path, const char *const *inputs, unsi
 		/* Through a symlink: replace the file it points to, not the link. */
 		o->target = S_ISLNK(lst.st_mode) ? realpath(path, NULL) : strdup(path);
 		mode = st.st_mode & 07777;
+		existed = true;
 	}
 	if (o->target == NULL || (o->tmp = temp_name(o->target)) == NULL) {
 		errorf(errbuf, errlen, "out of memory");
@@ -262,6 +268,14 @@ output_begin(struct output *o, const char *path, const char *const *inputs, unsi
 		err = errno;
 		free(o->tmp);
 		o->tmp = NULL;
+		if ((err == EACCES || err == EPERM || err == EROFS) && existed &&
+		    (o->fp = fopen(o->target, "r+")) != NULL) {
+			/* A file we may write in a folder we may not: in place, cut to
+			 * length when finished (the old fopen behaviour, minus the
+			 * truncation up front). */
+			o->in_place = o->truncate_at_finish = true;
+			return true;
+		}
 		errno_text(errbuf, errlen, NULL, err);
 		goto fail;
 	}
@@ -312,6 +326,14 @@ output_finish(struct output *o, char *errbuf, size_t errlen)
 	if (ok && !o->in_place && fsync(fileno(o->fp)) != 0 && errno != EINVAL) {
 		err = errno;
 		ok = false;
+	}
+	if (ok && o->truncate_at_finish) {
+		off_t end = ftello(o->fp);
+
+		if (end < 0 || ftruncate(fileno(o->fp), end) != 0) {
+			err = errno;
+			ok = false;
+		}
 	}
 	if (fclose(o->fp) != 0 && ok) {
 		err = errno;

@@ -343,6 +343,40 @@ START_TEST(write_failure_reported)
 }
 END_TEST
 
+/* A writable file in a folder we may not write in: in place, cut to length. */
+START_TEST(locked_folder_in_place)
+{
+	const char *target = in_dir("report.txt");
+	int status;
+	pid_t pid;
+
+	put(target, "a much longer old report");
+	ck_assert_int_eq(chmod(target, 0666), 0);
+	ck_assert_int_eq(chmod(dir, 0555), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		struct output o;
+
+		/* Root writes anywhere: become nobody to meet the folder's refusal. */
+		if (geteuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0))
+			_exit(10);
+		if (!output_begin(&o, target, NULL, 0, err, sizeof(err)))
+			_exit(11);
+		if (!o.in_place || o.tmp != NULL)
+			_exit(12);
+		fputs("new report", o.fp);
+		_exit(output_finish(&o, err, sizeof(err)) ? 0 : 13);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	chmod(dir, 0700);
+	ck_assert(WIFEXITED(status));
+	ck_assert_int_eq(WEXITSTATUS(status), 0);
+	ck_assert_str_eq(get(target), "new report");
+	ck_assert_uint_eq(entries(), 1);
+}
+END_TEST
+
 START_TEST(cannot_create)
 {
 	struct output o;
@@ -429,6 +463,7 @@ output_suite(void)
 	tcase_add_test(tc, symlink_followed);
 	tcase_add_test(tc, device_in_place);
 	tcase_add_test(tc, write_failure_reported);
+	tcase_add_test(tc, locked_folder_in_place);
 	tcase_add_test(tc, cannot_create);
 	tcase_add_test(tc, stdout_is_dash);
 	tcase_add_loop_test(tc, capture_recognised, 0, (int)ARRAY_LEN(magic_cases));
