@@ -189,6 +189,30 @@ START_TEST(portfwd_wan_first)
 }
 END_TEST
 
+/* ---- a real NAT's delay alone ----------------------------------------------- */
+
+/* One client moved to a public address: the addresses are silent, the kernel's timing is not. */
+START_TEST(real_timing)
+{
+	const char *in = TESTDATA "/orient/public-client-inside.pcap";
+	const char *out = TESTDATA "/lab/editor-pac-sli/outside.pcap";
+	bool swapped = _i != 0;
+	struct pair_run r;
+
+	orient_files(&r, swapped ? out : in, swapped ? in : out);
+	ck_assert_uint_eq(r.o.votes_private[0] + r.o.votes_private[1], 0);
+	ck_assert_uint_eq(r.o.votes_many_to_one[0] + r.o.votes_many_to_one[1], 0);
+	ck_assert_msg(r.o.timing_says, "%s", r.o.how);
+	ck_assert_int_eq(r.o.swapped, swapped);
+	ck_assert_int_eq(r.o.translated, ORIENT_TRANSLATED_CLIENTS);
+	/* The kernel forwarded in tens of microseconds, not in zero or in seconds. */
+	ck_assert_int_gt(swapped ? -r.o.lead_ns : r.o.lead_ns, ORIENT_MIN_LEAD_NS / 2);
+	ck_assert_int_lt(swapped ? -r.o.lead_ns : r.o.lead_ns, 10000000);
+	ck_assert_ptr_nonnull(strstr(r.o.how, in));
+	run_free(&r);
+}
+END_TEST
+
 /* ---- one capture twice ----------------------------------------------------- */
 
 START_TEST(identical_copy)
@@ -332,6 +356,7 @@ orient_suite(void)
 	tcase_add_test(tc, lab_many_to_one);
 	tcase_add_loop_test(tc, portfwd_lan_first, 0, (int)ARRAY_LEN(portfwd_pairs));
 	tcase_add_loop_test(tc, portfwd_wan_first, 0, (int)ARRAY_LEN(portfwd_pairs));
+	tcase_add_loop_test(tc, real_timing, 0, 2);
 	tcase_add_loop_test(tc, identical_copy, 0, (int)ARRAY_LEN(lab_pairs));
 	tcase_add_test(tc, unrelated_captures);
 	tcase_add_loop_test(tc, timing_decides, 0, 4);
