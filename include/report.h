@@ -18,8 +18,8 @@ struct report {
 	const struct correlation *corr;
 	const struct verdict *verdict;
 	bool verbose;
-	const struct orientation
-	    *orient; /* paired mode: which capture holds the clients, or NULL */
+	/* Paired mode: which capture holds the clients (NULL otherwise). */
+	const struct orientation *orient;
 };
 
 /* Both return false when writing failed (errno says why). */
