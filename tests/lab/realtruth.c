@@ -811,5 +811,11 @@ main(int argc, char **argv)
 	if (lab_write_json(j, out) != 0)
 		lab_die(PROG, "cannot write %s", out);
 	json_decref(j);
+	for (int i = 0; i < r.nc; i++) {
+		json_decref(r.c[i].lcp);
+		json_decref(r.c[i].findings);
+	}
+	for (int k = 0; k < r.ns; k++)
+		json_decref(r.s[k].lcp);
 	return 0;
 }
