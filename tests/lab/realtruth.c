@@ -6,7 +6,7 @@
  *
  *   realtruth --scenario S --description D --nat N --peers DIR --clients N --nat-out ADDR
  *             --pac-addr ADDR [--portfwd 0|1] [--late 0|1] [--editor 0|1] --capture-start T
- *             [--pending "verdict findings tunnels"] [--pending-why W] --out FILE
+ *             [--pending "verdict findings tunnels never-fail"] [--pending-why W] --out FILE
  *
  * DIR holds cN.log (pptp's syslog), cN-lcp.json (its stand-in), s<pid>.json (one per PAC
  * call: the stand-in pptpctrl started), pac.log (pptpd's and pptpctrl's syslog), kernel.txt
@@ -800,9 +800,10 @@ main(int argc, char **argv)
 	if (!j)
 		lab_die(PROG, "cannot build expected.json");
 	{
-		json_t *as =
-		    json_pack("{s:b, s:b, s:b}", "verdict", !strstr(pending, "verdict"), "findings",
-		              !strstr(pending, "findings"), "tunnels", !strstr(pending, "tunnels"));
+		json_t *as = json_pack(
+		    "{s:b, s:b, s:b, s:b}", "verdict", !strstr(pending, "verdict"), "findings",
+		    !strstr(pending, "findings"), "tunnels", !strstr(pending, "tunnels"),
+		    "never_fail", !strstr(pending, "never-fail"));
 
 		if (pending_why[0])
 			json_object_set_new(as, "why", json_string(pending_why));
