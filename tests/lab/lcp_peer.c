@@ -10,12 +10,13 @@
  *           (a socketpair becomes pptp's stdin and stdout)
  *   server: lcp_peer --name s --log-dir DIR [options] --ppp-args ARGS...
  *           (stdin/stdout is pptpctrl's pty; ARGS, the pppd options pptpctrl passes, are
- *           logged and otherwise ignored; the log is DIR/s-PID.json)
+ *           logged and otherwise ignored; the log is DIR/<name><pid>.json, the name too)
  *
- * It sends one LCP Configure-Request and acknowledges the peer's, then sends --count
- * Echo-Requests, one every --interval-ms (--count 0: until the stream ends or the deadline),
- * ends --linger-ms after the last (or, with --until-eof, when the stream ends), and
- * answers every Echo-Request with an Echo-Reply. Each Echo-Request's data after the magic
+ * It sends one LCP Configure-Request (a Vendor-Specific option, RFC 2153, carries its name)
+ * and acknowledges the peer's, then sends --count Echo-Requests, one every --interval-ms
+ * (--count 0: until the stream ends or the deadline), ends --linger-ms after the last (or,
+ * with --until-eof, when the stream ends), and answers every Echo-Request with an
+ * Echo-Reply. Each Echo-Request's data after the magic
  * number is "PNCLAB:<name>:<n>", and an Echo-Reply carries the request's data back, so any
  * frame found at either end names the end that made it: a client that receives replies
  * naming another client got that client's GRE.
@@ -27,7 +28,6 @@
  */
 #include "lab.h"
 
-#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <termios.h>
