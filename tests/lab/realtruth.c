@@ -757,19 +757,17 @@ main(int argc, char **argv)
 		if (!c->up)
 			continue;
 		snprintf(tag, sizeof(tag), "%s-1", c->name);
-		/* inside/outside as the files name them: the clients' side is inside, except
-		 * behind a port forward, where the PAC's LAN is. */
+		/* inside/outside as a checker judges the pair: the clients' side is inside,
+		 * whichever file holds it (behind a port forward, outside.pcap). */
 		t = json_pack(
 		    "{s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:i, s:f, s:f, s:s, s:i, s:i, s:s?,"
 		    " s:{s:I, s:I, s:I}, s:{s:I, s:I, s:I, s:I}, s:O}",
-		    "tag", tag, "client", c->name, "pns_inside", portfwd ? at_pac : c->addr,
-		    "pns_outside", portfwd ? c->addr : at_pac, "pac", pac_seen,
-		    "inside_pns_call_id", portfwd ? c->id_at_pac : c->id_at_pns,
-		    "outside_pns_call_id", portfwd ? c->id_at_pns : c->id_at_pac, "pac_call_id",
-		    c->pac_id, "t_start", c->t_up, "t_end", c->t_end, "pns_addr_at_pns", c->addr,
-		    "pns_call_id_at_pns", c->id_at_pns, "pns_call_id_at_pac", c->id_at_pac,
-		    "pac_ppp", s ? s->name : NULL, "gre_to_pac", "frames_sent",
-		    (json_int_t)sent_total(c->lcp), "forwarded_by_router",
+		    "tag", tag, "client", c->name, "pns_inside", c->addr, "pns_outside", at_pac,
+		    "pac", pac_seen, "inside_pns_call_id", c->id_at_pns, "outside_pns_call_id",
+		    c->id_at_pac, "pac_call_id", c->pac_id, "t_start", c->t_up, "t_end", c->t_end,
+		    "pns_addr_at_pns", c->addr, "pns_call_id_at_pns", c->id_at_pns,
+		    "pns_call_id_at_pac", c->id_at_pac, "pac_ppp", s ? s->name : NULL, "gre_to_pac",
+		    "frames_sent", (json_int_t)sent_total(c->lcp), "forwarded_by_router",
 		    (json_int_t)c->fwd_router, "frames_received",
 		    (json_int_t)(s ? jnum(s->lcp, "frames_ok") : 0), "gre_to_pns", "frames_sent",
 		    (json_int_t)(s ? sent_total(s->lcp) : 0), "forwarded_by_router",
