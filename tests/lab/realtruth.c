@@ -795,6 +795,8 @@ main(int argc, char **argv)
 	              "lab_notes", r.notes, "kernel", r.kernel, "capture_facts", r.facts,
 	              "capture_start", capture_start, "clients_side",
 	              portfwd ? "outside" : "inside");
+	/* Captures started after call setup hold no control connection setup. */
+	json_object_set_new(j, "capture_after_setup", json_boolean(late));
 	if (!j)
 		lab_die(PROG, "cannot build expected.json");
 	{
