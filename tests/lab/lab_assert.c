@@ -7,7 +7,7 @@
  *   lab_assert EXPECTED.json REPORT.json EXIT_STATUS [LABEL]
  *   lab_assert --self-test EXPECTED.json...
  *   lab_assert --same-truth EXPECTED_A.json EXPECTED_B.json
- *   lab_assert --facts SCENARIO_DIR
+ *   lab_assert --facts SCENARIO_DIR [EXPECTED.json]
  *
  * An expected.json may hold back some assertions (`assert`: {"verdict", "findings",
  * "tunnels"} false) where the truth is known but pptp-natcheck's analysis does not reach it
@@ -18,7 +18,8 @@
  * filter, after a time, within bounds or against another file's count) and, where a
  * nat-any.pcap taken on all the router's interfaces exists, that it is LINKTYPE_LINUX_SLL2
  * and holds exactly the packets of inside.pcap and outside.pcap (within the time all three
- * were capturing).
+ * were capturing). With EXPECTED.json, its facts are checked over SCENARIO_DIR's captures
+ * (check-lab uses that to show that facts fail on captures they do not describe).
  *
  * Exit 0 = all assertions hold, 1 = mismatch, 2 = usage or unreadable input. --self-test
  * builds, from each expected.json, a report that must pass and mutated reports that must
@@ -478,6 +479,7 @@ check_both_legs(struct ctx *c, const char *dir)
 {
 	static const char *const filters[] = {"ip proto 47", "tcp port 1723", "icmp"};
 	double f[3], l[3], from = 0, to = 0;
+	long total = 0;
 	const char *files[3] = {"nat-any.pcap", "inside.pcap", "outside.pcap"};
 	char path[1024];
 	int lt = -1;
@@ -492,6 +494,11 @@ check_both_legs(struct ctx *c, const char *dir)
 		if (i == 0 || l[i] < to)
 			to = l[i];
 	}
+	if (from >= to) {
+		mismatch(c,
+		         "nat-any.pcap, inside.pcap and outside.pcap were never captured at once");
+		return true;
+	}
 	for (size_t k = 0; k < LAB_ARRAY_LEN(filters); k++) {
 		long any = count_packets(c, dir, files[0], filters[k], from, to, &lt);
 		long in = count_packets(c, dir, files[1], filters[k], from, to, NULL);
@@ -503,7 +510,10 @@ check_both_legs(struct ctx *c, const char *dir)
 			mismatch(c,
 			         "nat-any.pcap: %ld packets match '%s', inside + outside %ld + %ld",
 			         any, filters[k], in, out);
+		total += any;
 	}
+	if (total == 0)
+		mismatch(c, "nat-any.pcap: no PPTP packet while all three captures ran");
 	/* LINKTYPE_LINUX_SLL2 (276): each packet with its interface index. */
 	if (lt != 276)
 		mismatch(c, "nat-any.pcap: link type %d, expected 276 (LINUX_SLL2)", lt);
@@ -511,7 +521,7 @@ check_both_legs(struct ctx *c, const char *dir)
 }
 
 static int
-check_facts(const char *dir)
+check_facts(const char *dir, const char *expected)
 {
 	char path[1024];
 	struct ctx c = {.label = dir};
@@ -520,7 +530,7 @@ check_facts(const char *dir)
 	int n = 0;
 
 	snprintf(path, sizeof(path), "%s/expected.json", dir);
-	exp = load(path, true);
+	exp = load(expected ? expected : path, true);
 	json_array_foreach(json_object_get(exp, "capture_facts"), i, f)
 	{
 		const char *file = str(f, "file"), *filter = str(f, "filter"), *why = str(f, "why");
@@ -555,13 +565,20 @@ check_facts(const char *dir)
 			continue;
 		}
 		if ((num(f, "min") >= 0 && got < num(f, "min")) ||
-		    (num(f, "max") >= 0 && got > num(f, "max")))
-			mismatch(&c, "%s: %ld packets match '%s'%s, expected %s%lld..%s%lld (%s)",
-			         file, got, filter, after > 0 ? " after the given time" : "",
-			         num(f, "min") >= 0 ? "" : "(any)",
-			         num(f, "min") >= 0 ? num(f, "min") : 0,
-			         num(f, "max") >= 0 ? "" : "(any)",
-			         num(f, "max") >= 0 ? num(f, "max") : 0, why ? why : "");
+		    (num(f, "max") >= 0 && got > num(f, "max"))) {
+			char want[64];
+
+			if (num(f, "max") < 0)
+				snprintf(want, sizeof(want), "at least %lld", num(f, "min"));
+			else if (num(f, "min") < 0)
+				snprintf(want, sizeof(want), "at most %lld", num(f, "max"));
+			else
+				snprintf(want, sizeof(want), "%lld..%lld", num(f, "min"),
+				         num(f, "max"));
+			mismatch(&c, "%s: %ld packets match '%s'%s, expected %s (%s)", file, got,
+			         filter, after > 0 ? " after the given time" : "", want,
+			         why ? why : "");
+		}
 	}
 	bool legs = check_both_legs(&c, dir);
 
@@ -743,13 +760,13 @@ main(int argc, char **argv)
 		return self_test(argc - 2, argv + 2);
 	if (argc == 4 && strcmp(argv[1], "--same-truth") == 0)
 		return same_truth(argv[2], argv[3]);
-	if (argc == 3 && strcmp(argv[1], "--facts") == 0)
-		return check_facts(argv[2]);
+	if ((argc == 3 || argc == 4) && strcmp(argv[1], "--facts") == 0)
+		return check_facts(argv[2], argc == 4 ? argv[3] : NULL);
 	if (argc < 4 || argc > 5) {
 		fprintf(stderr, "usage: " PROG " EXPECTED.json REPORT.json EXIT_STATUS [LABEL]\n"
 		                "       " PROG " --self-test EXPECTED.json...\n"
 		                "       " PROG " --same-truth EXPECTED_A.json EXPECTED_B.json\n"
-		                "       " PROG " --facts SCENARIO_DIR\n");
+		                "       " PROG " --facts SCENARIO_DIR [EXPECTED.json]\n");
 		return 2;
 	}
 	exp = load(argv[1], true);
