@@ -56,6 +56,7 @@ struct client {
 	json_t *lcp;
 	bool up;
 	double t_up, t_end;
+	bool ccrq_sent, cdn_received; /* pptp logged sending a Call-Clear-Request, getting a CDN */
 	int id_at_pns, pac_id;
 	int id_at_pac; /* -1 unknown */
 	int server;    /* index into servers, -1 none */
@@ -223,6 +224,11 @@ read_client_log(struct client *c, const char *dir, json_t *notes)
 			c->id_at_pns = id;
 			c->pac_id = peer;
 		}
+		if (strstr(line, "Sent control packet type is 12 "))
+			c->ccrq_sent = true;
+		if (strstr(line, "Call-Disconnect-Notify") ||
+		    strstr(line, "Call Disconnect Notify"))
+			c->cdn_received = true;
 		if (strstr(line, " warn[") && !strstr(line, "short read (0)")) {
 			line[strcspn(line, "\n")] = '\0';
 			json_array_append_new(
@@ -700,6 +706,22 @@ main(int argc, char **argv)
 		} else {
 			fact(&r, cfile, F_CTRL(7), 0, up, -1, "every established call's request");
 			fact(&r, pfile, F_CTRL(7), 0, up, -1, "every established call's request");
+		}
+		{
+			int ccrq = 0;
+			bool cdn = false;
+
+			for (int i = 0; i < r.nc; i++) {
+				ccrq += r.c[i].ccrq_sent;
+				cdn = cdn || r.c[i].cdn_received;
+			}
+			if (ccrq > 0)
+				fact(&r, cfile, F_CTRL(12), 0, ccrq, -1,
+				     "each client that logged sending a Call-Clear-Request");
+			/* pptpd closes the connection instead of answering with a CDN. */
+			if (!cdn)
+				fact(&r, cfile, F_CTRL(13), 0, -1, 0,
+				     "no client logged a Call-Disconnect-Notify: pptpd sends none");
 		}
 		if (pac_got) {
 			snprintf(filt, sizeof(filt), "ip proto 47 and dst host %s", pac_addr);
