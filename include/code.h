@@ -7,10 +7,12 @@
 
 #include <stdbool.h>
 
+/* One word per severity everywhere (text, JSON, manual): note, warning, error. */
 enum severity {
-	SEV_INFO,
+	SEV_NOTE,
 	SEV_WARNING,
 	SEV_ERROR,
+	SEV_INFO = SEV_NOTE, /* former name of SEV_NOTE */
 };
 
 enum code {
@@ -66,7 +68,10 @@ struct code_info {
 	enum code code;
 	const char *name;
 	enum severity severity;
-	const char *hint; /* what the user sees and what to do; "" when none */
+	/* What it means: what the user sees and why; "" when none.  What to
+	 * do depends on what the analysis detected: diagnosis_advice(). */
+	const char *hint;
+	const char *title; /* a short noun phrase: "Call ID collision" */
 };
 
 /* Range-checked: NULL for values outside the table. */
@@ -82,7 +87,7 @@ const char *severity_name(enum severity severity);
 #define DAMAGE_GRE 0x02
 #define DAMAGE_ANY (DAMAGE_CONTROL | DAMAGE_GRE)
 unsigned code_damage(enum code code);
-/* Look a code up by its name (for tests); false when unknown. */
+/* Look a code up by its name (--ignore, tests); false when unknown. */
 bool code_by_name(const char *name, enum code *out);
 
 #endif

@@ -114,6 +114,9 @@ struct conn {
 	uint32_t last_call; /* newest call; older ones via call.next_on_conn */
 	uint32_t pending;   /* calls requested and not yet answered */
 	bool damaged; /* bytes lost, conflicting or unframeable: its calls' IDs may be wrong */
+	/* messages that arrived split across TCP segments: an editor reading
+	 * one message per segment (Linux nf_nat_pptp) misses them */
+	uint32_t split_messages;
 	char hostname[65], vendor[65]; /* from SCCRQ/SCCRP, printable only */
 };
 

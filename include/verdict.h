@@ -14,10 +14,14 @@
 
 /* Findings kept: a report longer than this helps nobody; the rest are counted. */
 #define VERDICT_MAX_FINDINGS 1000
-#define FINDING_MAX_TUNNELS 8
+/* Tunnels listed per finding: the listing is cut here, never the count
+ * (tunnels_total; every tunnel's own codes are in its tunnel_verdict). */
+#define FINDING_MAX_TUNNELS 16
 #define FINDING_MAX_EVIDENCE 6
 #define FINDING_MESSAGE_LEN 320
 #define EVIDENCE_LABEL_LEN 96
+/* A PPTP message field's name in a finding: "OCRP.peer_call_id", "GRE.key". */
+#define FINDING_FIELD_LEN 24
 
 enum verdict_value {
 	VERDICT_PASS,
@@ -38,14 +42,45 @@ struct evidence {
 	char label[EVIDENCE_LABEL_LEN]; /* "OCRQ Call ID 256" */
 };
 
+/* Which way the traffic a finding is about went: to the server (PAC) or to the client (PNS). */
+enum finding_dir {
+	FDIR_NONE,
+	FDIR_TO_PAC,
+	FDIR_TO_PNS,
+};
+
+/*
+ * One finding: data, not prose.  Renderers word it from these fields; the
+ * message is the rule's one-line detail for the reader, never parsed.
+ */
 struct finding {
 	enum code code;
 	enum severity severity;
-	uint32_t tunnels[FINDING_MAX_TUNNELS]; /* tunnel ids */
-	unsigned ntunnels;
+	bool ignored;    /* --ignore: its rule's severity was lowered to a note */
+	uint32_t serial; /* order of creation, from 1 */
+	uint32_t tunnels[FINDING_MAX_TUNNELS]; /* tunnel ids, the first FINDING_MAX_TUNNELS */
+	unsigned ntunnels;                     /* listed */
+	uint32_t tunnels_total;                /* concerned, listed or not */
 	char message[FINDING_MESSAGE_LEN];
 	struct evidence evidence[FINDING_MAX_EVIDENCE];
 	unsigned nevidence;
+	/* What the finding is about, where known. */
+	bool has_side;
+	enum side_role side; /* the capture it rests on */
+	enum finding_dir dir;
+	/* A value the NAT translated or had to leave alone: field ("" when none),
+	 * what the inside and outside captures carried, and what was due. */
+	char field[FINDING_FIELD_LEN];
+	bool has_inside_value, has_outside_value, has_expected_value;
+	uint32_t inside_value, outside_value, expected_value;
+	/* Packet counts (GRE) per capture. */
+	bool has_packets;
+	uint64_t packets_inside, packets_outside;
+	/* The counts belong to a (src, dst, Call ID) triple several tunnels
+	 * shared: the same numbers for each of them, said once. */
+	bool has_triple, shared;
+	struct addr triple_src, triple_dst;
+	uint16_t triple_call_id;
 };
 
 /* Per tunnel: the verdict and which fields of the diagram the NAT broke. */
@@ -58,10 +93,29 @@ struct finding {
 struct tunnel_verdict {
 	enum verdict_value value;
 	unsigned marks;
+	uint32_t broken_msgs; /* bit 1 << PPTP message type: a Call ID field it carried broke */
+	uint64_t codes;       /* bit 1 << code of every finding naming the tunnel */
+	unsigned severities;  /* bit 1 << severity of those findings */
 };
 
+/* What the NAT is, as far as the pairs of calls show. */
+struct nat_profile {
+	uint32_t translated; /* calls whose client Call ID the NAT changed */
+	uint32_t unchanged;  /* calls whose client Call ID crossed unchanged */
+	uint32_t port_like;  /* translated to the NAT's TCP source port (Linux nf_nat_pptp) */
+	/* unchanged calls on a control connection whose messages were split
+	 * across TCP segments (an editor reading one message per segment misses them) */
+	uint32_t unchanged_split;
+	/* calls that shared an outside Call ID with another call of the same
+	 * control connection (an editor that keeps one call per connection) */
+	uint32_t same_conn_collisions;
+};
+
+#define VERDICT_IGNORE_BIT(code) ((uint64_t)1 << (unsigned)(code))
+
 struct verdict_options {
-	bool strict; /* warnings fail too */
+	bool strict;    /* warnings fail too */
+	uint64_t ignore; /* VERDICT_IGNORE_BIT(code): accepted, reported as notes */
 };
 
 struct verdict {
@@ -72,6 +126,8 @@ struct verdict {
 	uint32_t count[3];              /* per severity */
 	struct tunnel_verdict *tunnels; /* indexed by pair index */
 	uint32_t ntunnels;
+	struct nat_profile nat;
+	struct verdict_options opt; /* what the judge was given */
 };
 
 /* a: inside or the single capture; b: outside or NULL. false on memory exhaustion. */

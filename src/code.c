@@ -8,104 +8,127 @@
 static const struct code_info codes[] = {
     {CODE_CALL_ID_COLLISION, "call_id_collision", SEV_ERROR,
      "The server cannot tell these tunnels apart: only one of them can work at a time "
-     "(Windows error 619 or 806 on the others). Attach a PPTP helper to the NAT (Linux: "
-     "nf_conntrack_pptp with a ct helper rule for tcp/1723), or give each client its own "
-     "public address."},
+     "(Windows error 619 or 806 on the others).",
+     "Call ID collision"},
     {CODE_GRE_BLOCKED, "gre_blocked", SEV_ERROR,
-     "The control connection worked but the data channel did not (Windows error 619/806). "
-     "Allow IP protocol 47 (GRE) through the NAT in both directions and make sure the PPTP "
-     "helper is attached."},
+     "The control connection worked but the data channel did not (Windows error 619/806).",
+     "GRE blocked both ways"},
     {CODE_GRE_RETURN_BLOCKED, "gre_return_blocked", SEV_ERROR,
-     "The client sends but never hears back (LCP times out, Windows error 619/806). The NAT "
-     "has no mapping for GRE from the server: attach the PPTP helper, or check for Call ID "
-     "collisions and GRE filtering."},
+     "The client sends but never hears back (LCP times out, Windows error 619/806): the NAT "
+     "has no mapping for GRE from the server.",
+     "return GRE blocked"},
     {CODE_GRE_FORWARD_BLOCKED, "gre_forward_blocked", SEV_ERROR,
-     "GRE from the client never leaves the NAT. Allow outbound IP protocol 47."},
+     "GRE from the client never leaves the NAT (Windows error 619/806).",
+     "outgoing GRE blocked"},
     {CODE_GRE_MISDELIVERED, "gre_misdelivered", SEV_ERROR,
-     "The NAT hands one tunnel's data to another client: both tunnels break. The NAT keeps "
-     "GRE state per address pair only; it needs a PPTP-aware helper."},
+     "The NAT hands one tunnel's data to another client: both tunnels break. It keeps GRE "
+     "state per address pair, not per call.",
+     "GRE delivered to the wrong client"},
     {CODE_CALL_ID_NOT_RESTORED, "call_id_not_restored", SEV_ERROR,
      "The client receives a Call ID it never chose and drops the packets (Windows error "
-     "619). The NAT's PPTP editor translates this field wrongly; update or replace it."},
+     "619): the NAT's PPTP editor translates this field wrongly.",
+     "Call ID not restored"},
     {CODE_REWRITE_INCONSISTENT, "rewrite_inconsistent", SEV_ERROR,
      "The NAT translated this call's Call ID in some messages and not in others, so the "
-     "server sees two different calls. The PPTP editor is incomplete."},
+     "server sees two different calls: the PPTP editor is incomplete.",
+     "Call ID translated inconsistently"},
     {CODE_UNEXPECTED_REWRITE, "unexpected_rewrite", SEV_ERROR,
      "The NAT changed a field that must pass unchanged; the receiving peer may drop the "
-     "message or act on the wrong call (Windows error 619). For CDN, which the Linux "
-     "editor rewrites and implementations disagree on, this is only a warning."},
+     "message or act on the wrong call (Windows error 619). In Call-Disconnect-Notify, which "
+     "the Linux editor rewrites and implementations disagree on, it is a warning.",
+     "field changed that must pass unchanged"},
     {CODE_IP_CHECKSUM_BAD, "ip_checksum_bad", SEV_ERROR,
      "Packets leave the NAT with a wrong IPv4 header checksum and the next hop drops them "
-     "(the tunnel negotiates, then stalls: Windows error 619). This is a NAT or driver bug "
-     "(checksum not updated after rewriting); try disabling its fast path or offloads."},
+     "(the tunnel negotiates, then stalls: Windows error 619): the checksum is not updated "
+     "after rewriting.",
+     "wrong IPv4 checksum"},
     {CODE_TUNNEL_UNMATCHED, "tunnel_unmatched", SEV_ERROR,
      "A tunnel seen on one side has no twin on the other although both captures cover its "
-     "time: the NAT dropped or redirected its control connection."},
+     "time: the NAT dropped or redirected its control connection.",
+     "tunnel missing on the other side"},
     {CODE_CAPTURES_DO_NOT_OVERLAP, "captures_do_not_overlap", SEV_WARNING,
-     "The two captures cover different times, so nothing can be compared. Capture on both "
-     "sides at the same time (or pass --time-offset if the clocks differ)."},
+     "The two captures cover different times, so nothing can be compared.",
+     "captures do not overlap"},
     {CODE_GRE_LOSS, "gre_loss", SEV_WARNING,
      "Some GRE packets did not cross the NAT. A few losses are normal under load; many "
-     "mean a congested or filtering NAT."},
+     "mean a congested or filtering NAT.",
+     "GRE lost in the NAT"},
     {CODE_GRE_ONE_WAY, "gre_one_way", SEV_ERROR,
      "GRE flows in one direction only: the other side's packets are filtered or "
-     "mis-translated (Windows error 619/806)."},
+     "mis-translated (Windows error 619/806).",
+     "GRE one way only"},
     {CODE_GRE_ACK_STALLED, "gre_ack_stalled", SEV_WARNING,
      "The peer stopped acknowledging GRE packets: it is no longer receiving them (bad "
-     "checksums or a lost mapping on the way)."},
+     "checksums or a lost mapping on the way).",
+     "GRE acknowledgments stalled"},
     {CODE_LCP_NO_REPLY, "lcp_no_reply", SEV_WARNING,
      "PPP LCP Configure-Requests are repeated with no reply: \"PPTP negotiation is not "
-     "converging\" (Windows error 806) or 619."},
-    {CODE_CALL_REFUSED, "call_refused", SEV_INFO,
-     "The server refused the call; this is not a NAT problem. Not counted as a tunnel."},
-    {CODE_CDN_CALL_ID_IS_PNS, "cdn_call_id_is_pns", SEV_INFO,
+     "converging\" (Windows error 806) or 619.",
+     "LCP unanswered"},
+    {CODE_CALL_REFUSED, "call_refused", SEV_NOTE,
+     "The server refused the call; this is not a NAT problem. Not counted as a tunnel.",
+     "call refused"},
+    {CODE_CDN_CALL_ID_IS_PNS, "cdn_call_id_is_pns", SEV_NOTE,
      "The server put the client's Call ID in Call-Disconnect-Notify (RFC 2637 says its own); "
-     "common and harmless."},
-    {CODE_SLI_FROM_PAC, "sli_from_pac", SEV_INFO,
+     "common and harmless.",
+     "CDN carries the client's Call ID"},
+    {CODE_SLI_FROM_PAC, "sli_from_pac", SEV_NOTE,
      "The server sent Set-Link-Info carrying the client's Call ID (Microsoft servers do); a NAT "
-     "editor must restore it like other client Call IDs."},
-    {CODE_NAT_EDITOR_DETECTED, "nat_editor_detected", SEV_INFO,
-     "The NAT translates PPTP Call IDs (a PPTP helper is active)."},
-    {CODE_NAT_EDITOR_ABSENT, "nat_editor_absent", SEV_INFO,
-     "The NAT passes Call IDs unchanged: no PPTP helper is active. One client per public "
-     "address and server works at best."},
-    {CODE_CLOCK_OFFSET, "clock_offset", SEV_INFO, ""},
+     "editor must restore it like other client Call IDs.",
+     "server sends Set-Link-Info"},
+    {CODE_NAT_EDITOR_DETECTED, "nat_editor_detected", SEV_NOTE,
+     "The NAT translates PPTP Call IDs (a PPTP editor is active).", "PPTP editor detected"},
+    {CODE_NAT_EDITOR_ABSENT, "nat_editor_absent", SEV_NOTE,
+     "The NAT passes Call IDs unchanged: no PPTP editor is active. One client per public "
+     "address and server works at best.",
+     "no PPTP editor"},
+    {CODE_CLOCK_OFFSET, "clock_offset", SEV_NOTE, "", "clock offset"},
     {CODE_CLOCK_OFFSET_UNCERTAIN, "clock_offset_uncertain", SEV_WARNING,
      "Matched packets disagree about the clock offset between the two captures: pairing may "
-     "be wrong. Pass --time-offset if you know it."},
-    {CODE_NO_PPTP, "no_pptp", SEV_INFO,
-     "No PPTP control connection or GRE data was found: capture on the right interfaces, "
-     "without a filter that drops protocol 47."},
+     "be wrong.",
+     "clock offset uncertain"},
+    {CODE_NO_PPTP, "no_pptp", SEV_NOTE,
+     "No PPTP control connection or GRE data was found.", "no PPTP"},
     {CODE_EVIDENCE_INCOMPLETE, "evidence_incomplete", SEV_WARNING,
-     "Part of the evidence is missing or damaged, so a pass cannot be given."},
+     "Part of the evidence is missing or damaged, so a pass cannot be given.",
+     "evidence incomplete"},
     {CODE_CAPTURE_TRUNCATED, "capture_truncated", SEV_WARNING,
-     "The capture file ends in the middle of a packet (disk full or capture killed)."},
-    {CODE_CAPTURE_ERROR, "capture_error", SEV_WARNING, "The capture file is damaged here."},
+     "The capture file ends in the middle of a packet (disk full or capture killed).",
+     "capture truncated"},
+    {CODE_CAPTURE_ERROR, "capture_error", SEV_WARNING, "The capture file is damaged here.",
+     "capture damaged"},
     {CODE_SNAPLEN_TRUNCATED, "snaplen_truncated", SEV_WARNING,
-     "Packets were cut by the capture's snapshot length; capture with -s 0."},
-    {CODE_LINK_UNSUPPORTED, "link_unsupported", SEV_INFO, ""},
-    {CODE_IP_INVALID, "ip_invalid", SEV_WARNING, ""},
-    {CODE_IP_FRAGMENT_DROPPED, "ip_fragment_dropped", SEV_WARNING, ""},
-    {CODE_TCP_INVALID, "tcp_invalid", SEV_WARNING, ""},
+     "Packets were cut by the capture's snapshot length.", "packets cut by the snapshot length"},
+    {CODE_LINK_UNSUPPORTED, "link_unsupported", SEV_NOTE, "", "link type not supported"},
+    {CODE_IP_INVALID, "ip_invalid", SEV_WARNING, "", "invalid IP packet"},
+    {CODE_IP_FRAGMENT_DROPPED, "ip_fragment_dropped", SEV_WARNING, "", "IP fragment dropped"},
+    {CODE_TCP_INVALID, "tcp_invalid", SEV_WARNING, "", "invalid TCP segment"},
     {CODE_TCP_GAP, "tcp_gap", SEV_WARNING,
      "Bytes of the control connection are missing from the capture; messages across the gap "
-     "are lost, not guessed."},
+     "are lost, not guessed.",
+     "control connection bytes missing"},
     {CODE_TCP_CONFLICT, "tcp_conflict", SEV_WARNING,
-     "A retransmitted TCP segment carried different bytes than the original."},
-    {CODE_PPTP_MALFORMED, "pptp_malformed", SEV_WARNING, ""},
-    {CODE_PPTP_NONSTANDARD, "pptp_nonstandard", SEV_INFO, ""},
+     "A retransmitted TCP segment carried different bytes than the original.",
+     "conflicting TCP retransmission"},
+    {CODE_PPTP_MALFORMED, "pptp_malformed", SEV_WARNING, "", "malformed PPTP message"},
+    {CODE_PPTP_NONSTANDARD, "pptp_nonstandard", SEV_NOTE, "", "non-standard PPTP message"},
     {CODE_PPTP_RESYNC, "pptp_resync", SEV_WARNING,
      "Control-connection bytes that should have been a PPTP message were not; the messages "
-     "among them are lost."},
-    {CODE_CONTROL_MIDSTREAM, "control_midstream", SEV_INFO,
+     "among them are lost.",
+     "PPTP framing lost"},
+    {CODE_CONTROL_MIDSTREAM, "control_midstream", SEV_NOTE,
      "The capture starts in the middle of a control connection; the calls placed before it "
-     "are known only by their GRE."},
-    {CODE_PPTP_UNKNOWN_CALL, "pptp_unknown_call", SEV_WARNING, ""},
-    {CODE_GRE_INVALID, "gre_invalid", SEV_WARNING, ""},
-    {CODE_GRE_NOT_PPTP, "gre_not_pptp", SEV_INFO, ""},
+     "are known only by their GRE.",
+     "capture starts mid-connection"},
+    {CODE_PPTP_UNKNOWN_CALL, "pptp_unknown_call", SEV_WARNING, "", "message for an unknown call"},
+    {CODE_GRE_INVALID, "gre_invalid", SEV_WARNING, "", "invalid GRE packet"},
+    {CODE_GRE_NOT_PPTP, "gre_not_pptp", SEV_NOTE, "", "GRE that is not PPTP"},
     {CODE_LIMIT_REACHED, "limit_reached", SEV_WARNING,
-     "A safety limit was reached; the analysis past it is partial."},
+     "A safety limit was reached; the analysis past it is partial.", "limit reached"},
 };
+
+/* --ignore and the per-tunnel code sets are 64-bit masks. */
+_Static_assert(CODE_COUNT <= 64, "code masks are 64 bits");
 
 const struct code_info *
 code_info(enum code code)
@@ -127,8 +150,8 @@ const char *
 severity_name(enum severity severity)
 {
 	switch (severity) {
-	case SEV_INFO:
-		return "info";
+	case SEV_NOTE:
+		return "note";
 	case SEV_WARNING:
 		return "warning";
 	case SEV_ERROR:

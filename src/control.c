@@ -143,7 +143,7 @@ mark_damaged(struct ctl_conn *cc)
 }
 
 static void
-deliver_message(struct ctl_conn *cc, int dir, const uint8_t *p, size_t len,
+deliver_message(struct ctl_conn *cc, int dir, const uint8_t *p, size_t len, bool split,
                 const struct frame_ref *where)
 {
 	struct control *c = cc->owner;
@@ -164,12 +164,16 @@ deliver_message(struct ctl_conn *cc, int dir, const uint8_t *p, size_t len,
 		diag_add(c->d, CODE_PPTP_NONSTANDARD, where,
 		         "%s with a non-zero reserved field or message type %u", m.info->abbrev,
 		         m.pptp_msg_type);
+	if (cc->conn != NO_INDEX && split)
+		c->t->conns[cc->conn].split_messages++;
 	if (cc->conn != NO_INDEX)
 		tunnels_on_message(c->t, c->d, cc->conn, from_client, p, len, &m, where);
 }
 
+/* carried: bytes buffered from earlier segments; a message starting among
+ * them ends in this one (split across segments). */
 static void
-framer_run(struct ctl_conn *cc, int dir, const struct frame_ref *where)
+framer_run(struct ctl_conn *cc, int dir, size_t carried, const struct frame_ref *where)
 {
 	struct framer *f = cc->dir[dir].framer;
 	size_t off = 0;
@@ -179,7 +183,7 @@ framer_run(struct ctl_conn *cc, int dir, const struct frame_ref *where)
 		enum parse_status st = pptp_frame(f->buf + off, f->len - off, &mlen);
 
 		if (st == PARSE_OK && mlen >= PPTP_HEADER_LEN && mlen <= f->len - off) {
-			deliver_message(cc, dir, f->buf + off, mlen, where);
+			deliver_message(cc, dir, f->buf + off, mlen, off < carried, where);
 			off += mlen;
 			f->synced = true;
 			f->tried = 0;
@@ -222,6 +226,8 @@ on_data(void *ctx, const uint8_t *p, size_t len, uint64_t frame, ts_ns_t ts)
 	struct framer *f = cc->dir[dir].framer;
 	struct frame_ref where = {cc->owner->cur_file, frame, ts};
 
+	size_t carried = f != NULL ? f->len : 0;
+
 	while (len > 0 && f != NULL && !f->gave_up) {
 		size_t n = FRAMER_CAP - f->len;
 
@@ -231,7 +237,8 @@ on_data(void *ctx, const uint8_t *p, size_t len, uint64_t frame, ts_ns_t ts)
 		f->len += n;
 		p += n;
 		len -= n;
-		framer_run(cc, dir, &where);
+		framer_run(cc, dir, carried, &where);
+		carried = 0; /* later chunks of the same segment */
 		if (f->len == FRAMER_CAP) /* cannot happen: framer_run consumes a full buffer */
 			f->len = 0;
 	}

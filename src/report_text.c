@@ -9,7 +9,10 @@
 #include <time.h>
 
 #include "link.h"
+#include "diagnosis.h"
 #include "report.h"
+
+#define PROG_NAME "pptp-natcheck"
 
 #define CELL_WIDTH 28
 
@@ -301,30 +304,15 @@ report_text(FILE *out, const struct report *r)
 {
 	const struct verdict *v = r->verdict;
 	const struct correlation *c = r->corr;
-	uint32_t i, failed = 0;
+	uint32_t i;
 	int pass;
 
-	for (i = 0; i < v->ntunnels; i++)
-		failed += v->tunnels[i].value == VERDICT_FAIL;
-	fprintf(out, "pptp-natcheck %s: %s", PPTP_NATCHECK_VERSION,
-	        v->value == VERDICT_PASS   ? "PASS"
-	        : v->value == VERDICT_FAIL ? "FAIL"
-	                                   : "INCONCLUSIVE");
-	if (v->value == VERDICT_PASS)
-		fprintf(out,
-		        r->b != NULL ? ": the NAT kept all %u tunnel%s apart and consistent"
-		                     : ": no defect in the %u tunnel%s of this capture",
-		        c->npairs, c->npairs == 1 ? "" : "s");
-	else if (v->value == VERDICT_FAIL)
-		fprintf(out, ": %u of %u tunnel%s broken (%u error%s, %u warning%s)", failed,
-		        c->npairs, c->npairs == 1 ? "" : "s", v->count[SEV_ERROR],
-		        v->count[SEV_ERROR] == 1 ? "" : "s", v->count[SEV_WARNING],
-		        v->count[SEV_WARNING] == 1 ? "" : "s");
-	else
-		fprintf(out, ": not enough evidence to judge (%u tunnel%s)", c->npairs,
-		        c->npairs == 1 ? "" : "s");
-	print_orientation_note(out, r);
-	fprintf(out, "\n");
+	{
+		struct diagnosis d;
+
+		diagnosis_derive(r, &d);
+		fprintf(out, "%s: %s\n", PROG_NAME, d.headline);
+	}
 	print_inputs(out, r->a);
 	if (r->b != NULL) {
 		print_inputs(out, r->b);

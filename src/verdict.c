@@ -1,5 +1,22 @@
 /*
- * Findings and verdicts.  Strict where the two captures disagree about
+ * Findings and verdicts.  The judge produces data; only the renderers
+ * (report_*.c, diagnosis.c) word it for a reader.
+ *
+ * Adding a rule: one static function judge_X(struct judge *j, ...) that
+ * looks at sides/correlation and, per thing it finds,
+ *   f = finding_add(j, CODE_X, severity, "one-line detail", ...);
+ *   finding_tunnel(j, f, tunnel_id);          every tunnel it concerns
+ *   finding_evidence(f, side, &frame, "label"); frames from both captures
+ *   finding_value(f, "CCRQ.call_id", in, out, expected) / finding_packets()
+ *   and marks (tunnel_mark) for the per-tunnel table;
+ * then a row in src/code.c (name, default severity, what it means), a
+ * case in diagnosis_advice() if something can be done about it, and, when
+ * it can be the root cause of a failure, a row in diagnosis.c's table.
+ * finding_add() never returns NULL (past VERDICT_MAX_FINDINGS it hands out
+ * a scratch finding that is counted, not kept), applies --ignore, and the
+ * tunnel verdicts follow from the severities of the findings naming them.
+ *
+ * Strict where the two captures disagree about
  * what crossed the NAT (errors), lenient where implementations disagree
  * about RFC 2637's semantics (notes and warnings); every finding names the
  * direction and the frames on both sides.
@@ -32,6 +49,9 @@ struct judge {
 	const struct verdict_options *opt;
 	struct verdict *v;
 	bool oom;
+	struct finding scratch; /* handed out past VERDICT_MAX_FINDINGS: counted, not kept */
+	uint32_t serial;        /* findings added so far */
+	uint32_t *named_by;     /* per tunnel: serial of the last finding naming it */
 };
 
 const char *
@@ -65,47 +85,93 @@ verdict_exit_status(enum verdict_value v)
 static struct finding *finding_add(struct judge *j, enum code code, enum severity sev,
                                    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
+/* Never NULL: past the cap, a scratch finding that is counted, not kept. */
 static struct finding *
 finding_add(struct judge *j, enum code code, enum severity sev, const char *fmt, ...)
 {
 	struct verdict *v = j->v;
-	struct finding *f;
+	struct finding *f = &j->scratch;
+	bool ignored = (j->opt->ignore & VERDICT_IGNORE_BIT(code)) != 0 && sev != SEV_NOTE;
 	va_list ap;
 
+	if (ignored)
+		sev = SEV_NOTE;
 	v->count[sev]++;
 	if (v->nfindings >= VERDICT_MAX_FINDINGS) {
 		v->findings_dropped++;
-		return NULL;
+	} else if (v->findings == NULL &&
+	           (v->findings = calloc(VERDICT_MAX_FINDINGS, sizeof(*v->findings))) == NULL) {
+		j->oom = true;
+	} else {
+		f = &v->findings[v->nfindings++];
 	}
-	if (v->findings == NULL) {
-		v->findings = calloc(VERDICT_MAX_FINDINGS, sizeof(*v->findings));
-		if (v->findings == NULL) {
-			j->oom = true;
-			return NULL;
-		}
-	}
-	f = &v->findings[v->nfindings++];
 	memset(f, 0, sizeof(*f));
 	f->code = code;
 	f->severity = sev;
+	f->ignored = ignored;
+	f->serial = ++j->serial;
 	va_start(ap, fmt);
 	vsnprintf(f->message, sizeof(f->message), fmt, ap);
 	va_end(ap);
 	return f;
 }
 
+/* The finding concerns tunnel id: listed while there is room, always counted,
+ * and recorded on the tunnel (its codes and the severities it bears). */
 static void
-finding_tunnel(struct finding *f, uint32_t id)
+finding_tunnel(struct judge *j, struct finding *f, uint32_t id)
 {
+	struct tunnel_verdict *tv;
 	unsigned i;
 
-	if (f == NULL || id == 0)
+	if (id == 0 || id > j->v->ntunnels)
 		return;
 	for (i = 0; i < f->ntunnels; i++)
 		if (f->tunnels[i] == id)
 			return;
+	tv = &j->v->tunnels[id - 1];
+	/* Past the listing, a tunnel named again by the finding it was last
+	 * named by is not counted twice. */
+	if (f->ntunnels >= FINDING_MAX_TUNNELS && j->named_by != NULL &&
+	    j->named_by[id - 1] == f->serial)
+		return;
+	if (j->named_by != NULL)
+		j->named_by[id - 1] = f->serial;
 	if (f->ntunnels < FINDING_MAX_TUNNELS)
 		f->tunnels[f->ntunnels++] = id;
+	f->tunnels_total++;
+	tv->codes |= VERDICT_IGNORE_BIT(f->code);
+	tv->severities |= 1u << f->severity;
+}
+
+static void
+finding_side(struct finding *f, enum side_role side)
+{
+	f->has_side = true;
+	f->side = side;
+}
+
+/* A value the NAT translated or had to leave alone. */
+static void
+finding_value(struct finding *f, const char *field, bool has_in, uint32_t in, bool has_out,
+              uint32_t out, bool has_expected, uint32_t expected)
+{
+	snprintf(f->field, sizeof(f->field), "%s", field);
+	f->has_inside_value = has_in;
+	f->inside_value = in;
+	f->has_outside_value = has_out;
+	f->outside_value = out;
+	f->has_expected_value = has_expected;
+	f->expected_value = expected;
+}
+
+static void
+finding_packets(struct finding *f, enum finding_dir dir, uint64_t inside, uint64_t outside)
+{
+	f->dir = dir;
+	f->has_packets = true;
+	f->packets_inside = inside;
+	f->packets_outside = outside;
 }
 
 static void finding_evidence(struct finding *f, enum side_role side, const struct frame_ref *where,
@@ -258,26 +324,34 @@ struct field_ctx {
 	const struct call *in, *out;
 	const struct call_msg *mi, *mo;
 	const char *field; /* "Call ID" or "Peer's Call ID" */
+	const char *key;   /* "call_id" or "peer_call_id" */
 	enum pptp_id_owner owner;
 	uint16_t vin, vout;
 };
 
 static void
-field_finding(struct field_ctx *fc, enum code code, enum severity sev, const char *why)
+field_finding(struct field_ctx *fc, enum code code, enum severity sev, bool has_expected,
+              uint16_t expected, const char *why)
 {
 	const struct pptp_type_info *ti = pptp_type_info(fc->mi->type);
 	const char *abbrev = ti != NULL ? ti->abbrev : "?";
 	struct finding *f;
+	char field[FINDING_FIELD_LEN];
 
 	f = finding_add(fc->j, code, sev, "%s %s (%s): inside %u, outside %u; %s", abbrev,
 	                fc->field, fc->mi->to_pac ? "client to server" : "server to client",
 	                fc->vin, fc->vout, why);
-	finding_tunnel(f, fc->p->id);
+	finding_tunnel(fc->j, f, fc->p->id);
+	snprintf(field, sizeof(field), "%s.%s", abbrev, fc->key);
+	finding_value(f, field, true, fc->vin, true, fc->vout, has_expected, expected);
+	f->dir = fc->mi->to_pac ? FDIR_TO_PAC : FDIR_TO_PNS;
 	finding_evidence(f, role_of(fc->j, SIDE_A), &fc->mi->where, "%s %s %u", abbrev, fc->field,
 	                 fc->vin);
 	finding_evidence(f, role_of(fc->j, SIDE_B), &fc->mo->where, "%s %s %u", abbrev, fc->field,
 	                 fc->vout);
 	fc->j->v->tunnels[fc->p->id - 1].marks |= mark_for(fc->mi->type);
+	if (fc->mi->type < 32)
+		fc->j->v->tunnels[fc->p->id - 1].broken_msgs |= 1u << fc->mi->type;
 }
 
 /* A field that is not the client's Call ID changed across the NAT (CDN: only
@@ -290,8 +364,10 @@ unchanged_field_finding(struct field_ctx *fc, enum id_meaning m)
 	snprintf(why, sizeof(why), "%s, which must cross the NAT unchanged",
 	         m == MEANS_PAC ? "this is the server's own Call ID"
 	                        : "this value is not the client's Call ID");
+	/* Unchanged: what one side carried was due on the other. */
 	field_finding(fc, CODE_UNEXPECTED_REWRITE,
-	              fc->mi->type == PPTP_CDN ? SEV_WARNING : SEV_ERROR, why);
+	              fc->mi->type == PPTP_CDN ? SEV_WARNING : SEV_ERROR, true,
+	              fc->mi->to_pac ? fc->vin : fc->vout, why);
 }
 
 static void
@@ -309,7 +385,8 @@ compare_field(struct field_ctx *fc)
 			         "the NAT translated this call's Call ID %u to %u elsewhere but "
 			         "sent %u here",
 			         in->pns_call_id, out->pns_call_id, fc->vout);
-			field_finding(fc, CODE_REWRITE_INCONSISTENT, SEV_ERROR, why);
+			field_finding(fc, CODE_REWRITE_INCONSISTENT, SEV_ERROR, true,
+			              out->pns_call_id, why);
 		} else if (m != MEANS_PNS && fc->vout != fc->vin) {
 			unchanged_field_finding(fc, m);
 		}
@@ -325,7 +402,8 @@ compare_field(struct field_ctx *fc)
 			    "the server named the client's Call ID (outside %u) but the client "
 			    "chose %u",
 			    fc->vout, in->pns_call_id);
-			field_finding(fc, CODE_CALL_ID_NOT_RESTORED, SEV_ERROR, why);
+			field_finding(fc, CODE_CALL_ID_NOT_RESTORED, SEV_ERROR, true,
+			              in->pns_call_id, why);
 		} else if (m != MEANS_PNS && fc->vin != fc->vout) {
 			unchanged_field_finding(fc, m);
 		}
@@ -355,9 +433,10 @@ compare_messages(struct judge *j, const struct tunnel_pair *p, const struct call
 			}
 		if (mo == NULL || ti == NULL)
 			continue;
-		fc = (struct field_ctx){j, p, in, out, mi, mo, NULL, PPTP_ID_NONE, 0, 0};
+		fc = (struct field_ctx){j, p, in, out, mi, mo, NULL, NULL, PPTP_ID_NONE, 0, 0};
 		if (mi->has_call_id && mo->has_call_id) {
 			fc.field = "Call ID";
+			fc.key = "call_id";
 			fc.owner = ti->call_id_owner;
 			fc.vin = mi->call_id;
 			fc.vout = mo->call_id;
@@ -365,6 +444,7 @@ compare_messages(struct judge *j, const struct tunnel_pair *p, const struct call
 		}
 		if (mi->has_peer_call_id && mo->has_peer_call_id) {
 			fc.field = "Peer's Call ID";
+			fc.key = "peer_call_id";
 			fc.owner = ti->peer_call_id_owner;
 			fc.vin = mi->peer_call_id;
 			fc.vout = mo->peer_call_id;
@@ -394,10 +474,24 @@ add_collision_partners(struct judge *j, struct finding *f, uint32_t ci, enum gre
 
 		if (col->dir == dir && col->call_id == mine->call_id &&
 		    addr_eq(&col->src, &mine->src) && addr_eq(&col->dst, &mine->dst)) {
-			finding_tunnel(f, tunnel_id(j, SIDE_B, col->holder));
-			finding_tunnel(f, tunnel_id(j, SIDE_B, col->newcomer));
+			finding_tunnel(j, f, tunnel_id(j, SIDE_B, col->holder));
+			finding_tunnel(j, f, tunnel_id(j, SIDE_B, col->newcomer));
 		}
 	}
+}
+
+/* The outside triple GRE to the client arrives on: (server, NAT, Call ID). */
+static void
+return_triple(const struct judge *j, struct finding *f, const struct call *out, bool shared)
+{
+	(void)j;
+	if (!out->roles_known || !out->has_pns_call_id)
+		return;
+	f->has_triple = true;
+	f->shared = shared;
+	f->triple_src = out->pac;
+	f->triple_dst = out->pns;
+	f->triple_call_id = out->pns_call_id;
 }
 
 static void
@@ -408,7 +502,8 @@ judge_gre(struct judge *j, const struct tunnel_pair *p, const struct call *in,
 	enum side_role ra = role_of(j, SIDE_A), rb = role_of(j, SIDE_B);
 	uint64_t in_pac = in->to_pac.packets, out_pac = out->to_pac.packets;
 	uint64_t in_pns = in->to_pns.packets;
-	uint64_t out_pns = tunnels_to_pns_shared(&j->b->tunnels, p->call[SIDE_B], NULL);
+	bool shared = false;
+	uint64_t out_pns = tunnels_to_pns_shared(&j->b->tunnels, p->call[SIDE_B], &shared);
 	struct finding *f;
 	char host[ADDR_STRLEN];
 
@@ -421,7 +516,10 @@ judge_gre(struct judge *j, const struct tunnel_pair *p, const struct call *in,
 		    "no GRE crossed the NAT: %llu packets to the server inside, 0 outside; "
 		    "%llu packets to the client outside, 0 inside",
 		    (unsigned long long)in_pac, (unsigned long long)out_pns);
-		finding_tunnel(f, p->id);
+		finding_tunnel(j, f, p->id);
+		/* Both ways: the counts of each are in the message and the tables. */
+		finding_packets(f, FDIR_NONE, in_pac, out_pns);
+		return_triple(j, f, out, shared);
 		finding_evidence(f, ra, &in->to_pac.first, "first GRE to the server");
 		finding_evidence(f, rb, &out->to_pns.first, "first GRE to the client");
 		finding_evidence(f, rb, &out->established, "call established (OCRP)");
@@ -435,7 +533,8 @@ judge_gre(struct judge *j, const struct tunnel_pair *p, const struct call *in,
 		    absence_severity(j->b, out, NULL, NULL, DAMAGE_GRE),
 		    "%llu GRE packets to the server (key %u) left the client; none left the NAT",
 		    (unsigned long long)in_pac, in->to_pac.key);
-		finding_tunnel(f, p->id);
+		finding_tunnel(j, f, p->id);
+		finding_packets(f, FDIR_TO_PAC, in_pac, 0);
 		finding_evidence(f, ra, &in->to_pac.first, "first GRE to the server");
 		finding_evidence(f, ra, &in->to_pac.last, "last GRE to the server");
 		absence_note(f, j->b, NULL);
@@ -444,7 +543,8 @@ judge_gre(struct judge *j, const struct tunnel_pair *p, const struct call *in,
 		f = finding_add(j, CODE_GRE_LOSS, SEV_WARNING,
 		                "GRE to the server: %llu packets inside, %llu outside",
 		                (unsigned long long)in_pac, (unsigned long long)out_pac);
-		finding_tunnel(f, p->id);
+		finding_tunnel(j, f, p->id);
+		finding_packets(f, FDIR_TO_PAC, in_pac, out_pac);
 		finding_evidence(f, ra, &in->to_pac.first, "first GRE to the server");
 		finding_evidence(f, rb, &out->to_pac.first, "first GRE to the server");
 	}
@@ -454,7 +554,9 @@ judge_gre(struct judge *j, const struct tunnel_pair *p, const struct call *in,
 		                "sequence number %u arrived %u times with different contents",
 		                fmt_addr(&in->pns, host), p->merged.streams, in->pns_call_id,
 		                p->merged.seq, p->merged.streams);
-		finding_tunnel(f, p->id);
+		finding_tunnel(j, f, p->id);
+		f->dir = FDIR_TO_PNS;
+		finding_side(f, ra);
 		add_collision_partners(j, f, p->call[SIDE_B], GRE_TO_PNS);
 		finding_evidence(f, ra, &p->merged.first, "GRE seq %u", p->merged.seq);
 		finding_evidence(f, ra, &p->merged.second, "GRE seq %u again, other contents",
@@ -474,8 +576,12 @@ judge_gre(struct judge *j, const struct tunnel_pair *p, const struct call *in,
 		    got->kind == CALL_GRE_ONLY ? got->pac_call_id : got->pns_call_id,
 		    other != 0 ? ", another tunnel's" : "",
 		    (unsigned long long)p->to_pns.misdelivered);
-		finding_tunnel(f, p->id);
-		finding_tunnel(f, other);
+		finding_tunnel(j, f, p->id);
+		finding_tunnel(j, f, other);
+		finding_value(f, "GRE.key", true,
+		              got->kind == CALL_GRE_ONLY ? got->pac_call_id : got->pns_call_id, true,
+		              out->to_pns.key, in->has_pns_call_id, in->pns_call_id);
+		f->dir = FDIR_TO_PNS;
 		finding_evidence(f, rb, &p->to_pns.mis_outside, "GRE to the client");
 		finding_evidence(f, ra, &p->to_pns.mis_inside, "the same packet, delivered");
 		tv->marks |= MARK_TO_PNS;
@@ -487,7 +593,10 @@ judge_gre(struct judge *j, const struct tunnel_pair *p, const struct call *in,
 		    "ID %u (%llu sampled packets)",
 		    out->to_pns.key, p->to_pns.not_restored_key, in->pns_call_id,
 		    (unsigned long long)p->to_pns.not_restored);
-		finding_tunnel(f, p->id);
+		finding_tunnel(j, f, p->id);
+		finding_value(f, "GRE.key", true, p->to_pns.not_restored_key, true, out->to_pns.key,
+		              in->has_pns_call_id, in->pns_call_id);
+		finding_packets(f, FDIR_TO_PNS, p->to_pns.not_restored, out->to_pns.packets);
 		finding_evidence(f, rb, &p->to_pns.nr_outside, "GRE key %u", out->to_pns.key);
 		finding_evidence(f, ra, &p->to_pns.nr_inside, "GRE key %u",
 		                 p->to_pns.not_restored_key);
@@ -495,10 +604,13 @@ judge_gre(struct judge *j, const struct tunnel_pair *p, const struct call *in,
 	} else if (out_pns > 0 && in_pns == 0) {
 		f = finding_add(
 		    j, CODE_GRE_RETURN_BLOCKED, absence_severity(j->a, in, NULL, NULL, DAMAGE_GRE),
-		    "%llu GRE packets from the server to %s Call ID %u reached the NAT; "
+		    "%llu GRE packet%s from the server to the NAT's Call ID %u reached the NAT%s; "
 		    "none reached the client",
-		    (unsigned long long)out_pns, "the NAT's", out->pns_call_id);
-		finding_tunnel(f, p->id);
+		    (unsigned long long)out_pns, out_pns == 1 ? "" : "s", out->pns_call_id,
+		    shared ? " (counted for the shared triple)" : "");
+		finding_tunnel(j, f, p->id);
+		finding_packets(f, FDIR_TO_PNS, 0, out_pns);
+		return_triple(j, f, out, shared);
 		finding_evidence(f, rb, &out->to_pns.first, "first GRE to the client");
 		finding_evidence(f, ra, &in->established, "call established inside");
 		absence_note(f, j->a, NULL);
@@ -508,15 +620,16 @@ judge_gre(struct judge *j, const struct tunnel_pair *p, const struct call *in,
 		f = finding_add(j, CODE_GRE_LOSS, SEV_WARNING,
 		                "GRE to the client: %llu packets outside, %llu inside",
 		                (unsigned long long)out_pns, (unsigned long long)in_pns);
-		finding_tunnel(f, p->id);
+		finding_tunnel(j, f, p->id);
+		finding_packets(f, FDIR_TO_PNS, in_pns, out_pns);
 		finding_evidence(f, rb, &out->to_pns.first, "first GRE to the client");
 		finding_evidence(f, ra, &in->to_pns.first, "first GRE to the client");
 	}
 }
 
 static void
-judge_checksums(struct judge *j, uint32_t id, const struct gre_dir *gd, enum side_role side,
-                const char *what, enum severity sev)
+judge_checksums(struct judge *j, uint32_t id, const struct gre_dir *gd, enum finding_dir dir,
+                enum side_role side, const char *what, enum severity sev)
 {
 	struct finding *f;
 
@@ -527,12 +640,14 @@ judge_checksums(struct judge *j, uint32_t id, const struct gre_dir *gd, enum sid
 	                "correct before the first bad one",
 	                what, side_label(side), (unsigned long long)gd->checksum_bad,
 	                (unsigned long long)gd->checksum_good_before_bad);
-	finding_tunnel(f, id);
+	finding_tunnel(j, f, id);
+	finding_side(f, side);
+	finding_packets(f, dir, side == SIDE_OUTSIDE ? 0 : gd->checksum_bad,
+	                side == SIDE_OUTSIDE ? gd->checksum_bad : 0);
 	finding_evidence(f, side, &gd->last_checksum_good, "last correct checksum");
 	finding_evidence(f, side, &gd->first_checksum_bad, "first wrong checksum");
 	if (id != 0)
-		j->v->tunnels[id - 1].marks |=
-		    strstr(what, "server") != NULL ? MARK_TO_PAC : MARK_TO_PNS;
+		j->v->tunnels[id - 1].marks |= dir == FDIR_TO_PAC ? MARK_TO_PAC : MARK_TO_PNS;
 }
 
 /* ---- one capture's view of a tunnel's health ---- */
@@ -562,7 +677,9 @@ judge_health(struct judge *j, uint32_t id, const struct call *c, enum side_role 
 			    names[d],
 			    (unsigned long long)(gd->seq_packets - gd->seq_packets_at_ack),
 			    gd->max_seq, back->max_ack, side_label(side));
-			finding_tunnel(f, id);
+			finding_tunnel(j, f, id);
+			finding_side(f, side);
+			f->dir = d == 0 ? FDIR_TO_PAC : FDIR_TO_PNS;
 			finding_evidence(f, side, &gd->last, "last GRE %s", names[d]);
 			finding_evidence(f, side, &back->last, "last GRE back");
 		}
@@ -570,7 +687,9 @@ judge_health(struct judge *j, uint32_t id, const struct call *c, enum side_role 
 			f = finding_add(j, CODE_LCP_NO_REPLY, SEV_WARNING,
 			                "%u LCP Configure-Requests sent %s with no reply (%s)",
 			                gd->lcp_conf_req, names[d], side_label(side));
-			finding_tunnel(f, id);
+			finding_tunnel(j, f, id);
+			finding_side(f, side);
+			f->dir = d == 0 ? FDIR_TO_PAC : FDIR_TO_PNS;
 			finding_evidence(f, side, &gd->first_lcp_req,
 			                 "first LCP Configure-Request");
 		}
@@ -595,11 +714,18 @@ judge_collisions(struct judge *j, int s)
 	for (i = 0; i < t->ncollisions; i++) {
 		const struct collision *col = &t->collisions[i];
 		struct finding *f;
-		uint32_t ntun = 0;
+		uint32_t conn0 = NO_INDEX;
+		bool one_conn = true;
 
 		if (done[i])
 			continue;
 		f = finding_add(j, CODE_CALL_ID_COLLISION, SEV_ERROR, "%s", "");
+		finding_side(f, side->role);
+		f->dir = col->dir == GRE_TO_PNS ? FDIR_TO_PNS : FDIR_TO_PAC;
+		f->has_triple = f->shared = true;
+		f->triple_src = col->src;
+		f->triple_dst = col->dst;
+		f->triple_call_id = col->call_id;
 		for (k = i; k < t->ncollisions; k++) {
 			const struct collision *o = &t->collisions[k];
 			const uint32_t members[2] = {o->holder, o->newcomer};
@@ -612,26 +738,37 @@ judge_collisions(struct judge *j, int s)
 			for (m = 0; m < 2; m++) {
 				const struct call *c = &t->calls[members[m]];
 				uint32_t id = tunnel_id(j, s, members[m]);
-				unsigned before = f != NULL ? f->ntunnels : 0;
+				uint32_t before = f->tunnels_total;
 
-				finding_tunnel(f, id);
-				if (f != NULL && f->ntunnels > before) {
-					ntun++;
+				if (conn0 == NO_INDEX)
+					conn0 = c->conn;
+				else if (c->conn != conn0 || c->conn == NO_INDEX)
+					one_conn = false;
+				finding_tunnel(j, f, id);
+				if (f->tunnels_total > before) {
+					struct tunnel_verdict *tv = &j->v->tunnels[id - 1];
+
 					finding_evidence(f, side->role, &c->established,
 					                 "tunnel %u up, Call ID %u", id,
 					                 col->call_id);
-					j->v->tunnels[id - 1].marks |=
-					    col->dir == GRE_TO_PNS ? MARK_TO_PNS | MARK_REQUEST
-					                           : MARK_TO_PAC;
+					tv->marks |= col->dir == GRE_TO_PNS
+					                 ? MARK_TO_PNS | MARK_REQUEST
+					                 : MARK_TO_PAC;
+					if (col->dir == GRE_TO_PNS)
+						tv->broken_msgs |=
+						    1u << (c->kind == CALL_INCOMING ? PPTP_ICRP
+						                                    : PPTP_OCRQ);
 				}
 			}
 		}
-		if (f != NULL)
-			snprintf(
-			    f->message, sizeof(f->message),
+		/* Calls of one control connection given one outside Call ID: an
+		 * editor that keeps one call per connection (Linux nf_nat_pptp). */
+		if (one_conn && conn0 != NO_INDEX && s == SIDE_B)
+			j->v->nat.same_conn_collisions += f->tunnels_total;
+		snprintf(f->message, sizeof(f->message),
 			    "%u tunnels use the same %s triple (%s -> %s, Call ID %u) at the same "
 			    "time in %s: GRE %s cannot be told apart",
-			    ntun, col->dir == GRE_TO_PNS ? "return" : "forward",
+			    f->tunnels_total, col->dir == GRE_TO_PNS ? "return" : "forward",
 			    fmt_addr(&col->src, src), fmt_addr(&col->dst, dst), col->call_id,
 			    side_label(side->role),
 			    col->dir == GRE_TO_PNS ? "from the server to these clients"
@@ -657,6 +794,14 @@ conn_pns_port(const struct side *s, const struct call *c)
 	return !cn->pns_known || cn->pns_is_client ? cn->client_port : cn->server_port;
 }
 
+/* The call's control connection carried messages split across TCP segments. */
+static bool
+conn_split(const struct side *s, const struct call *c)
+{
+	return c->conn != NO_INDEX && c->conn < s->tunnels.nconns &&
+	       s->tunnels.conns[c->conn].split_messages > 0;
+}
+
 static void
 judge_editor(struct judge *j)
 {
@@ -673,6 +818,8 @@ judge_editor(struct judge *j)
 			continue;
 		if (in->pns_call_id == out->pns_call_id) {
 			unchanged++;
+			if (conn_split(j->a, in) || conn_split(j->b, out))
+				j->v->nat.unchanged_split++;
 			continue;
 		}
 		translated++;
@@ -687,15 +834,18 @@ judge_editor(struct judge *j)
 				used += (size_t)n;
 		}
 	}
+	j->v->nat.translated = translated;
+	j->v->nat.unchanged = unchanged;
+	j->v->nat.port_like = port_like;
 	if (translated > 0) {
-		finding_add(j, CODE_NAT_EDITOR_DETECTED, SEV_INFO,
+		finding_add(j, CODE_NAT_EDITOR_DETECTED, SEV_NOTE,
 		            "the NAT translates client Call IDs: %s%s", map,
 		            port_like == translated
 		                ? "; each new Call ID is the NAT's TCP source port of the "
 		                  "control connection, as the Linux nf_nat_pptp editor does"
 		                : "");
 	} else if (unchanged > 0) {
-		finding_add(j, CODE_NAT_EDITOR_ABSENT, SEV_INFO,
+		finding_add(j, CODE_NAT_EDITOR_ABSENT, SEV_NOTE,
 		            "the NAT passed every client Call ID unchanged (%u tunnels): no PPTP "
 		            "editor is active, so two clients with the same Call ID to the same "
 		            "server will collide",
@@ -719,7 +869,7 @@ judge_semantics(struct judge *j, const struct side *s)
 		if (c->state == CALL_REFUSED) {
 			bool in = c->kind == CALL_INCOMING;
 			struct finding *f = finding_add(
-			    j, CODE_CALL_REFUSED, SEV_INFO,
+			    j, CODE_CALL_REFUSED, SEV_NOTE,
 			    "%s call with %s Call ID %u refused by the %s: result %u (%s), "
 			    "error %u, cause %u",
 			    in ? "incoming" : "outgoing", in ? "server" : "client",
@@ -737,20 +887,20 @@ judge_semantics(struct judge *j, const struct side *s)
 			    (!c->has_pac_call_id || m->call_id != c->pac_call_id)) {
 				if (cdn_pns++ == 0)
 					fc = finding_add(
-					    j, CODE_CDN_CALL_ID_IS_PNS, SEV_INFO,
+					    j, CODE_CDN_CALL_ID_IS_PNS, SEV_NOTE,
 					    "the server's Call-Disconnect-Notify carries the "
 					    "client's Call ID");
-				finding_tunnel(fc, id);
+				finding_tunnel(j, fc, id);
 				finding_evidence(fc, s->role, &m->where, "CDN Call ID %u",
 				                 m->call_id);
 			}
 			if (m->type == PPTP_SLI && !m->to_pac) {
 				if (sli_pac++ == 0)
 					fs = finding_add(
-					    j, CODE_SLI_FROM_PAC, SEV_INFO,
+					    j, CODE_SLI_FROM_PAC, SEV_NOTE,
 					    "the server sends Set-Link-Info with the client's "
 					    "Call ID");
-				finding_tunnel(fs, id);
+				finding_tunnel(j, fs, id);
 				finding_evidence(fs, s->role, &m->where, "SLI Peer's Call ID %u",
 				                 m->peer_call_id);
 			}
@@ -825,16 +975,16 @@ judge_pair(struct judge *j, const struct tunnel_pair *p)
 			    back ? "to the server" : "to the client",
 			    (unsigned long long)(back ? in->to_pac.packets : in->to_pns.packets),
 			    back ? "back from the server" : "from the client");
-			finding_tunnel(f, p->id);
+			finding_tunnel(j, f, p->id);
 			finding_evidence(f, j->a->role,
 			                 back ? &in->to_pac.first : &in->to_pns.first, "first GRE");
 			absence_note(f, j->a, NULL);
 			tv->marks |= back ? MARK_TO_PNS : MARK_TO_PAC;
 		}
 		judge_health(j, p->id, in, j->a->role, true, true);
-		judge_checksums(j, p->id, &in->to_pac, j->a->role, "GRE to the server",
+		judge_checksums(j, p->id, &in->to_pac, FDIR_TO_PAC, j->a->role, "GRE to the server",
 		                SEV_WARNING);
-		judge_checksums(j, p->id, &in->to_pns, j->a->role, "GRE to the client",
+		judge_checksums(j, p->id, &in->to_pns, FDIR_TO_PNS, j->a->role, "GRE to the client",
 		                SEV_WARNING);
 		return;
 	}
@@ -857,7 +1007,7 @@ judge_pair(struct judge *j, const struct tunnel_pair *p)
 		    fmt_call_id(c->has_pns_call_id, c->pns_call_id, id1),
 		    fmt_call_id(c->has_pac_call_id, c->pac_call_id, id2),
 		    in != NULL ? side_role_name(j->b->role) : side_role_name(j->a->role));
-		finding_tunnel(f, p->id);
+		finding_tunnel(j, f, p->id);
 		finding_evidence(f, in != NULL ? j->a->role : j->b->role, &c->start,
 		                 "tunnel starts");
 		absence_note(f, other, NULL);
@@ -867,10 +1017,10 @@ judge_pair(struct judge *j, const struct tunnel_pair *p)
 	compare_messages(j, p, in, out);
 	judge_gre(j, p, in, out);
 	/* The NAT emits outside GRE to the server and inside GRE to the client. */
-	judge_checksums(j, p->id, &out->to_pac, j->b->role, "GRE to the server, sent by the NAT",
-	                SEV_ERROR);
-	judge_checksums(j, p->id, &in->to_pns, j->a->role, "GRE to the client, sent by the NAT",
-	                SEV_ERROR);
+	judge_checksums(j, p->id, &out->to_pac, FDIR_TO_PAC, j->b->role,
+	                "GRE to the server, sent by the NAT", SEV_ERROR);
+	judge_checksums(j, p->id, &in->to_pns, FDIR_TO_PNS, j->a->role,
+	                "GRE to the client, sent by the NAT", SEV_ERROR);
 	/* Health as the far peer sees it: the server outside, the client inside. */
 	judge_health(j, p->id, out, j->b->role, true, false);
 	judge_health(j, p->id, in, j->a->role, false, true);
@@ -925,16 +1075,28 @@ bool
 verdict_judge(const struct side *a, const struct side *b, const struct correlation *corr,
               const struct verdict_options *opt, struct verdict *v)
 {
-	struct judge j = {a, b, corr, opt, v, false};
+	struct judge j;
 	uint32_t i, judged = 0;
 	bool damaged = side_damaged(a, DAMAGE_ANY) || (b != NULL && side_damaged(b, DAMAGE_ANY));
 	bool errors;
 
+	memset(&j, 0, sizeof(j));
+	j.a = a;
+	j.b = b;
+	j.corr = corr;
+	j.opt = opt;
+	j.v = v;
 	memset(v, 0, sizeof(*v));
+	v->opt = *opt;
 	v->ntunnels = corr->npairs;
 	v->tunnels = calloc((size_t)corr->npairs + 1, sizeof(*v->tunnels));
-	if (v->tunnels == NULL)
+	j.named_by = calloc((size_t)corr->npairs + 1, sizeof(*j.named_by));
+	if (v->tunnels == NULL || j.named_by == NULL) {
+		free(j.named_by);
+		free(v->tunnels);
+		v->tunnels = NULL;
 		return false;
+	}
 
 	if (b != NULL && corr->clock.known && corr->clock.spread > CORRELATE_SPREAD_WARN_NS)
 		finding_add(&j, CODE_CLOCK_OFFSET_UNCERTAIN, SEV_WARNING,
@@ -943,7 +1105,7 @@ verdict_judge(const struct side *a, const struct side *b, const struct correlati
 	if (b != NULL && corr->clock.known &&
 	    (corr->clock.offset > NS_PER_SEC || corr->clock.offset < -NS_PER_SEC))
 		finding_add(
-		    &j, CODE_CLOCK_OFFSET, SEV_INFO,
+		    &j, CODE_CLOCK_OFFSET, SEV_NOTE,
 		    "the inside capture's clock is %.6f s %s the outside one's%s",
 		    (double)(corr->clock.offset < 0 ? -corr->clock.offset : corr->clock.offset) /
 		        1e9,
@@ -975,20 +1137,18 @@ verdict_judge(const struct side *a, const struct side *b, const struct correlati
 	if (b != NULL)
 		judge_diagnostics(&j, b);
 	if (!side_has_pptp(a) && !side_has_pptp(b))
-		finding_add(&j, CODE_NO_PPTP, SEV_INFO,
+		finding_add(&j, CODE_NO_PPTP, SEV_NOTE,
 		            "no PPTP control connection and no PPTP GRE in %s",
 		            b != NULL ? "either capture" : "the capture");
 
-	/* Tunnel verdicts: failed by any error naming them. */
-	for (i = 0; i < v->nfindings; i++) {
-		const struct finding *f = &v->findings[i];
-		unsigned k;
+	/* Tunnel verdicts: failed by any error naming them, listed or not. */
+	for (i = 0; i < v->ntunnels; i++) {
+		unsigned sev = v->tunnels[i].severities;
 
-		if (f->severity == SEV_ERROR || (opt->strict && f->severity == SEV_WARNING))
-			for (k = 0; k < f->ntunnels; k++)
-				if (f->tunnels[k] >= 1 && f->tunnels[k] <= v->ntunnels)
-					v->tunnels[f->tunnels[k] - 1].value = VERDICT_FAIL;
+		if ((sev & (1u << SEV_ERROR)) != 0 || (opt->strict && (sev & (1u << SEV_WARNING))))
+			v->tunnels[i].value = VERDICT_FAIL;
 	}
+	free(j.named_by);
 	errors = v->count[SEV_ERROR] > 0 || (opt->strict && v->count[SEV_WARNING] > 0);
 	if (damaged && !errors) {
 		note_damage(&j, a);

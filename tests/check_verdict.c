@@ -22,7 +22,7 @@ run_sim(struct run *r, unsigned nclients, unsigned flags, unsigned gre, bool str
         void (*tweak)(struct sim *))
 {
 	struct sim s;
-	struct verdict_options opt = {strict};
+	struct verdict_options opt = {strict, 0};
 
 	ck_assert(side_init(&r->in, SIDE_INSIDE, NULL));
 	ck_assert(side_init(&r->out, SIDE_OUTSIDE, NULL));

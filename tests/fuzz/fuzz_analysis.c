@@ -101,7 +101,7 @@ judge(const struct side *a, const struct side *b, bool options)
 {
 	struct correlation corr;
 	struct verdict v;
-	struct verdict_options vopt = {options};
+	struct verdict_options vopt = {options, 0};
 	struct report rep;
 	struct orientation orient;
 	char *text;
