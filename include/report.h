@@ -1,4 +1,8 @@
-/* Renderers over a finished analysis: the text report and the JSON report. */
+/*
+ * Renderers over a finished analysis (text, JSON, ...) and the helpers
+ * they share for times, file labels and frame names: every renderer words
+ * the same data the same way.
+ */
 #ifndef PPTP_NATCHECK_REPORT_H
 #define PPTP_NATCHECK_REPORT_H
 
@@ -10,7 +14,7 @@
 #include "side.h"
 #include "verdict.h"
 
-#define REPORT_SCHEMA_VERSION 1
+#define REPORT_SCHEMA_VERSION 2
 
 struct report {
 	const struct side *a; /* inside, or the single capture */
@@ -28,7 +32,20 @@ bool report_json(FILE *out, const struct report *r);
 /* JUnit XML: a test case per tunnel and one for the capture pair (src/report_junit.c). */
 bool report_junit(FILE *out, const struct report *r);
 
-/* "2026-11-25 08:50:32.123456" (UTC) for a timestamp. */
+/* "2026-11-25 08:50:32.123456" (UTC, unmarked) for a timestamp. */
 const char *report_time(ts_ns_t ts, char buf[64]);
+/* "2026-11-25T08:50:32.123456Z" (ISO 8601 UTC), for machine-read reports. */
+const char *report_time_iso(ts_ns_t ts, char buf[64]);
+/* The side of an evidence or a finding: inside or outside, or a single capture. */
+const struct side *report_side(const struct report *r, enum side_role role);
+/* A file's path as given ("" when unknown). */
+const char *report_file_path(const struct side *s, uint32_t file);
+/* "#12", or "f2#12" when the side is made of several (rotated) files. */
+const char *report_frame_name(const struct side *s, const struct frame_ref *ref, char buf[48]);
+/* Per tunnel verdicts: how many pass, fail, are inconclusive. */
+void report_tunnel_counts(const struct report *r, uint32_t *pass, uint32_t *fail,
+                          uint32_t *inconclusive);
+/* Tunnels naming code among their findings (every one, not only the listed). */
+uint32_t report_code_tunnels(const struct report *r, enum code code);
 
 #endif

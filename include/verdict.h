@@ -67,6 +67,9 @@ struct finding {
 	/* What the finding is about, where known. */
 	bool has_side;
 	enum side_role side; /* the capture it rests on */
+	/* An absence seen in a damaged capture: a warning, not an error. */
+	bool weak;
+	enum side_role weak_side;
 	enum finding_dir dir;
 	/* A value the NAT translated or had to leave alone: field ("" when none),
 	 * what the inside and outside captures carried, and what was due. */

@@ -609,6 +609,19 @@ pass_cause(struct cause_ctx *c)
 		         "; the %s (%s) %s not break %s.", plural(warnings, "warning", "warnings"),
 		         codes, plural(warnings, "does", "do"), n == 1 ? "it" : "them");
 	}
+	{
+		uint32_t i, accepted = 0;
+		size_t len = strlen(c->d->cause);
+
+		for (i = 0; i < v->nfindings; i++)
+			accepted += v->findings[i].ignored;
+		if (accepted > 0 && len > 0 && c->d->cause[len - 1] == '.') {
+			c->d->cause[len - 1] = 0;
+			snprintf(c->d->cause + len - 1, sizeof(c->d->cause) - (len - 1),
+			         "; %u %s accepted with --ignore.", accepted,
+			         plural(accepted, "finding", "findings"));
+		}
+	}
 	c->d->code = warnings > 0 ? "pass_with_warnings" : "none";
 }
 

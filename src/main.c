@@ -44,6 +44,7 @@ struct options {
 	struct addr server;
 	bool has_offset;
 	double offset_seconds;
+	uint64_t ignore; /* --ignore: VERDICT_IGNORE_BIT per code */
 };
 
 struct side_job {
@@ -77,6 +78,7 @@ usage(FILE *out)
 	    "  -s, --server ADDR        look only at tunnels to or from this server (PAC)\n"
 	    "  -t, --time-offset SECS   inside clock minus outside clock (default: estimated)\n"
 	    "      --strict             warnings fail too\n"
+	    "      --ignore CODE        accept a finding code: reported as a note (repeatable)\n"
 	    "  -q, --quiet              no progress display on standard error\n"
 	    "  -v, --verbose            all evidence for every finding\n"
 	    "  -V, --version            print the version and exit\n"
@@ -106,7 +108,7 @@ add_file(struct options *o, int s, const char *path)
 static int
 parse_options(int argc, char **argv, struct options *o, bool *done)
 {
-	enum { OPT_STRICT = 256, OPT_JUNIT };
+	enum { OPT_STRICT = 256, OPT_JUNIT, OPT_IGNORE };
 	static const struct option longopts[] = {
 	    {"inside", required_argument, NULL, 'i'},
 	    {"outside", required_argument, NULL, 'O'},
@@ -117,6 +119,7 @@ parse_options(int argc, char **argv, struct options *o, bool *done)
 	    {"server", required_argument, NULL, 's'},
 	    {"time-offset", required_argument, NULL, 't'},
 	    {"strict", no_argument, NULL, OPT_STRICT},
+	    {"ignore", required_argument, NULL, OPT_IGNORE},
 	    {"quiet", no_argument, NULL, 'q'},
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"version", no_argument, NULL, 'V'},
@@ -179,6 +182,17 @@ parse_options(int argc, char **argv, struct options *o, bool *done)
 		case OPT_STRICT:
 			o->strict = true;
 			break;
+		case OPT_IGNORE: {
+			enum code code;
+
+			if (!code_by_name(optarg, &code))
+				return usage_error("--ignore: unknown finding code '%s' (the codes are "
+				                   "listed in pptp-natcheck-json(5): man 5 "
+				                   "pptp-natcheck-json)",
+				                   optarg);
+			o->ignore |= VERDICT_IGNORE_BIT(code);
+			break;
+		}
 		case 'q':
 			o->quiet = true;
 			break;
@@ -623,7 +637,8 @@ main(int argc, char **argv)
 	if (paired && o.has_offset)
 		note_offset_contradiction(&o, inside, outside, forced.offset, orient.swapped);
 	vopt.strict = o.strict;
-	if (!verdict_judge(inside, outside, &corr, &vopt, &verdict)) {
+	vopt.ignore = o.ignore;
+	if (!verdict_judge(&sides[0], paired ? &sides[1] : NULL, &corr, &vopt, &verdict)) {
 		fprintf(stderr, PROG ": out of memory while judging\n");
 		rc = EXIT_USAGE;
 		goto out_corr;

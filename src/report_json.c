@@ -19,10 +19,7 @@ json_time(ts_ns_t ts)
 
 	if (ts == 0)
 		return json_null();
-	report_time(ts, buf);
-	buf[10] = 'T';
-	strcat(buf, "Z");
-	return json_string(buf);
+	return json_string(report_time_iso(ts, buf));
 }
 
 static json_t *

@@ -1,57 +1,448 @@
 /*
- * The text report, written for a helpdesk ticket: a summary line, each
- * tunnel as a small inside/outside table of its Call IDs and GRE with the
- * frame numbers, a "<<" mark where the NAT broke something, then the
- * findings in plain words with what the user sees and what to do.
+ * The text report, written for a helpdesk ticket.  Line 1 is the
+ * diagnosis and the fix; then the inputs (each file's path once), one
+ * block per finding code (every tunnel it concerns, one "What it means"),
+ * and each tunnel as a small inside/outside table of the values that
+ * crossed the NAT, "<<" where it broke one.  Lines fit REPORT_WIDTH
+ * columns, wrapped with a hanging indent; times are UTC and say so.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include "link.h"
 #include "diagnosis.h"
+#include "link.h"
 #include "report.h"
 
 #define PROG_NAME "pptp-natcheck"
+#define REPORT_WIDTH 100
+#define CELL_WIDTH 31
+#define LABEL_WIDTH 22
+/* Above this many tunnels, passing ones get one line each (all of it with -v). */
+#define CONDENSE_ABOVE 10
+/* Findings listed per code block, tunnel ids per block header (all with -v). */
+#define BLOCK_MAX_ITEMS 10
+#define BLOCK_MAX_IDS 24
+/* Evidence lines per finding (all with -v). */
+#define EVIDENCE_SHOWN 3
 
-#define CELL_WIDTH 28
-
-const char *
-report_time(ts_ns_t ts, char buf[64])
+static const char *
+plural(uint64_t n, const char *one, const char *many)
 {
-	time_t sec = (time_t)(ts / NS_PER_SEC);
-	long usec = (long)((ts % NS_PER_SEC) / 1000);
-	struct tm tm;
-
-	if (ts % NS_PER_SEC < 0) {
-		sec--;
-		usec += 1000000;
-	}
-	if (gmtime_r(&sec, &tm) == NULL) {
-		snprintf(buf, 64, "?");
-		return buf;
-	}
-	snprintf(buf, 64, "%04d-%02d-%02d %02d:%02d:%02d.%06ld", tm.tm_year + 1900, tm.tm_mon + 1,
-	         tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, usec);
-	return buf;
+	return n == 1 ? one : many;
 }
 
 static const char *
-file_path(const struct side *s, uint32_t file)
+sev_word(enum severity s)
 {
-	return s != NULL && file < s->ninputs && s->inputs[file].path != NULL ? s->inputs[file].path
-	                                                                      : "?";
+	return s == SEV_ERROR ? "ERROR" : s == SEV_WARNING ? "WARNING" : "note";
 }
 
-/* "#12", or "f2#12" when the side is made of several files. */
-static void
-frame_name(char *buf, size_t n, const struct side *s, const struct frame_ref *r)
+static const char *
+verdict_word(enum verdict_value v)
 {
-	if (s != NULL && s->ninputs > 1)
-		snprintf(buf, n, "f%u#%llu", r->file + 1, (unsigned long long)r->frame);
-	else
-		snprintf(buf, n, "#%llu", (unsigned long long)r->frame);
+	return v == VERDICT_PASS ? "PASS" : v == VERDICT_FAIL ? "FAIL" : "INCONCLUSIVE";
 }
+
+/*
+ * Print text from column col (already written on this line), breaking at
+ * spaces before REPORT_WIDTH; continuation lines start with hang spaces.
+ * Runs of spaces inside a line are kept (aligned columns); a word longer
+ * than a line is printed whole.
+ */
+static void
+wrap(FILE *out, size_t col, size_t hang, const char *text)
+{
+	const char *p = text;
+
+	while (*p != 0) {
+		const char *sp = p, *end;
+		size_t gap, wlen;
+
+		while (*sp == ' ')
+			sp++;
+		gap = (size_t)(sp - p);
+		end = sp;
+		while (*end != 0 && *end != ' ')
+			end++;
+		wlen = (size_t)(end - sp);
+		if (wlen == 0)
+			break; /* trailing spaces */
+		if (col > hang && col + gap + wlen > REPORT_WIDTH) {
+			fprintf(out, "\n%*s", (int)hang, "");
+			col = hang;
+		} else {
+			fprintf(out, "%*s", (int)gap, "");
+			col += gap;
+		}
+		fwrite(sp, 1, wlen, out);
+		col += wlen;
+		p = end;
+	}
+	fputc('\n', out);
+}
+
+/* A line starting with prefix; continuation lines indented by hang. */
+static void
+wrap_line(FILE *out, const char *prefix, size_t hang, const char *text)
+{
+	fputs(prefix, out);
+	wrap(out, strlen(prefix), hang, text);
+}
+
+/* A labelled line whose continuation lines align under the text. */
+static void
+wrap_labelled(FILE *out, const char *label, const char *text)
+{
+	wrap_line(out, label, strlen(label), text);
+}
+
+/* "1, 2, 3" or "1, 2, ..., 24 and 176 more" into buf. */
+static void
+id_list(char *buf, size_t n, const uint32_t *ids, uint32_t listed, uint32_t total, bool all)
+{
+	size_t used = 0;
+	uint32_t k, shown = all || listed <= BLOCK_MAX_IDS ? listed : BLOCK_MAX_IDS;
+
+	buf[0] = 0;
+	for (k = 0; k < shown && used + 16 < n; k++)
+		used += (size_t)snprintf(buf + used, n - used, "%s%u", k > 0 ? ", " : "", ids[k]);
+	if (total > k && used + 24 < n)
+		snprintf(buf + used, n - used, " and %u more", total - k);
+}
+
+/* ---- header ---- */
+
+static void
+print_inputs(FILE *out, const struct side *s)
+{
+	unsigned i, k;
+
+	for (i = 0; i < s->ninputs; i++) {
+		const struct side_input *in = &s->inputs[i];
+		char line[1024], label[16];
+		size_t used;
+
+		if (s->ninputs > 1)
+			snprintf(label, sizeof(label), "%s f%u", side_role_name(s->role), i + 1);
+		else
+			snprintf(label, sizeof(label), "%s", side_role_name(s->role));
+		used = (size_t)snprintf(line, sizeof(line), "%s (%s", in->path, in->format);
+		for (k = 0; k < in->nlinktypes && used < sizeof(line); k++)
+			used += (size_t)snprintf(line + used, sizeof(line) - used, "%s%s",
+			                         k == 0 ? ", " : "/", link_name(in->linktypes[k]));
+		if (used < sizeof(line))
+			used += (size_t)snprintf(line + used, sizeof(line) - used, ", %llu %s",
+			                         (unsigned long long)in->packets,
+			                         plural(in->packets, "packet", "packets"));
+		if ((in->truncated || in->damaged) && used < sizeof(line))
+			used += (size_t)snprintf(line + used, sizeof(line) - used, ", %s: %s",
+			                         in->truncated ? "TRUNCATED" : "DAMAGED", in->error);
+		if (used < sizeof(line))
+			snprintf(line + used, sizeof(line) - used, ")");
+		fprintf(out, "%-8s ", label);
+		wrap(out, strlen(label) < 9 ? 9 : strlen(label) + 1, 9, line);
+	}
+}
+
+static void
+print_options(FILE *out, const struct report *r)
+{
+	const struct verdict *v = r->verdict;
+	char line[1024], addr[ADDR_STRLEN];
+	size_t used = 0;
+	unsigned c;
+
+	line[0] = 0;
+	if (v->opt.strict)
+		used += (size_t)snprintf(line + used, sizeof(line) - used, "--strict");
+	if (r->a->has_server_filter && used < sizeof(line))
+		used += (size_t)snprintf(line + used, sizeof(line) - used, "%s--server %s",
+		                         used > 0 ? ", " : "", addr_format(&r->a->server_filter, addr));
+	if (r->b != NULL && r->corr->clock.from_option && used < sizeof(line))
+		used += (size_t)snprintf(line + used, sizeof(line) - used, "%s--time-offset %.6f",
+		                         used > 0 ? ", " : "",
+		                         (double)r->corr->clock.offset / 1e9);
+	for (c = 0; c < CODE_COUNT && used < sizeof(line); c++)
+		if (v->opt.ignore & VERDICT_IGNORE_BIT(c))
+			used += (size_t)snprintf(line + used, sizeof(line) - used, "%s--ignore %s",
+			                         used > 0 ? ", " : "", code_name((enum code)c));
+	if (used > 0)
+		wrap_labelled(out, "options  ", line);
+}
+
+static void
+print_header(FILE *out, const struct report *r, const struct diagnosis *d)
+{
+	const struct verdict *v = r->verdict;
+	const struct correlation *c = r->corr;
+	uint32_t pass, fail, inconclusive;
+	char line[512];
+
+	wrap_line(out, PROG_NAME ": ", 4, d->headline);
+	report_tunnel_counts(r, &pass, &fail, &inconclusive);
+	snprintf(line, sizeof(line),
+	         "%s, %u %s: %u pass, %u fail, %u inconclusive; %u %s, %u %s, %u %s",
+	         PPTP_NATCHECK_VERSION, c->npairs, plural(c->npairs, "tunnel", "tunnels"), pass,
+	         fail, inconclusive, v->count[SEV_ERROR],
+	         plural(v->count[SEV_ERROR], "error", "errors"), v->count[SEV_WARNING],
+	         plural(v->count[SEV_WARNING], "warning", "warnings"), v->count[SEV_NOTE],
+	         plural(v->count[SEV_NOTE], "note", "notes"));
+	wrap_labelled(out, "version  ", line);
+	print_inputs(out, r->a);
+	if (r->b != NULL) {
+		print_inputs(out, r->b);
+		if (c->clock.known)
+			snprintf(line, sizeof(line),
+			         "inside - outside = %+.6f s (%s, %u %s, spread %.6f s)",
+			         (double)c->clock.offset / 1e9,
+			         c->clock.from_option ? "--time-offset" : "estimated", c->clock.samples,
+			         plural(c->clock.samples, "sample", "samples"),
+			         (double)c->clock.spread / 1e9);
+		else
+			snprintf(line, sizeof(line),
+			         "offset unknown (no packet matched across the captures)");
+		wrap_labelled(out, "clock    ", line);
+	}
+	print_options(out, r);
+	fprintf(out, "times    UTC; frames are numbered per file, from 1\n");
+}
+
+/* ---- findings, one block per code ---- */
+
+static void
+print_evidence(FILE *out, const struct report *r, const struct finding *f)
+{
+	unsigned k, shown = r->verbose || f->nevidence <= EVIDENCE_SHOWN ? f->nevidence
+	                                                                  : EVIDENCE_SHOWN;
+
+	for (k = 0; k < shown; k++) {
+		const struct evidence *e = &f->evidence[k];
+		char prefix[128], frame[48], when[64];
+
+		snprintf(prefix, sizeof(prefix), "      %-7s %-9s %s UTC  ", side_role_name(e->side),
+		         report_frame_name(report_side(r, e->side), &e->where, frame),
+		         report_time(e->where.ts, when));
+		wrap_labelled(out, prefix, e->label);
+	}
+	if (shown < f->nevidence)
+		fprintf(out, "      (%u more with -v)\n", f->nevidence - shown);
+}
+
+/* Two findings the reader would be told twice: the same shared triple, the same counts. */
+static bool
+same_shared(const struct finding *a, const struct finding *b)
+{
+	return a->code == b->code && a->severity == b->severity && a->shared && b->shared &&
+	       a->has_triple && b->has_triple && a->triple_call_id == b->triple_call_id &&
+	       addr_eq(&a->triple_src, &b->triple_src) && addr_eq(&a->triple_dst, &b->triple_dst) &&
+	       a->packets_inside == b->packets_inside && a->packets_outside == b->packets_outside &&
+	       strcmp(a->field, b->field) == 0;
+}
+
+/* Why an absence is only a warning: the capture it rests on is damaged. */
+static const char *
+weak_note(const struct finding *f)
+{
+	return f->weak_side == SIDE_OUTSIDE
+	           ? " (the outside capture is damaged: the packets may only be missing from the file)"
+	       : f->weak_side == SIDE_INSIDE
+	           ? " (the inside capture is damaged: the packets may only be missing from the file)"
+	           : " (the capture is damaged: the packets may only be missing from the file)";
+}
+
+/* What one item of a block says, worded from the finding's data where it has any. */
+static void
+item_text(char *buf, size_t n, const struct finding *f, unsigned merged)
+{
+	char src[ADDR_STRLEN], dst[ADDR_STRLEN];
+
+	if (f->code == CODE_GRE_RETURN_BLOCKED && f->shared && f->has_triple && f->has_packets) {
+		snprintf(buf, n,
+		         "%llu GRE %s from the server reached the NAT on the shared return triple %s "
+		         "-> %s, Call ID %u (all the tunnels on it together); none reached %s%s",
+		         (unsigned long long)f->packets_outside,
+		         plural(f->packets_outside, "packet", "packets"),
+		         addr_format(&f->triple_src, src), addr_format(&f->triple_dst, dst),
+		         f->triple_call_id, merged == 1 ? "the client" : "these clients",
+		         f->weak ? weak_note(f) : "");
+		return;
+	}
+	snprintf(buf, n, "%s", f->message);
+}
+
+static void
+print_item(FILE *out, const struct report *r, const struct finding *const *items, unsigned nitems,
+           enum severity block_sev, bool several)
+{
+	const struct finding *f = items[0];
+	uint32_t ids[FINDING_MAX_TUNNELS * 4];
+	uint32_t nids = 0, total = 0;
+	unsigned i, k;
+	char prefix[512], list[256], text[FINDING_MESSAGE_LEN + 256], tags[64] = "";
+
+	for (i = 0; i < nitems; i++) {
+		for (k = 0; k < items[i]->ntunnels && nids < ARRAY_LEN(ids); k++)
+			ids[nids++] = items[i]->tunnels[k];
+		total += items[i]->tunnels_total;
+	}
+	if (f->ignored)
+		snprintf(tags, sizeof(tags), "(accepted with --ignore) ");
+	else if (f->severity != block_sev)
+		snprintf(tags, sizeof(tags), "(%s) ", severity_name(f->severity));
+	item_text(text, sizeof(text), f, nitems > 1 ? total : f->tunnels_total);
+	if (several && total > 0) {
+		id_list(list, sizeof(list), ids, nids, total, r->verbose);
+		snprintf(prefix, sizeof(prefix), "  %s %s: %s", plural(total, "Tunnel", "Tunnels"),
+		         list, tags);
+	} else {
+		snprintf(prefix, sizeof(prefix), "  %s", tags);
+	}
+	fputs(prefix, out);
+	wrap(out, strlen(prefix), 4, text);
+	print_evidence(out, r, f);
+}
+
+static void
+print_block(FILE *out, const struct report *r, enum code code, bool *used)
+{
+	const struct verdict *v = r->verdict;
+	const struct code_info *ci = code_info(code);
+	const struct finding *items[VERDICT_MAX_FINDINGS];
+	enum severity block_sev = SEV_NOTE;
+	uint32_t i, k, nfind = 0, ntun = report_code_tunnels(r, code), printed = 0, nids = 0;
+	uint32_t *ids = NULL;
+	char line[1024], advice[512], list[256];
+	bool several;
+
+	for (i = 0; i < v->nfindings; i++)
+		if (v->findings[i].code == code) {
+			nfind++;
+			if (v->findings[i].severity > block_sev)
+				block_sev = v->findings[i].severity;
+		}
+	/* The header: the code, what it is, and every tunnel it concerns. */
+	if (ntun > 0) {
+		uint32_t room = r->verbose ? ntun : (ntun < BLOCK_MAX_IDS ? ntun : BLOCK_MAX_IDS);
+		uint32_t buf[BLOCK_MAX_IDS];
+
+		ids = buf;
+		for (i = 0; i < v->ntunnels && nids < room && nids < BLOCK_MAX_IDS; i++)
+			if (v->tunnels[i].codes & VERDICT_IGNORE_BIT(code))
+				ids[nids++] = i + 1;
+		id_list(list, sizeof(list), ids, nids, ntun, false);
+		if (r->verbose && ntun > BLOCK_MAX_IDS) {
+			/* -v: every id, written straight from the tunnel verdicts. */
+			size_t used_len = 0;
+
+			list[0] = 0;
+			for (i = 0; i < v->ntunnels && used_len + 16 < sizeof(line); i++)
+				if (v->tunnels[i].codes & VERDICT_IGNORE_BIT(code))
+					used_len += (size_t)snprintf(line + used_len,
+					                             sizeof(line) - used_len, "%s%u",
+					                             used_len > 0 ? ", " : "", i + 1);
+			snprintf(list, sizeof(list), "%.200s%s", line,
+			         used_len + 16 >= sizeof(line) ? " ..." : "");
+		}
+		snprintf(line, sizeof(line), "%s %s, %s: %u %s (%s)", sev_word(block_sev),
+		         code_name(code), ci != NULL ? ci->title : "", ntun,
+		         plural(ntun, "tunnel", "tunnels"), list);
+	} else {
+		snprintf(line, sizeof(line), "%s %s, %s", sev_word(block_sev), code_name(code),
+		         ci != NULL ? ci->title : "");
+	}
+	fputc('\n', out);
+	wrap(out, 0, 4, line);
+	several = ntun > 1 || nfind > 1;
+	for (i = 0; i < v->nfindings; i++) {
+		const struct finding *f = &v->findings[i];
+		unsigned nitems = 0;
+
+		if (f->code != code || used[i])
+			continue;
+		used[i] = true;
+		items[nitems++] = f;
+		for (k = i + 1; k < v->nfindings; k++)
+			if (!used[k] && same_shared(f, &v->findings[k])) {
+				used[k] = true;
+				items[nitems++] = &v->findings[k];
+			}
+		if (!r->verbose && printed >= BLOCK_MAX_ITEMS) {
+			printed++;
+			continue;
+		}
+		print_item(out, r, items, nitems, block_sev, several);
+		printed++;
+	}
+	if (printed > BLOCK_MAX_ITEMS && !r->verbose)
+		fprintf(out, "  ... and %u more like these (-v lists them)\n",
+		        printed - BLOCK_MAX_ITEMS);
+	if (ci != NULL && ci->hint[0] != 0)
+		wrap_labelled(out, "  What it means: ", ci->hint);
+	if (block_sev != SEV_NOTE && diagnosis_advice(r, code, advice, sizeof(advice))[0] != 0)
+		wrap_labelled(out, "  What to do: ", advice);
+}
+
+/* Error blocks in the order a reader needs them: causes before their symptoms. */
+static int
+block_rank(enum code code)
+{
+	static const enum code order[] = {
+	    CODE_CALL_ID_COLLISION,    CODE_GRE_BLOCKED,          CODE_GRE_FORWARD_BLOCKED,
+	    CODE_IP_CHECKSUM_BAD,      CODE_CALL_ID_NOT_RESTORED, CODE_REWRITE_INCONSISTENT,
+	    CODE_UNEXPECTED_REWRITE,   CODE_GRE_MISDELIVERED,     CODE_GRE_RETURN_BLOCKED,
+	    CODE_TUNNEL_UNMATCHED,     CODE_GRE_ONE_WAY,
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(order); i++)
+		if (order[i] == code)
+			return (int)i;
+	return (int)ARRAY_LEN(order);
+}
+
+static void
+print_findings(FILE *out, const struct report *r)
+{
+	const struct verdict *v = r->verdict;
+	bool *used, done[CODE_COUNT] = {false};
+	int sev, rank;
+	uint32_t i;
+
+	if (v->nfindings == 0)
+		return;
+	used = calloc(v->nfindings, sizeof(*used));
+	if (used == NULL)
+		return;
+	fprintf(out, "\nFindings:\n");
+	/* Blocks by their worst severity, causes before symptoms, then in order
+	 * of first appearance. */
+	for (sev = SEV_ERROR; sev >= SEV_NOTE; sev--)
+		for (rank = 0; rank <= block_rank(CODE_COUNT); rank++)
+		for (i = 0; i < v->nfindings; i++) {
+			const struct finding *f = &v->findings[i];
+			enum severity worst = SEV_NOTE;
+			uint32_t k;
+
+			if ((unsigned)f->code >= CODE_COUNT || done[f->code] ||
+			    block_rank(f->code) != rank)
+				continue;
+			for (k = 0; k < v->nfindings; k++)
+				if (v->findings[k].code == f->code && v->findings[k].severity > worst)
+					worst = v->findings[k].severity;
+			if ((int)worst != sev)
+				continue;
+			done[f->code] = true;
+			print_block(out, r, f->code, used);
+		}
+	if (v->findings_dropped > 0)
+		fprintf(out, "\n  (%llu more %s counted but not kept)\n",
+		        (unsigned long long)v->findings_dropped,
+		        plural(v->findings_dropped, "finding", "findings"));
+	free(used);
+}
+
+/* ---- tunnels ---- */
 
 /* One cell: a value, then the frame (or frame range) that shows it. */
 static void
@@ -64,210 +455,345 @@ cell_frames(char *buf, size_t n, const struct side *s, const char *value,
 		snprintf(buf, n, "%s", value);
 		return;
 	}
-	frame_name(f1, sizeof(f1), s, first);
+	report_frame_name(s, first, f1);
 	if (last == NULL || !frame_ref_seen(last) ||
 	    (last->frame == first->frame && last->file == first->file)) {
 		snprintf(buf, n, "%s %s", value, f1);
 		return;
 	}
-	frame_name(f2, sizeof(f2), s, last);
-	snprintf(buf, n, "%s %s-%s", value, f1, f2);
+	snprintf(buf, n, "%s %s-%s", value, f1, report_frame_name(s, last, f2));
+}
+
+static const struct call *
+pair_call(const struct report *r, const struct tunnel_pair *p, int s)
+{
+	const struct side *side = s == SIDE_A ? r->a : r->b;
+
+	if (side == NULL || p->call[s] == NO_INDEX)
+		return NULL;
+	return &side->tunnels.calls[p->call[s]];
 }
 
 static const struct call_msg *
-find_msg(const struct call *c, uint8_t type)
+twin_msg(const struct call *c, const struct call_msg *m)
 {
-	uint32_t k, nm = c->nmsgs < CALL_MAX_MSGS ? c->nmsgs : CALL_MAX_MSGS;
+	uint32_t k, nm;
 
+	if (c == NULL)
+		return NULL;
+	nm = c->nmsgs < CALL_MAX_MSGS ? c->nmsgs : CALL_MAX_MSGS;
 	for (k = 0; k < nm; k++)
-		if (c->msgs[k].type == type)
+		if (c->msgs[k].type == m->type && c->msgs[k].to_pac == m->to_pac &&
+		    c->msgs[k].fingerprint == m->fingerprint)
 			return &c->msgs[k];
 	return NULL;
 }
 
-enum row_kind { ROW_REQUEST, ROW_REPLY, ROW_GRE_TO_PAC, ROW_GRE_TO_PNS };
+static const struct call_msg *
+first_msg(const struct call *c, uint8_t type, bool to_pac)
+{
+	uint32_t k, nm;
+
+	if (c == NULL)
+		return NULL;
+	nm = c->nmsgs < CALL_MAX_MSGS ? c->nmsgs : CALL_MAX_MSGS;
+	for (k = 0; k < nm; k++)
+		if (c->msgs[k].type == type && c->msgs[k].to_pac == to_pac)
+			return &c->msgs[k];
+	return NULL;
+}
+
+static bool
+msg_values_differ(const struct call_msg *a, const struct call_msg *b)
+{
+	return a != NULL && b != NULL &&
+	       ((a->has_call_id && b->has_call_id && a->call_id != b->call_id) ||
+	        (a->has_peer_call_id && b->has_peer_call_id && a->peer_call_id != b->peer_call_id));
+}
 
 static void
-row_cell(char *buf, size_t n, const struct side *s, const struct call *c, enum row_kind kind)
+msg_cell(char *buf, size_t n, const struct side *s, const struct call_msg *m)
 {
-	char v[64];
-	const struct call_msg *m;
+	char v[32];
+
+	if (m == NULL) {
+		snprintf(buf, n, "-");
+		return;
+	}
+	if (m->has_call_id && m->has_peer_call_id)
+		snprintf(v, sizeof(v), "%u / %u", m->call_id, m->peer_call_id);
+	else if (m->has_call_id)
+		snprintf(v, sizeof(v), "%u", m->call_id);
+	else if (m->has_peer_call_id)
+		snprintf(v, sizeof(v), "%u", m->peer_call_id);
+	else
+		snprintf(v, sizeof(v), "seen");
+	cell_frames(buf, n, s, v, &m->where, NULL);
+}
+
+static void
+print_row(FILE *out, const struct report *r, const char *label, const char *ca, const char *cb,
+          bool mark)
+{
+	if (r->b == NULL)
+		fprintf(out, "  %-*s %s%s\n", LABEL_WIDTH, label, ca, mark ? "  <<" : "");
+	else if (mark)
+		fprintf(out, "  %-*s %-*s %-*s <<\n", LABEL_WIDTH, label, CELL_WIDTH, ca, CELL_WIDTH,
+		        cb);
+	else
+		fprintf(out, "  %-*s %-*s %s\n", LABEL_WIDTH, label, CELL_WIDTH, ca, cb);
+}
+
+/* Messages whose Call ID fields the NAT translates or must leave alone, in
+ * call order, with the direction each usually goes (to the server or not). */
+static const struct {
+	uint8_t type;
+	bool to_pac;
+} msg_rows[] = {
+    {PPTP_OCRQ, true}, {PPTP_OCRP, false}, {PPTP_ICRQ, false}, {PPTP_ICRP, true},
+    {PPTP_ICCN, false}, {PPTP_SLI, true},  {PPTP_SLI, false},  {PPTP_WEN, false},
+    {PPTP_WEN, true},  {PPTP_CCRQ, true},  {PPTP_CCRQ, false}, {PPTP_CDN, false},
+    {PPTP_CDN, true},
+};
+
+static bool
+usual_direction(uint8_t type, bool to_pac)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(msg_rows); i++)
+		if (msg_rows[i].type == type)
+			return msg_rows[i].to_pac == to_pac;
+	return true;
+}
+
+static void
+print_msg_rows(FILE *out, const struct report *r, const struct call *a, const struct call *b,
+               const struct tunnel_verdict *tv)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(msg_rows); i++) {
+		uint8_t type = msg_rows[i].type;
+		bool to_pac = msg_rows[i].to_pac;
+		const struct call_msg *mi = first_msg(a, type, to_pac), *mo = NULL;
+		const struct pptp_type_info *ti = pptp_type_info(type);
+		bool broken = type < 32 && (tv->broken_msgs & (1u << type)) != 0;
+		char label[48], ca[96], cb[96];
+		const struct call_msg *m;
+		bool mark;
+
+		if (ti == NULL)
+			continue;
+		if (mi != NULL) {
+			mo = twin_msg(b, mi);
+			/* Where the NAT broke this message, show an instance it broke. */
+			if (broken && !msg_values_differ(mi, mo)) {
+				uint32_t k, nm = a->nmsgs < CALL_MAX_MSGS ? a->nmsgs : CALL_MAX_MSGS;
+
+				for (k = 0; k < nm; k++) {
+					const struct call_msg *x = &a->msgs[k];
+
+					if (x->type == type && x->to_pac == to_pac &&
+					    msg_values_differ(x, twin_msg(b, x))) {
+						mi = x;
+						mo = twin_msg(b, x);
+						break;
+					}
+				}
+			}
+		} else {
+			mo = first_msg(b, type, to_pac);
+		}
+		if (mi == NULL && mo == NULL)
+			continue;
+		m = mi != NULL ? mi : mo;
+		if (!usual_direction(type, to_pac))
+			snprintf(label, sizeof(label), "%s from %s", ti->abbrev,
+			         to_pac ? "client" : "server");
+		else
+			snprintf(label, sizeof(label), "%s %s", ti->abbrev,
+			         m->has_call_id && m->has_peer_call_id ? "Call ID / Peer"
+			         : m->has_call_id                      ? "Call ID"
+			                                               : "Peer's Call ID");
+		msg_cell(ca, sizeof(ca), r->a, mi);
+		msg_cell(cb, sizeof(cb), r->b, mo);
+		/* The request's row is marked for a collision even when the NAT
+		 * passed its value unchanged: that value was the defect. */
+		mark = broken && (msg_values_differ(mi, mo) || type == PPTP_OCRQ || type == PPTP_ICRP);
+		print_row(out, r, label, ca, r->b != NULL ? cb : "", mark);
+	}
+}
+
+static void
+gre_cell(char *buf, size_t n, const struct report *r, const struct side *s,
+         const struct tunnel_pair *p, const struct call *c, bool to_pac, bool inside)
+{
 	const struct gre_dir *gd;
+	char v[96], host[ADDR_STRLEN];
 
 	if (c == NULL) {
 		snprintf(buf, n, "(not seen)");
 		return;
 	}
-	switch (kind) {
-	case ROW_REQUEST:
-		m = find_msg(c, c->kind == CALL_INCOMING ? PPTP_ICRP : PPTP_OCRQ);
-		if (m == NULL) {
-			snprintf(buf, n, "-");
-			return;
-		}
-		snprintf(v, sizeof(v), "%u", m->call_id);
-		cell_frames(buf, n, s, v, &m->where, NULL);
-		return;
-	case ROW_REPLY:
-		m = find_msg(c, c->kind == CALL_INCOMING ? PPTP_ICRQ : PPTP_OCRP);
-		if (m == NULL) {
-			snprintf(buf, n, "-");
-			return;
-		}
-		if (m->has_peer_call_id)
-			snprintf(v, sizeof(v), "%u / %u", m->call_id, m->peer_call_id);
-		else
-			snprintf(v, sizeof(v), "%u", m->call_id);
-		cell_frames(buf, n, s, v, &m->where, NULL);
-		return;
-	case ROW_GRE_TO_PAC:
-	case ROW_GRE_TO_PNS:
-		gd = kind == ROW_GRE_TO_PAC ? &c->to_pac : &c->to_pns;
-		if (kind == ROW_GRE_TO_PNS && c->roles_known) {
-			bool shared;
-			uint64_t total = tunnels_to_pns_shared(
-			    &s->tunnels, (uint32_t)(c - s->tunnels.calls), &shared);
+	gd = to_pac ? &c->to_pac : &c->to_pns;
+	if (!to_pac && c->roles_known && s == r->b) {
+		bool shared;
+		uint64_t total =
+		    tunnels_to_pns_shared(&s->tunnels, (uint32_t)(c - s->tunnels.calls), &shared);
 
-			if (shared) {
-				/* Whose packets they were, the triple cannot say. */
-				snprintf(v, sizeof(v), "key %u x%llu shared", c->pns_call_id,
-				         (unsigned long long)total);
-				cell_frames(buf, n, s, v, NULL, NULL);
-				return;
-			}
-		}
-		if (gd->packets == 0) {
-			snprintf(buf, n, "none");
+		if (shared) {
+			/* Whose packets they were, the triple cannot say. */
+			snprintf(buf, n, "key %u x%llu shared", c->pns_call_id,
+			         (unsigned long long)total);
 			return;
 		}
-		snprintf(v, sizeof(v), "key %u x%llu", gd->key, (unsigned long long)gd->packets);
-		cell_frames(buf, n, s, v, &gd->first, &gd->last);
+	}
+	if (gd->packets == 0 && !to_pac && inside && p->to_pns.not_restored > 0) {
+		/* What arrived instead: the key the NAT failed to restore. */
+		snprintf(v, sizeof(v), "key %u x%llu", p->to_pns.not_restored_key,
+		         (unsigned long long)p->to_pns.not_restored);
+		cell_frames(buf, n, s, v, &p->to_pns.nr_inside, NULL);
 		return;
 	}
+	if (gd->packets == 0 && !to_pac && inside && p->to_pns.misdelivered > 0 &&
+	    p->to_pns.misdelivered_to < s->tunnels.ncalls) {
+		const struct call *got = &s->tunnels.calls[p->to_pns.misdelivered_to];
+
+		snprintf(v, sizeof(v), "key %u x%llu at %s",
+		         got->kind == CALL_GRE_ONLY ? got->pac_call_id : got->pns_call_id,
+		         (unsigned long long)p->to_pns.misdelivered,
+		         addr_format(got->kind == CALL_GRE_ONLY ? &got->pac : &got->pns, host));
+		cell_frames(buf, n, s, v, &p->to_pns.mis_inside, NULL);
+		return;
+	}
+	if (gd->packets == 0) {
+		snprintf(buf, n, "none");
+		return;
+	}
+	snprintf(v, sizeof(v), "key %u x%llu", gd->key, (unsigned long long)gd->packets);
+	cell_frames(buf, n, s, v, &gd->first, &gd->last);
+}
+
+static void
+tunnel_title(char *buf, size_t n, const struct tunnel_pair *p, const struct tunnel_verdict *tv,
+             const struct call *a, const struct call *b)
+{
+	const struct call *any = a != NULL ? a : b;
+	char pns[ADDR_STRLEN], pac[ADDR_STRLEN], nat[ADDR_STRLEN];
+	size_t used;
+
+	used = (size_t)snprintf(buf, n, "Tunnel %u: %s  ", p->id, verdict_word(tv->value));
+	if (used >= n)
+		return;
+	if (any->roles_known)
+		used += (size_t)snprintf(buf + used, n - used, "client %s -> server %s",
+		                         addr_format(&any->pns, pns), addr_format(&any->pac, pac));
+	else
+		used += (size_t)snprintf(buf + used, n - used,
+		                         "GRE between %s and %s (no control connection seen)",
+		                         addr_format(&any->pns, pns), addr_format(&any->pac, pac));
+	if (a != NULL && b != NULL && !addr_eq(&a->pns, &b->pns) && used < n)
+		used += (size_t)snprintf(buf + used, n - used, ", outside as %s",
+		                         addr_format(&b->pns, nat));
+	if (any->kind == CALL_INCOMING && used < n)
+		snprintf(buf + used, n - used, " (incoming call)");
+}
+
+/* A passing tunnel of a large capture: one line. */
+static void
+print_tunnel_line(FILE *out, const struct report *r, const struct tunnel_pair *p,
+                  const struct tunnel_verdict *tv)
+{
+	const struct call *a = pair_call(r, p, SIDE_A), *b = pair_call(r, p, SIDE_B);
+	const struct call *any = a != NULL ? a : b;
+	char line[512];
+	size_t used;
+
+	tunnel_title(line, sizeof(line), p, tv, a, b);
+	used = strlen(line);
+	if (a != NULL && b != NULL && a->has_pns_call_id && b->has_pns_call_id && used < sizeof(line))
+		used += (size_t)snprintf(line + used, sizeof(line) - used, "; Call ID %u -> %u",
+		                         a->pns_call_id, b->pns_call_id);
+	if (used < sizeof(line))
+		snprintf(line + used, sizeof(line) - used, "; GRE %llu to server, %llu to client",
+		         (unsigned long long)any->to_pac.packets,
+		         (unsigned long long)any->to_pns.packets);
+	wrap(out, 0, 4, line);
 }
 
 static void
 print_tunnel(FILE *out, const struct report *r, const struct tunnel_pair *p,
              const struct tunnel_verdict *tv)
 {
-	static const struct {
-		enum row_kind kind;
-		const char *out_label, *in_label;
-		unsigned mark;
-	} rows[] = {
-	    {ROW_REQUEST, "OCRQ Call ID", "ICRP Call ID", MARK_REQUEST},
-	    {ROW_REPLY, "OCRP Call ID / Peer", "ICRQ Call ID", MARK_REPLY},
-	    {ROW_GRE_TO_PAC, "GRE to server", "GRE to server", MARK_TO_PAC},
-	    {ROW_GRE_TO_PNS, "GRE to client", "GRE to client", MARK_TO_PNS},
-	};
-	const struct call *a =
-	    p->call[SIDE_A] != NO_INDEX ? &r->a->tunnels.calls[p->call[SIDE_A]] : NULL;
-	const struct call *b = r->b != NULL && p->call[SIDE_B] != NO_INDEX
-	                           ? &r->b->tunnels.calls[p->call[SIDE_B]]
-	                           : NULL;
+	const struct call *a = pair_call(r, p, SIDE_A), *b = pair_call(r, p, SIDE_B);
 	const struct call *any = a != NULL ? a : b;
-	char pns[ADDR_STRLEN], pac[ADDR_STRLEN], nat[ADDR_STRLEN];
-	size_t i;
-	bool incoming = any->kind == CALL_INCOMING;
+	char line[512], ca[160], cb[160], glabel[ADDR_STRLEN + 16], pns[ADDR_STRLEN];
+	int dir;
+	unsigned c;
 
-	fprintf(out, "\nTunnel %u: %s  ", p->id,
-	        tv->value == VERDICT_PASS   ? "PASS"
-	        : tv->value == VERDICT_FAIL ? "FAIL"
-	                                    : "INCONCLUSIVE");
-	if (any->roles_known)
-		fprintf(out, "client %s -> server %s", addr_format(&any->pns, pns),
-		        addr_format(&any->pac, pac));
-	else
-		fprintf(out, "GRE between %s and %s (no control connection seen)",
-		        addr_format(&any->pns, pns), addr_format(&any->pac, pac));
-	if (a != NULL && b != NULL && !addr_eq(&a->pns, &b->pns))
-		fprintf(out, ", outside as %s", addr_format(&b->pns, nat));
-	fprintf(out, "%s\n", incoming ? " (incoming call)" : "");
+	fputc('\n', out);
+	tunnel_title(line, sizeof(line), p, tv, a, b);
+	wrap(out, 0, 4, line);
 	if (r->b != NULL)
-		fprintf(out, "  %-22s %-*s %s\n", "", CELL_WIDTH + 3, "inside", "outside");
-	for (i = 0; i < ARRAY_LEN(rows); i++) {
-		char ca[160], cb[160], glabel[ADDR_STRLEN + 16];
-		const char *label;
-		const char *mark = (tv->marks & rows[i].mark) ? " <<" : "";
+		fprintf(out, "  %-*s %-*s %s\n", LABEL_WIDTH, "", CELL_WIDTH, "inside", "outside");
+	if (any->kind != CALL_GRE_ONLY)
+		print_msg_rows(out, r, a, b, tv);
+	for (dir = 0; dir < 2; dir++) {
+		bool to_pac = dir == 0;
+		const char *label = to_pac ? "GRE to server" : "GRE to client";
 
-		if (any->kind == CALL_GRE_ONLY && rows[i].kind <= ROW_REPLY)
-			continue;
-		label = incoming ? rows[i].in_label : rows[i].out_label;
 		if (!any->roles_known) {
 			/* Roles unknown: name each direction by its sender. */
 			snprintf(glabel, sizeof(glabel), "GRE from %s",
-			         addr_format(rows[i].kind == ROW_GRE_TO_PAC ? &any->pns : &any->pac,
-			                     pns));
+			         addr_format(to_pac ? &any->pns : &any->pac, pns));
 			label = glabel;
 		}
-		row_cell(ca, sizeof(ca), r->a, a, rows[i].kind);
-		if (r->b == NULL) {
-			fprintf(out, "  %-22s %s%s\n", label, ca, mark);
-			continue;
-		}
-		row_cell(cb, sizeof(cb), r->b, b, rows[i].kind);
-		if (mark[0] != 0)
-			fprintf(out, "  %-22s %-*s %-*s%s\n", label, CELL_WIDTH + 3, ca, CELL_WIDTH,
-			        cb, mark);
-		else
-			fprintf(out, "  %-22s %-*s %s\n", label, CELL_WIDTH + 3, ca, cb);
+		gre_cell(ca, sizeof(ca), r, r->a, p, a, to_pac, r->b != NULL);
+		if (r->b != NULL)
+			gre_cell(cb, sizeof(cb), r, r->b, p, b, to_pac, false);
+		print_row(out, r, label, ca, r->b != NULL ? cb : "",
+		          (tv->marks & (to_pac ? MARK_TO_PAC : MARK_TO_PNS)) != 0);
 	}
 	if (any->kind != CALL_GRE_ONLY)
-		fprintf(out, "  %-22s %s\n", "state", call_state_name(any->state));
+		fprintf(out, "  %-*s %s\n", LABEL_WIDTH, "state", call_state_name(any->state));
+	if (tv->codes != 0) {
+		size_t used = 0;
+
+		line[0] = 0;
+		for (c = 0; c < CODE_COUNT && used < sizeof(line); c++)
+			if (tv->codes & VERDICT_IGNORE_BIT(c))
+				used += (size_t)snprintf(line + used, sizeof(line) - used, "%s%s",
+				                         used > 0 ? ", " : "", code_name((enum code)c));
+		fprintf(out, "  %-*s ", LABEL_WIDTH, "findings");
+		wrap(out, LABEL_WIDTH + 3, LABEL_WIDTH + 3, line);
+	}
 }
 
 static void
-print_finding(FILE *out, const struct report *r, const struct finding *f)
+print_tunnels(FILE *out, const struct report *r)
 {
-	static const char *const sev[] = {"note", "WARNING", "ERROR"};
-	const struct code_info *ci = code_info(f->code);
-	unsigned k, shown;
-	char when[64];
+	const struct correlation *c = r->corr;
+	bool condense = !r->verbose && c->npairs > CONDENSE_ABOVE;
+	uint32_t i, condensed = 0;
 
-	fprintf(out, "\n  %s %s", sev[f->severity], code_name(f->code));
-	if (f->ntunnels > 0) {
-		fprintf(out, " (tunnel%s", f->ntunnels > 1 ? "s" : "");
-		for (k = 0; k < f->ntunnels; k++)
-			fprintf(out, "%s %u", k > 0 ? "," : "", f->tunnels[k]);
-		fprintf(out, ")");
+	if (c->npairs == 0)
+		return;
+	fprintf(out, "\nTunnels:\n");
+	for (i = 0; i < c->npairs; i++) {
+		const struct tunnel_verdict *tv = &r->verdict->tunnels[i];
+
+		if (condense && tv->value == VERDICT_PASS) {
+			if (condensed++ == 0)
+				fputc('\n', out);
+			print_tunnel_line(out, r, &c->pairs[i], tv);
+		} else {
+			print_tunnel(out, r, &c->pairs[i], tv);
+		}
 	}
-	fprintf(out, ": %s\n", f->message);
-	shown = r->verbose || f->nevidence <= 3 ? f->nevidence : 3;
-	for (k = 0; k < shown; k++) {
-		const struct evidence *e = &f->evidence[k];
-		const struct side *s = e->side == SIDE_OUTSIDE ? r->b : r->a;
-
-		fprintf(out, "      %-7s %s frame %llu, %s: %s\n", side_role_name(e->side),
-		        file_path(s, e->where.file), (unsigned long long)e->where.frame,
-		        report_time(e->where.ts, when), e->label);
-	}
-	if (shown < f->nevidence)
-		fprintf(out, "      (%u more with -v)\n", f->nevidence - shown);
-	if (ci != NULL && ci->hint[0] != 0 && f->severity != SEV_INFO)
-		fprintf(out, "      What it means: %s\n", ci->hint);
-}
-
-static void
-print_inputs(FILE *out, const struct side *s)
-{
-	unsigned i, k;
-
-	for (i = 0; i < s->ninputs; i++) {
-		const struct side_input *in = &s->inputs[i];
-
-		if (s->ninputs > 1)
-			fprintf(out, "%-8s f%u %s (%s", side_role_name(s->role), i + 1, in->path,
-			        in->format);
-		else
-			fprintf(out, "%-8s %s (%s", side_role_name(s->role), in->path, in->format);
-		for (k = 0; k < in->nlinktypes; k++)
-			fprintf(out, "%s%s", k == 0 ? ", " : "/", link_name(in->linktypes[k]));
-		fprintf(out, ", %llu packets", (unsigned long long)in->packets);
-		if (in->truncated || in->damaged)
-			fprintf(out, ", %s: %s", in->truncated ? "TRUNCATED" : "DAMAGED",
-			        in->error);
-		fprintf(out, ")\n");
-	}
+	if (condensed > 0)
+		fprintf(out, "\n(%u passing %s on one line each; -v shows %s table)\n", condensed,
+		        plural(condensed, "tunnel", "tunnels"), plural(condensed, "its", "their"));
 }
 
 /*
@@ -302,48 +828,13 @@ print_orientation(FILE *out, const struct report *r)
 bool
 report_text(FILE *out, const struct report *r)
 {
-	const struct verdict *v = r->verdict;
-	const struct correlation *c = r->corr;
-	uint32_t i;
-	int pass;
+	struct diagnosis d;
 
-	{
-		struct diagnosis d;
-
-		diagnosis_derive(r, &d);
-		fprintf(out, "%s: %s\n", PROG_NAME, d.headline);
-	}
-	print_inputs(out, r->a);
-	if (r->b != NULL) {
-		print_inputs(out, r->b);
-		print_orientation(out, r);
-		if (c->clock.known)
-			fprintf(
-			    out,
-			    "clock    inside - outside = %+.6f s (%s, %u samples, spread %.6f s)\n",
-			    (double)c->clock.offset / 1e9,
-			    c->clock.from_option ? "--time-offset" : "estimated", c->clock.samples,
-			    (double)c->clock.spread / 1e9);
-		else
-			fprintf(
-			    out,
-			    "clock    offset unknown (no packet matched across the captures)\n");
-	}
-	for (i = 0; i < c->npairs; i++)
-		print_tunnel(out, r, &c->pairs[i], &v->tunnels[i]);
-	if (v->nfindings > 0)
-		fprintf(out, "\nFindings:\n");
-	for (pass = SEV_ERROR; pass >= SEV_INFO; pass--)
-		for (i = 0; i < v->nfindings; i++)
-			if ((int)v->findings[i].severity == pass)
-				print_finding(out, r, &v->findings[i]);
-	if (v->findings_dropped > 0)
-		fprintf(out, "\n  (%llu more findings not listed)\n",
-		        (unsigned long long)v->findings_dropped);
-	fprintf(out, "\nVerdict: %s (exit status %d)\n",
-	        v->value == VERDICT_PASS   ? "PASS"
-	        : v->value == VERDICT_FAIL ? "FAIL"
-	                                   : "INCONCLUSIVE",
-	        (int)verdict_exit_status(v->value));
+	diagnosis_derive(r, &d);
+	print_header(out, r, &d);
+	print_findings(out, r);
+	print_tunnels(out, r);
+	fprintf(out, "\nVerdict: %s (exit status %d)\n", verdict_word(r->verdict->value),
+	        (int)verdict_exit_status(r->verdict->value));
 	return !ferror(out);
 }

@@ -219,6 +219,13 @@ tunnel_id(const struct judge *j, int s, uint32_t ci)
 	return p != NULL ? p->id : 0;
 }
 
+/* The plural ending for a count: "1 packet", "2 packets". */
+static const char *
+pl(uint64_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
 /* A Call ID, or "unknown" when no message showed it. */
 static const char *
 fmt_call_id(bool known, uint16_t id, char buf[8])
@@ -282,10 +289,12 @@ absence_note(struct finding *f, const struct side *s1, const struct side *s2)
 
 	if (f == NULL || f->severity != SEV_WARNING)
 		return;
+	f->weak = true;
+	f->weak_side = s2 == NULL || side_damaged(s1, DAMAGE_ANY) ? s1->role : s2->role;
 	n = strlen(f->message);
 	snprintf(f->message + n, sizeof(f->message) - n,
 	         " (%s is damaged: the packets may only be missing from the file)",
-	         side_label(s2 == NULL || side_damaged(s1, DAMAGE_ANY) ? s1->role : s2->role));
+	         side_label(f->weak_side));
 }
 
 /* ---- control messages: what the NAT did to each Call ID field ---- */
@@ -513,9 +522,9 @@ judge_gre(struct judge *j, const struct tunnel_pair *p, const struct call *in,
 	    p->to_pns.misdelivered == 0) {
 		f = finding_add(
 		    j, CODE_GRE_BLOCKED, absence_severity(j->a, in, j->b, out, DAMAGE_GRE),
-		    "no GRE crossed the NAT: %llu packets to the server inside, 0 outside; "
-		    "%llu packets to the client outside, 0 inside",
-		    (unsigned long long)in_pac, (unsigned long long)out_pns);
+		    "no GRE crossed the NAT: %llu packet%s to the server inside, 0 outside; "
+		    "%llu packet%s to the client outside, 0 inside",
+		    (unsigned long long)in_pac, pl(in_pac), (unsigned long long)out_pns, pl(out_pns));
 		finding_tunnel(j, f, p->id);
 		/* Both ways: the counts of each are in the message and the tables. */
 		finding_packets(f, FDIR_NONE, in_pac, out_pns);
@@ -531,8 +540,8 @@ judge_gre(struct judge *j, const struct tunnel_pair *p, const struct call *in,
 		f = finding_add(
 		    j, CODE_GRE_FORWARD_BLOCKED,
 		    absence_severity(j->b, out, NULL, NULL, DAMAGE_GRE),
-		    "%llu GRE packets to the server (key %u) left the client; none left the NAT",
-		    (unsigned long long)in_pac, in->to_pac.key);
+		    "%llu GRE packet%s to the server (key %u) left the client; none left the NAT",
+		    (unsigned long long)in_pac, pl(in_pac), in->to_pac.key);
 		finding_tunnel(j, f, p->id);
 		finding_packets(f, FDIR_TO_PAC, in_pac, 0);
 		finding_evidence(f, ra, &in->to_pac.first, "first GRE to the server");
@@ -570,12 +579,12 @@ judge_gre(struct judge *j, const struct tunnel_pair *p, const struct call *in,
 		f = finding_add(
 		    j, CODE_GRE_MISDELIVERED, SEV_ERROR,
 		    "GRE from the server for this tunnel (outside key %u) was delivered "
-		    "inside to %s with key %u%s: %llu sampled packets",
+		    "inside to %s with key %u%s: %llu sampled packet%s",
 		    out->to_pns.key,
 		    fmt_addr(got->kind == CALL_GRE_ONLY ? &got->pac : &got->pns, host),
 		    got->kind == CALL_GRE_ONLY ? got->pac_call_id : got->pns_call_id,
 		    other != 0 ? ", another tunnel's" : "",
-		    (unsigned long long)p->to_pns.misdelivered);
+		    (unsigned long long)p->to_pns.misdelivered, pl(p->to_pns.misdelivered));
 		finding_tunnel(j, f, p->id);
 		finding_tunnel(j, f, other);
 		finding_value(f, "GRE.key", true,
@@ -590,9 +599,9 @@ judge_gre(struct judge *j, const struct tunnel_pair *p, const struct call *in,
 		f = finding_add(
 		    j, CODE_CALL_ID_NOT_RESTORED, SEV_ERROR,
 		    "GRE key to the client: outside %u, inside %u; the client chose Call "
-		    "ID %u (%llu sampled packets)",
+		    "ID %u (%llu sampled packet%s)",
 		    out->to_pns.key, p->to_pns.not_restored_key, in->pns_call_id,
-		    (unsigned long long)p->to_pns.not_restored);
+		    (unsigned long long)p->to_pns.not_restored, pl(p->to_pns.not_restored));
 		finding_tunnel(j, f, p->id);
 		finding_value(f, "GRE.key", true, p->to_pns.not_restored_key, true, out->to_pns.key,
 		              in->has_pns_call_id, in->pns_call_id);
@@ -636,9 +645,10 @@ judge_checksums(struct judge *j, uint32_t id, const struct gre_dir *gd, enum fin
 	if (gd->checksum_bad == 0)
 		return;
 	f = finding_add(j, CODE_IP_CHECKSUM_BAD, sev,
-	                "%s (%s): %llu packets with a wrong IPv4 header checksum, %llu "
+	                "%s (%s): %llu packet%s with a wrong IPv4 header checksum, %llu "
 	                "correct before the first bad one",
 	                what, side_label(side), (unsigned long long)gd->checksum_bad,
+	                pl(gd->checksum_bad),
 	                (unsigned long long)gd->checksum_good_before_bad);
 	finding_tunnel(j, f, id);
 	finding_side(f, side);
@@ -846,10 +856,10 @@ judge_editor(struct judge *j)
 		                : "");
 	} else if (unchanged > 0) {
 		finding_add(j, CODE_NAT_EDITOR_ABSENT, SEV_NOTE,
-		            "the NAT passed every client Call ID unchanged (%u tunnels): no PPTP "
+		            "the NAT passed every client Call ID unchanged (%u tunnel%s): no PPTP "
 		            "editor is active, so two clients with the same Call ID to the same "
 		            "server will collide",
-		            unchanged);
+		            unchanged, pl(unchanged));
 	}
 }
 
@@ -971,9 +981,10 @@ judge_pair(struct judge *j, const struct tunnel_pair *p)
 
 			f = finding_add(
 			    j, CODE_GRE_ONE_WAY, absence_severity(j->a, in, NULL, NULL, DAMAGE_GRE),
-			    "GRE flows only %s: %llu packets, none %s",
+			    "GRE flows only %s: %llu packet%s, none %s",
 			    back ? "to the server" : "to the client",
 			    (unsigned long long)(back ? in->to_pac.packets : in->to_pns.packets),
+			    pl(back ? in->to_pac.packets : in->to_pns.packets),
 			    back ? "back from the server" : "from the client");
 			finding_tunnel(j, f, p->id);
 			finding_evidence(f, j->a->role,
