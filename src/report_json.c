@@ -1,5 +1,7 @@
 /*
- * The JSON report (schema_version 1, documented in pptp-natcheck(1)).
+ * The JSON report (schema_version 2, documented in pptp-natcheck-json(5)):
+ * the same data the text report words, for machines: codes, numbers and
+ * values, never English to parse (a finding's message is for people).
  * Built with jansson's _new setters so every reference is owned by its
  * parent; one json_decref at the end frees the whole tree.
  */
@@ -8,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "diagnosis.h"
 #include "link.h"
 #include "report.h"
 
@@ -33,17 +36,37 @@ json_addr(const struct addr *a)
 static const char *
 file_path(const struct side *s, uint32_t file)
 {
-	return file < s->ninputs && s->inputs[file].path != NULL ? s->inputs[file].path : "";
+	return report_file_path(s, file);
 }
 
-/* Every frame number comes with its file: rotated captures number per file. */
 static json_t *
-json_gre_dir(const struct side *s, const struct gre_dir *gd)
+json_count(bool known, uint64_t n)
+{
+	return known ? json_integer((json_int_t)n) : json_null();
+}
+
+static json_t *
+json_triple(const struct addr *src, const struct addr *dst, uint16_t call_id)
 {
 	json_t *o = json_object();
 
-	json_object_set_new(o, "packets", json_integer((json_int_t)gd->packets));
-	json_object_set_new(o, "bytes", json_integer((json_int_t)gd->bytes));
+	json_object_set_new(o, "src", json_addr(src));
+	json_object_set_new(o, "dst", json_addr(dst));
+	json_object_set_new(o, "call_id", json_integer(call_id));
+	return o;
+}
+
+/* Every frame number comes with its file: rotated captures number per file. */
+/* shared: the direction's triple was shared by several calls, whose
+ * packets cannot be told apart: the count is the triple's (shared_triples). */
+static json_t *
+json_gre_dir(const struct side *s, const struct gre_dir *gd, bool shared)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "packets", json_count(!shared, gd->packets));
+	json_object_set_new(o, "bytes", json_count(!shared, gd->bytes));
+	json_object_set_new(o, "shared", json_boolean(shared));
 	json_object_set_new(o, "ack_only", json_integer((json_int_t)gd->ack_only));
 	json_object_set_new(o, "key", gd->packets > 0 ? json_integer(gd->key) : json_null());
 	json_object_set_new(o, "first_file",
@@ -70,10 +93,13 @@ json_call_side(const struct side *s, uint32_t ci)
 	const struct call *c;
 	json_t *o, *msgs;
 	uint32_t k, nm;
+	bool shared = false;
 
 	if (ci == NO_INDEX)
 		return json_null();
 	c = &s->tunnels.calls[ci];
+	if (c->roles_known)
+		tunnels_to_pns_shared(&s->tunnels, ci, &shared);
 	o = json_object();
 	json_object_set_new(o, "pns", c->roles_known ? json_addr(&c->pns) : json_null());
 	json_object_set_new(o, "pac", c->roles_known ? json_addr(&c->pac) : json_null());
@@ -92,7 +118,9 @@ json_call_side(const struct side *s, uint32_t ci)
 	json_object_set_new(o, "pac_call_id",
 	                    c->has_pac_call_id ? json_integer(c->pac_call_id) : json_null());
 	json_object_set_new(o, "gre_to_pac", json_integer((json_int_t)c->to_pac.packets));
-	json_object_set_new(o, "gre_to_pns", json_integer((json_int_t)c->to_pns.packets));
+	json_object_set_new(o, "gre_to_pns", json_count(!shared, c->to_pns.packets));
+	json_object_set_new(o, "gre_to_pns_shared_triple",
+	                    shared ? json_triple(&c->pac, &c->pns, c->pns_call_id) : json_null());
 	json_object_set_new(o, "file", json_string(file_path(s, c->start.file)));
 	json_object_set_new(o, "first_frame", json_integer((json_int_t)c->start.frame));
 	json_object_set_new(o, "last_file", json_string(file_path(s, c->end.file)));
@@ -144,8 +172,8 @@ json_call_side(const struct side *s, uint32_t ci)
 	{
 		json_t *gre = json_object();
 
-		json_object_set_new(gre, "to_pac", json_gre_dir(s, &c->to_pac));
-		json_object_set_new(gre, "to_pns", json_gre_dir(s, &c->to_pns));
+		json_object_set_new(gre, "to_pac", json_gre_dir(s, &c->to_pac, false));
+		json_object_set_new(gre, "to_pns", json_gre_dir(s, &c->to_pns, shared));
 		json_object_set_new(o, "gre", gre);
 	}
 	return o;
@@ -236,7 +264,35 @@ json_findings(const struct report *r)
 		}
 		json_object_set_new(o, "code", json_string(code_name(f->code)));
 		json_object_set_new(o, "severity", json_string(severity_name(f->severity)));
+		json_object_set_new(o, "ignored", json_boolean(f->ignored));
 		json_object_set_new(o, "tunnels", tun);
+		json_object_set_new(o, "tunnel_count", json_integer(f->tunnels_total));
+		json_object_set_new(o, "capture",
+		                    f->has_side ? json_string(side_role_name(f->side)) : json_null());
+		json_object_set_new(o, "direction",
+		                    f->dir == FDIR_TO_PAC   ? json_string("to_pac")
+		                    : f->dir == FDIR_TO_PNS ? json_string("to_pns")
+		                                            : json_null());
+		json_object_set_new(o, "field", f->field[0] != 0 ? json_string(f->field) : json_null());
+		json_object_set_new(o, "inside_value", json_count(f->has_inside_value, f->inside_value));
+		json_object_set_new(o, "outside_value",
+		                    json_count(f->has_outside_value, f->outside_value));
+		json_object_set_new(o, "expected_value",
+		                    json_count(f->has_expected_value, f->expected_value));
+		if (f->has_packets) {
+			json_t *pk = json_object();
+
+			json_object_set_new(pk, "inside", json_integer((json_int_t)f->packets_inside));
+			json_object_set_new(pk, "outside", json_integer((json_int_t)f->packets_outside));
+			json_object_set_new(o, "packets", pk);
+		} else {
+			json_object_set_new(o, "packets", json_null());
+		}
+		json_object_set_new(o, "packets_shared", json_boolean(f->has_packets && f->shared));
+		json_object_set_new(o, "triple",
+		                    f->has_triple ? json_triple(&f->triple_src, &f->triple_dst,
+		                                                f->triple_call_id)
+		                                  : json_null());
 		json_object_set_new(o, "message", json_string(f->message));
 		json_object_set_new(o, "evidence", ev);
 		json_array_append_new(arr, o);
@@ -249,8 +305,16 @@ json_tunnel(const struct report *r, const struct tunnel_pair *p, enum verdict_va
 {
 	json_t *t = json_object();
 
+	const struct tunnel_verdict *v = &r->verdict->tunnels[p->id - 1];
+	json_t *codes = json_array();
+	unsigned c;
+
+	for (c = 0; c < CODE_COUNT; c++)
+		if (v->codes & VERDICT_IGNORE_BIT(c))
+			json_array_append_new(codes, json_string(code_name((enum code)c)));
 	json_object_set_new(t, "id", json_integer(p->id));
 	json_object_set_new(t, "verdict", json_string(verdict_name(tv)));
+	json_object_set_new(t, "findings", codes);
 	if (r->b != NULL) {
 		json_object_set_new(t, "inside", json_call_side(r->a, p->call[SIDE_A]));
 		json_object_set_new(t, "outside", json_call_side(r->b, p->call[SIDE_B]));
@@ -262,6 +326,70 @@ json_tunnel(const struct report *r, const struct tunnel_pair *p, enum verdict_va
 		json_object_set_new(t, "capture", json_call_side(r->a, p->call[SIDE_A]));
 	}
 	return t;
+}
+
+/* What the run was given that changes the verdict or what was read. */
+static json_t *
+json_options(const struct report *r)
+{
+	json_t *o = json_object(), *ign = json_array();
+	unsigned c;
+
+	json_object_set_new(o, "strict", json_boolean(r->verdict->opt.strict));
+	json_object_set_new(o, "server",
+	                    r->a->has_server_filter ? json_addr(&r->a->server_filter) : json_null());
+	json_object_set_new(o, "time_offset_seconds",
+	                    r->b != NULL && r->corr->clock.from_option
+	                        ? json_real((double)r->corr->clock.offset / 1e9)
+	                        : json_null());
+	for (c = 0; c < CODE_COUNT; c++)
+		if (r->verdict->opt.ignore & VERDICT_IGNORE_BIT(c))
+			json_array_append_new(ign, json_string(code_name((enum code)c)));
+	json_object_set_new(o, "ignored_codes", ign);
+	return o;
+}
+
+/*
+ * Return triples several calls shared (call_id_collision findings): their
+ * GRE count once, for the triple, with the tunnels on it; the tunnels'
+ * own to_pns counts are null (the packets cannot be attributed).
+ */
+static json_t *
+json_shared_triples(const struct report *r)
+{
+	json_t *arr = json_array();
+	uint32_t i;
+	unsigned k;
+
+	for (i = 0; i < r->verdict->nfindings; i++) {
+		const struct finding *f = &r->verdict->findings[i];
+		const struct side *s = f->has_side ? report_side(r, f->side) : NULL;
+		json_t *o, *tun;
+		uint64_t packets = 0;
+		bool counted = false;
+
+		if (f->code != CODE_CALL_ID_COLLISION || !f->has_triple || s == NULL ||
+		    f->dir != FDIR_TO_PNS)
+			continue;
+		tun = json_array();
+		for (k = 0; k < f->ntunnels; k++) {
+			const struct tunnel_pair *p = &r->corr->pairs[f->tunnels[k] - 1];
+			uint32_t ci = p->call[s == r->a ? SIDE_A : SIDE_B];
+
+			json_array_append_new(tun, json_integer(f->tunnels[k]));
+			if (!counted && ci != NO_INDEX) {
+				packets = tunnels_to_pns_shared(&s->tunnels, ci, NULL);
+				counted = true;
+			}
+		}
+		o = json_triple(&f->triple_src, &f->triple_dst, f->triple_call_id);
+		json_object_set_new(o, "capture", json_string(side_role_name(f->side)));
+		json_object_set_new(o, "gre_packets", json_count(counted, packets));
+		json_object_set_new(o, "tunnels", tun);
+		json_object_set_new(o, "tunnel_count", json_integer(f->tunnels_total));
+		json_array_append_new(arr, o);
+	}
+	return arr;
 }
 
 #define JSON_FLAGS (JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10))
@@ -318,7 +446,19 @@ report_json(FILE *out, const struct report *r)
 	} else {
 		json_object_set_new(root, "clock_offset", json_null());
 	}
+	json_object_set_new(root, "options", json_options(r));
 	json_object_set_new(root, "verdict", json_string(verdict_name(r->verdict->value)));
+	{
+		struct diagnosis d;
+		json_t *jd = json_object();
+
+		diagnosis_derive(r, &d);
+		json_object_set_new(jd, "code", json_string(d.code));
+		json_object_set_new(jd, "text", json_string(d.cause));
+		json_object_set_new(jd, "fix", json_string(d.fix));
+		json_object_set_new(jd, "headline", json_string(d.headline));
+		json_object_set_new(root, "diagnosis", jd);
+	}
 	for (i = 0; i < c->npairs; i++) {
 		enum verdict_value tv = r->verdict->tunnels[i].value;
 
@@ -332,11 +472,12 @@ report_json(FILE *out, const struct report *r)
 	json_object_set_new(summary, "inconclusive", json_integer(inconclusive));
 	json_object_set_new(summary, "errors", json_integer(r->verdict->count[SEV_ERROR]));
 	json_object_set_new(summary, "warnings", json_integer(r->verdict->count[SEV_WARNING]));
-	json_object_set_new(summary, "notes", json_integer(r->verdict->count[SEV_INFO]));
+	json_object_set_new(summary, "notes", json_integer(r->verdict->count[SEV_NOTE]));
 	json_object_set_new(summary, "findings_not_listed",
 	                    json_integer((json_int_t)r->verdict->findings_dropped));
 	json_object_set_new(root, "summary", summary);
 	json_object_set_new(root, "findings", json_findings(r));
+	json_object_set_new(root, "shared_triples", json_shared_triples(r));
 	head = json_dumps(root, JSON_FLAGS);
 	json_decref(root);
 	if (head == NULL)
