@@ -18,8 +18,12 @@
 #define REPORT_WIDTH 100
 #define CELL_WIDTH 31
 #define LABEL_WIDTH 22
-/* Above this many tunnels, passing ones get one line each (all of it with -v). */
+/* Above this many tunnels, passing ones get one line each, and so do the
+ * others past the first TABLES_SHOWN (every table with -v). */
 #define CONDENSE_ABOVE 10
+#define TABLES_SHOWN 10
+/* Tunnel ids before each listed finding (the block header counts them all). */
+#define ITEM_MAX_IDS 6
 /* Findings listed per code block, tunnel ids per block header (all with -v). */
 #define BLOCK_MAX_ITEMS 10
 #define BLOCK_MAX_IDS 24
@@ -292,7 +296,9 @@ print_item(FILE *out, const struct report *r, const struct finding *const *items
 		snprintf(tags, sizeof(tags), "(%s) ", severity_name(f->severity));
 	item_text(text, sizeof(text), f, nitems > 1 ? total : f->tunnels_total);
 	if (several && total > 0) {
-		id_list(list, sizeof(list), ids, nids, total, r->verbose);
+		uint32_t shown = r->verbose || nids <= ITEM_MAX_IDS ? nids : ITEM_MAX_IDS;
+
+		id_list(list, sizeof(list), ids, shown, total, r->verbose);
 		snprintf(prefix, sizeof(prefix), "  %s %s: %s", plural(total, "Tunnel", "Tunnels"),
 		         list, tags);
 	} else {
@@ -700,25 +706,35 @@ tunnel_title(char *buf, size_t n, const struct tunnel_pair *p, const struct tunn
 		snprintf(buf + used, n - used, " (incoming call)");
 }
 
-/* A passing tunnel of a large capture: one line. */
+/* A tunnel of a large capture on one line: who, the Call ID across the
+ * NAT, the GRE each way, and its finding codes. */
 static void
 print_tunnel_line(FILE *out, const struct report *r, const struct tunnel_pair *p,
                   const struct tunnel_verdict *tv)
 {
 	const struct call *a = pair_call(r, p, SIDE_A), *b = pair_call(r, p, SIDE_B);
 	const struct call *any = a != NULL ? a : b;
-	char line[512];
+	char line[1024], pns[ADDR_STRLEN], pac[ADDR_STRLEN], nat[ADDR_STRLEN];
 	size_t used;
+	unsigned c, first = 0;
 
-	tunnel_title(line, sizeof(line), p, tv, a, b);
-	used = strlen(line);
+	used = (size_t)snprintf(line, sizeof(line), "Tunnel %u: %s  %s -> %s", p->id,
+	                        verdict_word(tv->value), addr_format(&any->pns, pns),
+	                        addr_format(&any->pac, pac));
+	if (a != NULL && b != NULL && !addr_eq(&a->pns, &b->pns) && used < sizeof(line))
+		used += (size_t)snprintf(line + used, sizeof(line) - used, " as %s",
+		                         addr_format(&b->pns, nat));
 	if (a != NULL && b != NULL && a->has_pns_call_id && b->has_pns_call_id && used < sizeof(line))
-		used += (size_t)snprintf(line + used, sizeof(line) - used, "; Call ID %u -> %u",
+		used += (size_t)snprintf(line + used, sizeof(line) - used, ", Call ID %u -> %u",
 		                         a->pns_call_id, b->pns_call_id);
 	if (used < sizeof(line))
-		snprintf(line + used, sizeof(line) - used, "; GRE %llu to server, %llu to client",
-		         (unsigned long long)any->to_pac.packets,
-		         (unsigned long long)any->to_pns.packets);
+		used += (size_t)snprintf(line + used, sizeof(line) - used, ", GRE %llu/%llu",
+		                         (unsigned long long)any->to_pac.packets,
+		                         (unsigned long long)any->to_pns.packets);
+	for (c = 0; c < CODE_COUNT && used < sizeof(line); c++)
+		if (tv->codes & VERDICT_IGNORE_BIT(c))
+			used += (size_t)snprintf(line + used, sizeof(line) - used, "%s%s",
+			                         first++ == 0 ? "; " : ", ", code_name((enum code)c));
 	wrap(out, 0, 4, line);
 }
 
@@ -775,7 +791,7 @@ print_tunnels(FILE *out, const struct report *r)
 {
 	const struct correlation *c = r->corr;
 	bool condense = !r->verbose && c->npairs > CONDENSE_ABOVE;
-	uint32_t i, condensed = 0;
+	uint32_t i, condensed = 0, tables = 0;
 
 	if (c->npairs == 0)
 		return;
@@ -783,17 +799,21 @@ print_tunnels(FILE *out, const struct report *r)
 	for (i = 0; i < c->npairs; i++) {
 		const struct tunnel_verdict *tv = &r->verdict->tunnels[i];
 
-		if (condense && tv->value == VERDICT_PASS) {
+		if (condense && (tv->value == VERDICT_PASS || tables >= TABLES_SHOWN)) {
 			if (condensed++ == 0)
 				fputc('\n', out);
 			print_tunnel_line(out, r, &c->pairs[i], tv);
 		} else {
 			print_tunnel(out, r, &c->pairs[i], tv);
+			tables++;
 		}
 	}
 	if (condensed > 0)
-		fprintf(out, "\n(%u passing %s on one line each; -v shows %s table)\n", condensed,
-		        plural(condensed, "tunnel", "tunnels"), plural(condensed, "its", "their"));
+		fprintf(out,
+		        "\n(%u %s on one line each: client -> server, Call ID inside -> outside, "
+		        "GRE\npackets to the server/to the client; -v shows %s table)\n",
+		        condensed, plural(condensed, "tunnel", "tunnels"),
+		        plural(condensed, "its", "their"));
 }
 
 /*

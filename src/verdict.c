@@ -816,7 +816,8 @@ static void
 judge_editor(struct judge *j)
 {
 	uint32_t i, translated = 0, unchanged = 0, port_like = 0;
-	char map[200] = "";
+	bool continue_listing = true;
+	char map[120] = ""; /* the first few translations: the rest are in the tables */
 	size_t used = 0;
 
 	for (i = 0; i < j->corr->npairs; i++) {
@@ -833,9 +834,11 @@ judge_editor(struct judge *j)
 			continue;
 		}
 		translated++;
+		if (translated > 3)
+			continue_listing = false;
 		if (out->pns_call_id == conn_pns_port(j->b, out))
 			port_like++;
-		if (used + 40 < sizeof(map)) {
+		if (continue_listing && used + 40 < sizeof(map)) {
 			int n = snprintf(map + used, sizeof(map) - used, "%s%u -> %u (tunnel %u)",
 			                 used > 0 ? ", " : "", in->pns_call_id, out->pns_call_id,
 			                 p->id);
@@ -849,7 +852,8 @@ judge_editor(struct judge *j)
 	j->v->nat.port_like = port_like;
 	if (translated > 0) {
 		finding_add(j, CODE_NAT_EDITOR_DETECTED, SEV_NOTE,
-		            "the NAT translates client Call IDs: %s%s", map,
+		            "the NAT translates client Call IDs: %s%s%s", map,
+		            translated > 3 ? ", ..." : "",
 		            port_like == translated
 		                ? "; each new Call ID is the NAT's TCP source port of the "
 		                  "control connection, as the Linux nf_nat_pptp editor does"
