@@ -517,6 +517,21 @@ msg_values_differ(const struct call_msg *a, const struct call_msg *b)
 	        (a->has_peer_call_id && b->has_peer_call_id && a->peer_call_id != b->peer_call_id));
 }
 
+/* Whether any message of this type crossed the NAT with a value changed. */
+static bool
+type_changed(const struct call *a, const struct call *b, uint8_t type)
+{
+	uint32_t k, nm;
+
+	if (a == NULL)
+		return false;
+	nm = a->nmsgs < CALL_MAX_MSGS ? a->nmsgs : CALL_MAX_MSGS;
+	for (k = 0; k < nm; k++)
+		if (a->msgs[k].type == type && msg_values_differ(&a->msgs[k], twin_msg(b, &a->msgs[k])))
+			return true;
+	return false;
+}
+
 static void
 msg_cell(char *buf, size_t n, const struct side *s, const struct call_msg *m)
 {
@@ -624,9 +639,10 @@ print_msg_rows(FILE *out, const struct report *r, const struct call *a, const st
 			                                               : "Peer's Call ID");
 		msg_cell(ca, sizeof(ca), r->a, mi);
 		msg_cell(cb, sizeof(cb), r->b, mo);
-		/* The request's row is marked for a collision even when the NAT
-		 * passed its value unchanged: that value was the defect. */
-		mark = broken && (msg_values_differ(mi, mo) || type == PPTP_OCRQ || type == PPTP_ICRP);
+		/* Where the NAT broke a message of this type, its rows whose values
+		 * changed are marked; when none changed, the value that crossed
+		 * unchanged was the defect (a collision, a Call ID not rewritten). */
+		mark = broken && (msg_values_differ(mi, mo) || !type_changed(a, b, type));
 		print_row(out, r, label, ca, r->b != NULL ? cb : "", mark);
 	}
 }

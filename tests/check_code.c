@@ -19,6 +19,11 @@ START_TEST(row_matches_enum)
 	ck_assert(code_by_name(ci->name, &back));
 	ck_assert_int_eq(back, _i);
 	ck_assert_ptr_nonnull(ci->hint);
+	ck_assert_ptr_nonnull(ci->title);
+	ck_assert(strlen(ci->title) > 3);
+	/* What it means, never what to do: that depends on what was detected. */
+	ck_assert_ptr_null(strstr(ci->hint, "ttach a PPTP helper"));
+	ck_assert_ptr_null(strstr(ci->hint, "only a warning"));
 }
 END_TEST
 
@@ -52,6 +57,16 @@ START_TEST(contract_names)
 }
 END_TEST
 
+/* One word per severity everywhere: note, warning, error. */
+START_TEST(severity_words)
+{
+	ck_assert_str_eq(severity_name(SEV_NOTE), "note");
+	ck_assert_str_eq(severity_name(SEV_WARNING), "warning");
+	ck_assert_str_eq(severity_name(SEV_ERROR), "error");
+	ck_assert_str_eq(severity_name((enum severity)7), "unknown");
+}
+END_TEST
+
 static Suite *
 code_suite(void)
 {
@@ -61,6 +76,7 @@ code_suite(void)
 	tcase_add_loop_test(tc, row_matches_enum, 0, CODE_COUNT);
 	tcase_add_test(tc, out_of_range);
 	tcase_add_test(tc, contract_names);
+	tcase_add_test(tc, severity_words);
 	suite_add_tcase(s, tc);
 	return s;
 }

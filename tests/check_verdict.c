@@ -176,6 +176,13 @@ START_TEST(key_not_restored)
 	ck_assert_ptr_nonnull(f);
 	ck_assert(names_tunnel(f, pair_of_client(&r, 0)->id));
 	ck_assert_ptr_nonnull(strstr(f->message, "inside 1"));
+	/* The data behind the words: the key that arrived, the one sent, the one due. */
+	ck_assert_str_eq(f->field, "GRE.key");
+	ck_assert(f->has_inside_value && f->has_outside_value && f->has_expected_value);
+	ck_assert_uint_eq(f->inside_value, 1);
+	ck_assert_uint_eq(f->outside_value, 61000);
+	ck_assert_uint_eq(f->expected_value, 256);
+	ck_assert_int_eq(f->dir, FDIR_TO_PNS);
 	ck_assert_ptr_null(find(&r.v, CODE_TUNNEL_UNMATCHED));
 	ck_assert_int_eq(r.v.tunnels[pair_of_client(&r, 1)->id - 1].value, VERDICT_PASS);
 	run_free(&r);
@@ -191,6 +198,11 @@ START_TEST(peer_not_restored)
 	f = find(&r.v, CODE_CALL_ID_NOT_RESTORED);
 	ck_assert_ptr_nonnull(f);
 	ck_assert_ptr_nonnull(strstr(f->message, "OCRP Peer's Call ID"));
+	ck_assert_str_eq(f->field, "OCRP.peer_call_id");
+	ck_assert_uint_eq(f->inside_value, 61000);
+	ck_assert_uint_eq(f->outside_value, 61000);
+	ck_assert_uint_eq(f->expected_value, 256);
+	ck_assert(r.v.tunnels[f->tunnels[0] - 1].broken_msgs & (1u << PPTP_OCRP));
 	ck_assert_uint_eq(f->nevidence, 2);
 	ck_assert_int_eq(f->evidence[0].side, SIDE_INSIDE);
 	ck_assert_int_eq(f->evidence[1].side, SIDE_OUTSIDE);
@@ -208,6 +220,11 @@ START_TEST(ccrq_not_rewritten)
 	f = find(&r.v, CODE_REWRITE_INCONSISTENT);
 	ck_assert_ptr_nonnull(f);
 	ck_assert_ptr_nonnull(strstr(f->message, "CCRQ"));
+	ck_assert_str_eq(f->field, "CCRQ.call_id");
+	ck_assert_uint_eq(f->inside_value, 256);
+	ck_assert_uint_eq(f->outside_value, 256);
+	ck_assert_uint_eq(f->expected_value, 61000);
+	ck_assert_int_eq(f->dir, FDIR_TO_PAC);
 	ck_assert_int_eq(r.v.value, VERDICT_FAIL);
 	run_free(&r);
 }
@@ -258,6 +275,12 @@ START_TEST(bad_checksum)
 	ck_assert_int_eq(f->severity, SEV_ERROR);
 	ck_assert_ptr_nonnull(strstr(f->message, "5 packets with a wrong"));
 	ck_assert_ptr_nonnull(strstr(f->message, "1 correct before"));
+	/* The direction is data: the table marks GRE to the server, from it. */
+	ck_assert_int_eq(f->dir, FDIR_TO_PAC);
+	ck_assert(f->has_side && f->side == SIDE_OUTSIDE);
+	ck_assert_uint_eq(f->packets_outside, 5);
+	ck_assert(r.v.tunnels[f->tunnels[0] - 1].marks & MARK_TO_PAC);
+	ck_assert(!(r.v.tunnels[f->tunnels[0] - 1].marks & MARK_TO_PNS));
 	run_free(&r);
 }
 END_TEST
@@ -353,7 +376,7 @@ START_TEST(forced_offset_without_overlap)
 	struct run r;
 	struct sim s;
 	struct clock_offset forced = {true, true, 10 * 86400 * NS_PER_SEC, 0, 0};
-	struct verdict_options opt = {false};
+	struct verdict_options opt = {false, 0};
 
 	ck_assert(side_init(&r.in, SIDE_INSIDE, NULL));
 	ck_assert(side_init(&r.out, SIDE_OUTSIDE, NULL));
@@ -376,7 +399,7 @@ START_TEST(single_mode_collision_and_one_way)
 	struct side s;
 	struct correlation c;
 	struct verdict v;
-	struct verdict_options opt = {false};
+	struct verdict_options opt = {false, 0};
 	struct sim sim;
 	struct side scratch;
 
@@ -403,7 +426,7 @@ START_TEST(empty_sides_inconclusive)
 	struct side a, b;
 	struct correlation c;
 	struct verdict v;
-	struct verdict_options opt = {false};
+	struct verdict_options opt = {false, 0};
 
 	ck_assert(side_init(&a, SIDE_INSIDE, NULL));
 	ck_assert(side_init(&b, SIDE_OUTSIDE, NULL));
@@ -432,7 +455,7 @@ START_TEST(lcp_retries_and_ack_stall)
 	uint32_t cseq = 100, sseq = 7000, i;
 	struct correlation c;
 	struct verdict v;
-	struct verdict_options opt = {false};
+	struct verdict_options opt = {false, 0};
 	const struct finding *f;
 	size_t n;
 
@@ -463,6 +486,73 @@ START_TEST(lcp_retries_and_ack_stall)
 }
 END_TEST
 
+/* --ignore turns a rule's findings into notes; the verdict follows the rest. */
+START_TEST(ignored_code_is_a_note)
+{
+	struct run r;
+	const struct finding *f;
+	struct sim s;
+	struct verdict_options opt = {false, VERDICT_IGNORE_BIT(CODE_GRE_RETURN_BLOCKED)};
+
+	ck_assert(side_init(&r.in, SIDE_INSIDE, NULL));
+	ck_assert(side_init(&r.out, SIDE_OUTSIDE, NULL));
+	sim_init(&s, &r.in, &r.out, 2, SIM_RETURN_BLOCKED);
+	sim_run(&s, 6);
+	side_finish(&r.in);
+	side_finish(&r.out);
+	ck_assert(correlate(&r.in, &r.out, NULL, &r.corr));
+	ck_assert(verdict_judge(&r.in, &r.out, &r.corr, &opt, &r.v));
+	f = find(&r.v, CODE_GRE_RETURN_BLOCKED);
+	ck_assert_ptr_nonnull(f);
+	ck_assert(f->ignored);
+	ck_assert_int_eq(f->severity, SEV_NOTE);
+	ck_assert_uint_eq(r.v.count[SEV_ERROR], 0);
+	ck_assert_int_eq(r.v.value, VERDICT_PASS);
+	ck_assert_int_eq(r.v.tunnels[f->tunnels[0] - 1].value, VERDICT_PASS);
+	ck_assert(r.v.opt.ignore == opt.ignore);
+	run_free(&r);
+	/* Other codes still fail. */
+	opt.ignore = VERDICT_IGNORE_BIT(CODE_GRE_LOSS);
+	ck_assert(side_init(&r.in, SIDE_INSIDE, NULL));
+	ck_assert(side_init(&r.out, SIDE_OUTSIDE, NULL));
+	sim_init(&s, &r.in, &r.out, 2, SIM_RETURN_BLOCKED);
+	sim_run(&s, 6);
+	side_finish(&r.in);
+	side_finish(&r.out);
+	ck_assert(correlate(&r.in, &r.out, NULL, &r.corr));
+	ck_assert(verdict_judge(&r.in, &r.out, &r.corr, &opt, &r.v));
+	ck_assert_int_eq(r.v.value, VERDICT_FAIL);
+	ck_assert(!find(&r.v, CODE_GRE_RETURN_BLOCKED)->ignored);
+	run_free(&r);
+}
+END_TEST
+
+/* A tunnel's codes and verdict come from every finding naming it, listed or not. */
+START_TEST(tunnel_codes_recorded)
+{
+	struct run r;
+	uint32_t i;
+
+	run_sim(&r, 3, SIM_NO_EDITOR, 6, false, NULL);
+	ck_assert_uint_gt(r.v.nat.unchanged, 0);
+	ck_assert_uint_eq(r.v.nat.translated, 0);
+	for (i = 0; i < r.v.ntunnels; i++) {
+		ck_assert(r.v.tunnels[i].codes & VERDICT_IGNORE_BIT(CODE_CALL_ID_COLLISION));
+		ck_assert(r.v.tunnels[i].severities & (1u << SEV_ERROR));
+		ck_assert_int_eq(r.v.tunnels[i].value, VERDICT_FAIL);
+	}
+	ck_assert_uint_eq(find(&r.v, CODE_CALL_ID_COLLISION)->tunnels_total, 3);
+	ck_assert(find(&r.v, CODE_CALL_ID_COLLISION)->shared);
+	run_free(&r);
+	run_sim(&r, 3, 0, 6, false, NULL);
+	ck_assert_uint_eq(r.v.nat.translated, 3);
+	ck_assert_uint_eq(r.v.nat.port_like, 3);
+	for (i = 0; i < r.v.ntunnels; i++)
+		ck_assert(r.v.tunnels[i].codes == 0);
+	run_free(&r);
+}
+END_TEST
+
 static Suite *
 verdict_suite(void)
 {
@@ -487,6 +577,8 @@ verdict_suite(void)
 	tcase_add_test(tc, single_mode_collision_and_one_way);
 	tcase_add_test(tc, empty_sides_inconclusive);
 	tcase_add_test(tc, lcp_retries_and_ack_stall);
+	tcase_add_test(tc, ignored_code_is_a_note);
+	tcase_add_test(tc, tunnel_codes_recorded);
 	suite_add_tcase(s, tc);
 	return s;
 }
