@@ -105,10 +105,9 @@ diagnosis_advice(const struct report *r, enum code code, char *buf, size_t len)
 	case CODE_GRE_MISDELIVERED:
 		if (editor_seen(r) && r->verdict->nat.same_conn_collisions > 0)
 			say(buf, len,
-			    "The NAT's PPTP editor keeps one call per control connection%s: place "
-			    "each call on its own control connection, or use a NAT whose editor "
-			    "tracks every call.",
-			    editor_linux(r) ? " (" LINUX_EDITOR " does)" : "");
+			    "Place each call on its own control connection, or use a NAT whose PPTP "
+			    "editor tracks every call of a connection (%s keeps one).",
+			    editor_linux(r) ? LINUX_EDITOR : "this one");
 		else if (editor_seen(r))
 			say(buf, len,
 			    "Update or replace the NAT's PPTP editor; until then, give each client "
@@ -127,7 +126,14 @@ diagnosis_advice(const struct report *r, enum code code, char *buf, size_t len)
 		say(buf, len, "Allow IP protocol 47 (GRE) through the NAT in both directions.");
 		break;
 	case CODE_GRE_RETURN_BLOCKED:
-		if (r->verdict->nat.unchanged_split > 0)
+		if (failing(r, CODE_CALL_ID_COLLISION) != NULL && editor_seen(r)) {
+			char first[400];
+
+			diagnosis_advice(r, CODE_CALL_ID_COLLISION, first, sizeof(first));
+			if (first[0] >= 'A' && first[0] <= 'Z')
+				first[0] = (char)(first[0] - 'A' + 'a');
+			say(buf, len, "This follows from the Call ID collision: %s", first);
+		} else if (r->verdict->nat.unchanged_split > 0)
 			say(buf, len,
 			    "Have the peers send each control message in one TCP segment, or use a "
 			    "NAT whose PPTP editor reassembles the control connection (%s reads "
@@ -150,9 +156,18 @@ diagnosis_advice(const struct report *r, enum code code, char *buf, size_t len)
 	case CODE_GRE_FORWARD_BLOCKED:
 		say(buf, len, "Allow outbound IP protocol 47 (GRE) through the NAT.");
 		break;
+	case CODE_UNEXPECTED_REWRITE:
+		if (failing(r, CODE_UNEXPECTED_REWRITE) == NULL) {
+			/* Only Call-Disconnect-Notify, which breaks nothing seen. */
+			say(buf, len,
+			    "Usually nothing: %s rewrites this Call-Disconnect-Notify field and most "
+			    "peers accept it; pass --ignore unexpected_rewrite to accept it.",
+			    editor_linux(r) ? LINUX_EDITOR : "the NAT's editor");
+			break;
+		}
+		/* fall through */
 	case CODE_CALL_ID_NOT_RESTORED:
 	case CODE_REWRITE_INCONSISTENT:
-	case CODE_UNEXPECTED_REWRITE:
 		say(buf, len, "Update or replace the NAT's PPTP editor%s.",
 		    editor_linux(r) ? " (here " LINUX_EDITOR ", or a rule after it)" : "");
 		break;
@@ -563,6 +578,14 @@ inconclusive_cause(struct cause_ctx *c)
 		say(c->d->cause, sizeof(c->d->cause),
 		    "part of the evidence is missing or damaged, so no pass can be given.");
 		set(c, "evidence_incomplete", CODE_EVIDENCE_INCOMPLETE);
+	} else if (r->b == NULL) {
+		say(c->d->cause, sizeof(c->d->cause),
+		    "no tunnel of this capture can be judged: none was seen set up, nor with GRE "
+		    "both ways.");
+		c->d->code = "not_judgeable";
+		say(c->d->fix, sizeof(c->d->fix),
+		    "Capture from before the tunnels are set up, so that their control connection "
+		    "(TCP port 1723) is in the capture.");
 	} else {
 		say(c->d->cause, sizeof(c->d->cause),
 		    "no tunnel was seen on both sides of the NAT, so none can be judged.");
