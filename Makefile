@@ -108,12 +108,14 @@ format:
 	clang-format -i src/*.c include/*.h tests/*.c tests/*.h tests/fuzz/*.c tests/lab/*.c bench/*.c
 
 install: $(BIN)
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/$(PROG)
 	install -m 644 man/$(PROG).1 $(DESTDIR)$(MANDIR)/man1/$(PROG).1
+	install -m 644 man/$(PROG)-json.5 $(DESTDIR)$(MANDIR)/man5/$(PROG)-json.5
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/$(PROG) $(DESTDIR)$(MANDIR)/man1/$(PROG).1
+	rm -f $(DESTDIR)$(BINDIR)/$(PROG) $(DESTDIR)$(MANDIR)/man1/$(PROG).1 \
+	    $(DESTDIR)$(MANDIR)/man5/$(PROG)-json.5
 
 clean:
 	rm -rf build $(PROG)
