@@ -15,7 +15,8 @@
 #include "report.h"
 
 struct diagnosis {
-	const char *code;    /* stable snake_case cause, e.g. "nat_editor_absent"; "none" on a clean pass */
+	const char
+	    *code; /* stable snake_case cause, e.g. "nat_editor_absent"; "none" on a clean pass */
 	char cause[512];     /* one sentence: what is wrong */
 	char fix[512];       /* one sentence: what to do; "" when nothing */
 	char headline[1024]; /* line 1 of the text report, without the program name:

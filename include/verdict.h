@@ -117,7 +117,7 @@ struct nat_profile {
 #define VERDICT_IGNORE_BIT(code) ((uint64_t)1 << (unsigned)(code))
 
 struct verdict_options {
-	bool strict;    /* warnings fail too */
+	bool strict;     /* warnings fail too */
 	uint64_t ignore; /* VERDICT_IGNORE_BIT(code): accepted, reported as notes */
 };
 

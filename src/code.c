@@ -18,8 +18,7 @@ static const struct code_info codes[] = {
      "has no mapping for GRE from the server.",
      "return GRE blocked"},
     {CODE_GRE_FORWARD_BLOCKED, "gre_forward_blocked", SEV_ERROR,
-     "GRE from the client never leaves the NAT (Windows error 619/806).",
-     "outgoing GRE blocked"},
+     "GRE from the client never leaves the NAT (Windows error 619/806).", "outgoing GRE blocked"},
     {CODE_GRE_MISDELIVERED, "gre_misdelivered", SEV_ERROR,
      "The NAT hands one tunnel's data to another client: both tunnels break. It keeps GRE "
      "state per address pair, not per call.",
@@ -87,8 +86,8 @@ static const struct code_info codes[] = {
      "Matched packets disagree about the clock offset between the two captures: pairing may "
      "be wrong.",
      "clock offset uncertain"},
-    {CODE_NO_PPTP, "no_pptp", SEV_NOTE,
-     "No PPTP control connection or GRE data was found.", "no PPTP"},
+    {CODE_NO_PPTP, "no_pptp", SEV_NOTE, "No PPTP control connection or GRE data was found.",
+     "no PPTP"},
     {CODE_EVIDENCE_INCOMPLETE, "evidence_incomplete", SEV_WARNING,
      "Part of the evidence is missing or damaged, so a pass cannot be given.",
      "evidence incomplete"},

@@ -83,8 +83,7 @@ editor_linux(const struct report *r)
 	return n->translated > 0 && n->port_like == n->translated;
 }
 
-static void
-say(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void say(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 static void
 say(char *buf, size_t len, const char *fmt, ...)
@@ -105,7 +104,8 @@ diagnosis_advice(const struct report *r, enum code code, char *buf, size_t len)
 	case CODE_GRE_MISDELIVERED:
 		if (editor_seen(r) && r->verdict->nat.same_conn_collisions > 0)
 			say(buf, len,
-			    "Place each call on its own control connection, or use a NAT whose PPTP "
+			    "Place each call on its own control connection, or use a NAT whose "
+			    "PPTP "
 			    "editor tracks every call of a connection (%s keeps one).",
 			    editor_linux(r) ? LINUX_EDITOR : "this one");
 		else if (editor_seen(r))
@@ -141,12 +141,15 @@ diagnosis_advice(const struct report *r, enum code code, char *buf, size_t len)
 			    LINUX_EDITOR);
 		else if (editor_absent(r))
 			say(buf, len,
-			    "Enable the NAT's PPTP helper/ALG: without it the NAT has no mapping for "
+			    "Enable the NAT's PPTP helper/ALG: without it the NAT has no mapping "
+			    "for "
 			    "the server's GRE.");
 		else if (editor_seen(r))
 			say(buf, len,
-			    "Check that the PPTP helper creates the GRE mapping (Linux: conntrack -L "
-			    "-p gre) and keeps it while the call is up, and that inbound IP protocol "
+			    "Check that the PPTP helper creates the GRE mapping (Linux: conntrack "
+			    "-L "
+			    "-p gre) and keeps it while the call is up, and that inbound IP "
+			    "protocol "
 			    "47 is allowed.");
 		else
 			say(buf, len,
@@ -160,7 +163,8 @@ diagnosis_advice(const struct report *r, enum code code, char *buf, size_t len)
 		if (failing(r, CODE_UNEXPECTED_REWRITE) == NULL) {
 			/* Only Call-Disconnect-Notify, which breaks nothing seen. */
 			say(buf, len,
-			    "Usually nothing: %s rewrites this Call-Disconnect-Notify field and most "
+			    "Usually nothing: %s rewrites this Call-Disconnect-Notify field and "
+			    "most "
 			    "peers accept it; pass --ignore unexpected_rewrite to accept it.",
 			    editor_linux(r) ? LINUX_EDITOR : "the NAT's editor");
 			break;
@@ -178,7 +182,8 @@ diagnosis_advice(const struct report *r, enum code code, char *buf, size_t len)
 		break;
 	case CODE_TUNNEL_UNMATCHED:
 		say(buf, len,
-		    "Check the NAT's rules for TCP port 1723: the control connection was dropped or "
+		    "Check the NAT's rules for TCP port 1723: the control connection was dropped "
+		    "or "
 		    "redirected.");
 		break;
 	case CODE_CAPTURES_DO_NOT_OVERLAP:
@@ -188,7 +193,8 @@ diagnosis_advice(const struct report *r, enum code code, char *buf, size_t len)
 		break;
 	case CODE_GRE_ONE_WAY:
 		say(buf, len,
-		    "Allow IP protocol 47 in both directions; capture the other side of the NAT too "
+		    "Allow IP protocol 47 in both directions; capture the other side of the NAT "
+		    "too "
 		    "to see where the packets are lost.");
 		break;
 	case CODE_GRE_ACK_STALLED:
@@ -551,13 +557,13 @@ cause_other(struct cause_ctx *c)
 
 /* Root causes of a failure, most explaining first. */
 static const cause_fn fail_causes[] = {
-    cause_split,         cause_one_call_per_connection,
-    cause_no_editor,     cause_collision,
-    cause_gre_blocked,   cause_gre_forward,
-    cause_checksum,      cause_not_restored,
-    cause_inconsistent,  cause_unexpected,
-    cause_misdelivered,  cause_mapping_lost,
-    cause_unmatched,     cause_one_way,
+    cause_split,        cause_one_call_per_connection,
+    cause_no_editor,    cause_collision,
+    cause_gre_blocked,  cause_gre_forward,
+    cause_checksum,     cause_not_restored,
+    cause_inconsistent, cause_unexpected,
+    cause_misdelivered, cause_mapping_lost,
+    cause_unmatched,    cause_one_way,
     cause_other,
 };
 
@@ -603,12 +609,11 @@ pass_cause(struct cause_ctx *c)
 	uint32_t n = r->corr->npairs, warnings = v->count[SEV_WARNING];
 
 	if (r->b != NULL)
-		say(c->d->cause, sizeof(c->d->cause),
-		    "the NAT kept %s %u %s apart and consistent.", n == 1 ? "the" : "all", n,
-		    plural(n, "tunnel", "tunnels"));
+		say(c->d->cause, sizeof(c->d->cause), "the NAT kept %s %u %s apart and consistent.",
+		    n == 1 ? "the" : "all", n, plural(n, "tunnel", "tunnels"));
 	else
-		say(c->d->cause, sizeof(c->d->cause), "no defect in the %u %s of this capture.",
-		    n, plural(n, "tunnel", "tunnels"));
+		say(c->d->cause, sizeof(c->d->cause), "no defect in the %u %s of this capture.", n,
+		    plural(n, "tunnel", "tunnels"));
 	if (warnings > 0) {
 		size_t len = strlen(c->d->cause), k;
 		char codes[160] = "";
@@ -622,8 +627,9 @@ pass_cause(struct cause_ctx *c)
 				    v->findings[i].severity == SEV_WARNING)
 					break;
 			if (i < v->nfindings && strlen(codes) + 40 < sizeof(codes))
-				snprintf(codes + strlen(codes), sizeof(codes) - strlen(codes), "%s%s",
-				         codes[0] != 0 ? ", " : "", code_name((enum code)k));
+				snprintf(codes + strlen(codes), sizeof(codes) - strlen(codes),
+				         "%s%s", codes[0] != 0 ? ", " : "",
+				         code_name((enum code)k));
 		}
 		if (len > 0 && c->d->cause[len - 1] == '.')
 			c->d->cause[len - 1] = 0;
@@ -676,8 +682,8 @@ diagnosis_derive(const struct report *r, struct diagnosis *out)
 	if (out->cause[0] == 0)
 		say(out->cause, sizeof(out->cause), "%s", "the findings name no single cause.");
 	if (v->value == VERDICT_PASS && v->count[SEV_WARNING] > 0)
-		n = (size_t)snprintf(out->headline, sizeof(out->headline),
-		                     "PASS with %u %s: %s", v->count[SEV_WARNING],
+		n = (size_t)snprintf(out->headline, sizeof(out->headline), "PASS with %u %s: %s",
+		                     v->count[SEV_WARNING],
 		                     plural(v->count[SEV_WARNING], "warning", "warnings"),
 		                     out->cause);
 	else
@@ -687,6 +693,6 @@ diagnosis_derive(const struct report *r, struct diagnosis *out)
 	if (out->fix[0] != 0 && n < sizeof(out->headline))
 		snprintf(out->headline + n, sizeof(out->headline) - n, " Fix: %c%s",
 		         out->fix[0] >= 'A' && out->fix[0] <= 'Z' ? out->fix[0] - 'A' + 'a'
-		                                                   : out->fix[0],
+		                                                  : out->fix[0],
 		         out->fix + 1);
 }

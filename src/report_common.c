@@ -63,8 +63,7 @@ report_frame_name(const struct side *s, const struct frame_ref *ref, char buf[48
 }
 
 void
-report_tunnel_counts(const struct report *r, uint32_t *pass, uint32_t *fail,
-                     uint32_t *inconclusive)
+report_tunnel_counts(const struct report *r, uint32_t *pass, uint32_t *fail, uint32_t *inconclusive)
 {
 	uint32_t i;
 

@@ -70,12 +70,14 @@ json_gre_dir(const struct side *s, const struct gre_dir *gd, bool shared)
 	json_object_set_new(o, "ack_only", json_integer((json_int_t)gd->ack_only));
 	json_object_set_new(o, "key", gd->packets > 0 ? json_integer(gd->key) : json_null());
 	json_object_set_new(o, "first_file",
-	                    gd->packets > 0 ? json_string(file_path(s, gd->first.file)) : json_null());
+	                    gd->packets > 0 ? json_string(file_path(s, gd->first.file))
+	                                    : json_null());
 	json_object_set_new(o, "first_frame",
 	                    gd->packets > 0 ? json_integer((json_int_t)gd->first.frame)
 	                                    : json_null());
 	json_object_set_new(o, "last_file",
-	                    gd->packets > 0 ? json_string(file_path(s, gd->last.file)) : json_null());
+	                    gd->packets > 0 ? json_string(file_path(s, gd->last.file))
+	                                    : json_null());
 	json_object_set_new(o, "last_frame",
 	                    gd->packets > 0 ? json_integer((json_int_t)gd->last.frame)
 	                                    : json_null());
@@ -267,14 +269,16 @@ json_findings(const struct report *r)
 		json_object_set_new(o, "ignored", json_boolean(f->ignored));
 		json_object_set_new(o, "tunnels", tun);
 		json_object_set_new(o, "tunnel_count", json_integer(f->tunnels_total));
-		json_object_set_new(o, "capture",
-		                    f->has_side ? json_string(side_role_name(f->side)) : json_null());
+		json_object_set_new(
+		    o, "capture", f->has_side ? json_string(side_role_name(f->side)) : json_null());
 		json_object_set_new(o, "direction",
 		                    f->dir == FDIR_TO_PAC   ? json_string("to_pac")
 		                    : f->dir == FDIR_TO_PNS ? json_string("to_pns")
 		                                            : json_null());
-		json_object_set_new(o, "field", f->field[0] != 0 ? json_string(f->field) : json_null());
-		json_object_set_new(o, "inside_value", json_count(f->has_inside_value, f->inside_value));
+		json_object_set_new(o, "field",
+		                    f->field[0] != 0 ? json_string(f->field) : json_null());
+		json_object_set_new(o, "inside_value",
+		                    json_count(f->has_inside_value, f->inside_value));
 		json_object_set_new(o, "outside_value",
 		                    json_count(f->has_outside_value, f->outside_value));
 		json_object_set_new(o, "expected_value",
@@ -282,17 +286,19 @@ json_findings(const struct report *r)
 		if (f->has_packets) {
 			json_t *pk = json_object();
 
-			json_object_set_new(pk, "inside", json_integer((json_int_t)f->packets_inside));
-			json_object_set_new(pk, "outside", json_integer((json_int_t)f->packets_outside));
+			json_object_set_new(pk, "inside",
+			                    json_integer((json_int_t)f->packets_inside));
+			json_object_set_new(pk, "outside",
+			                    json_integer((json_int_t)f->packets_outside));
 			json_object_set_new(o, "packets", pk);
 		} else {
 			json_object_set_new(o, "packets", json_null());
 		}
 		json_object_set_new(o, "packets_shared", json_boolean(f->has_packets && f->shared));
-		json_object_set_new(o, "triple",
-		                    f->has_triple ? json_triple(&f->triple_src, &f->triple_dst,
-		                                                f->triple_call_id)
-		                                  : json_null());
+		json_object_set_new(
+		    o, "triple",
+		    f->has_triple ? json_triple(&f->triple_src, &f->triple_dst, f->triple_call_id)
+		                  : json_null());
 		json_object_set_new(o, "message", json_string(f->message));
 		json_object_set_new(o, "evidence", ev);
 		json_array_append_new(arr, o);
@@ -336,8 +342,8 @@ json_options(const struct report *r)
 	unsigned c;
 
 	json_object_set_new(o, "strict", json_boolean(r->verdict->opt.strict));
-	json_object_set_new(o, "server",
-	                    r->a->has_server_filter ? json_addr(&r->a->server_filter) : json_null());
+	json_object_set_new(
+	    o, "server", r->a->has_server_filter ? json_addr(&r->a->server_filter) : json_null());
 	json_object_set_new(o, "time_offset_seconds",
 	                    r->b != NULL && r->corr->clock.from_option
 	                        ? json_real((double)r->corr->clock.offset / 1e9)

@@ -140,8 +140,9 @@ print_inputs(FILE *out, const struct side *s)
 			                         (unsigned long long)in->packets,
 			                         plural(in->packets, "packet", "packets"));
 		if ((in->truncated || in->damaged) && used < sizeof(line))
-			used += (size_t)snprintf(line + used, sizeof(line) - used, ", %s: %s",
-			                         in->truncated ? "TRUNCATED" : "DAMAGED", in->error);
+			used +=
+			    (size_t)snprintf(line + used, sizeof(line) - used, ", %s: %s",
+			                     in->truncated ? "TRUNCATED" : "DAMAGED", in->error);
 		if (used < sizeof(line))
 			snprintf(line + used, sizeof(line) - used, ")");
 		fprintf(out, "%-8s ", label);
@@ -161,12 +162,12 @@ print_options(FILE *out, const struct report *r)
 	if (v->opt.strict)
 		used += (size_t)snprintf(line + used, sizeof(line) - used, "--strict");
 	if (r->a->has_server_filter && used < sizeof(line))
-		used += (size_t)snprintf(line + used, sizeof(line) - used, "%s--server %s",
-		                         used > 0 ? ", " : "", addr_format(&r->a->server_filter, addr));
+		used +=
+		    (size_t)snprintf(line + used, sizeof(line) - used, "%s--server %s",
+		                     used > 0 ? ", " : "", addr_format(&r->a->server_filter, addr));
 	if (r->b != NULL && r->corr->clock.from_option && used < sizeof(line))
 		used += (size_t)snprintf(line + used, sizeof(line) - used, "%s--time-offset %.6f",
-		                         used > 0 ? ", " : "",
-		                         (double)r->corr->clock.offset / 1e9);
+		                         used > 0 ? ", " : "", (double)r->corr->clock.offset / 1e9);
 	for (c = 0; c < CODE_COUNT && used < sizeof(line); c++)
 		if (v->opt.ignore & VERDICT_IGNORE_BIT(c))
 			used += (size_t)snprintf(line + used, sizeof(line) - used, "%s--ignore %s",
@@ -185,13 +186,12 @@ print_header(FILE *out, const struct report *r, const struct diagnosis *d)
 
 	wrap_line(out, PROG_NAME ": ", 4, d->headline);
 	report_tunnel_counts(r, &pass, &fail, &inconclusive);
-	snprintf(line, sizeof(line),
-	         "%s, %u %s: %u pass, %u fail, %u inconclusive; %u %s, %u %s, %u %s",
-	         PPTP_NATCHECK_VERSION, c->npairs, plural(c->npairs, "tunnel", "tunnels"), pass,
-	         fail, inconclusive, v->count[SEV_ERROR],
-	         plural(v->count[SEV_ERROR], "error", "errors"), v->count[SEV_WARNING],
-	         plural(v->count[SEV_WARNING], "warning", "warnings"), v->count[SEV_NOTE],
-	         plural(v->count[SEV_NOTE], "note", "notes"));
+	snprintf(
+	    line, sizeof(line), "%s, %u %s: %u pass, %u fail, %u inconclusive; %u %s, %u %s, %u %s",
+	    PPTP_NATCHECK_VERSION, c->npairs, plural(c->npairs, "tunnel", "tunnels"), pass, fail,
+	    inconclusive, v->count[SEV_ERROR], plural(v->count[SEV_ERROR], "error", "errors"),
+	    v->count[SEV_WARNING], plural(v->count[SEV_WARNING], "warning", "warnings"),
+	    v->count[SEV_NOTE], plural(v->count[SEV_NOTE], "note", "notes"));
 	wrap_labelled(out, "version  ", line);
 	print_inputs(out, r->a);
 	if (r->b != NULL) {
@@ -200,8 +200,8 @@ print_header(FILE *out, const struct report *r, const struct diagnosis *d)
 			snprintf(line, sizeof(line),
 			         "inside - outside = %+.6f s (%s, %u %s, spread %.6f s)",
 			         (double)c->clock.offset / 1e9,
-			         c->clock.from_option ? "--time-offset" : "estimated", c->clock.samples,
-			         plural(c->clock.samples, "sample", "samples"),
+			         c->clock.from_option ? "--time-offset" : "estimated",
+			         c->clock.samples, plural(c->clock.samples, "sample", "samples"),
 			         (double)c->clock.spread / 1e9);
 		else
 			snprintf(line, sizeof(line),
@@ -217,14 +217,15 @@ print_header(FILE *out, const struct report *r, const struct diagnosis *d)
 static void
 print_evidence(FILE *out, const struct report *r, const struct finding *f)
 {
-	unsigned k, shown = r->verbose || f->nevidence <= EVIDENCE_SHOWN ? f->nevidence
-	                                                                  : EVIDENCE_SHOWN;
+	unsigned k,
+	    shown = r->verbose || f->nevidence <= EVIDENCE_SHOWN ? f->nevidence : EVIDENCE_SHOWN;
 
 	for (k = 0; k < shown; k++) {
 		const struct evidence *e = &f->evidence[k];
 		char prefix[128], frame[48], when[64];
 
-		snprintf(prefix, sizeof(prefix), "      %-7s %-9s %s UTC  ", side_role_name(e->side),
+		snprintf(prefix, sizeof(prefix), "      %-7s %-9s %s UTC  ",
+		         side_role_name(e->side),
 		         report_frame_name(report_side(r, e->side), &e->where, frame),
 		         report_time(e->where.ts, when));
 		wrap_labelled(out, prefix, e->label);
@@ -248,10 +249,11 @@ same_shared(const struct finding *a, const struct finding *b)
 static const char *
 weak_note(const struct finding *f)
 {
-	return f->weak_side == SIDE_OUTSIDE
-	           ? " (the outside capture is damaged: the packets may only be missing from the file)"
+	return f->weak_side == SIDE_OUTSIDE ? " (the outside capture is damaged: the packets may "
+	                                      "only be missing from the file)"
 	       : f->weak_side == SIDE_INSIDE
-	           ? " (the inside capture is damaged: the packets may only be missing from the file)"
+	           ? " (the inside capture is damaged: the packets may only be missing from the "
+	             "file)"
 	           : " (the capture is damaged: the packets may only be missing from the file)";
 }
 
@@ -262,14 +264,15 @@ item_text(char *buf, size_t n, const struct finding *f, unsigned merged)
 	char src[ADDR_STRLEN], dst[ADDR_STRLEN];
 
 	if (f->code == CODE_GRE_RETURN_BLOCKED && f->shared && f->has_triple && f->has_packets) {
-		snprintf(buf, n,
-		         "%llu GRE %s from the server reached the NAT on the shared return triple %s "
-		         "-> %s, Call ID %u (all the tunnels on it together); none reached %s%s",
-		         (unsigned long long)f->packets_outside,
-		         plural(f->packets_outside, "packet", "packets"),
-		         addr_format(&f->triple_src, src), addr_format(&f->triple_dst, dst),
-		         f->triple_call_id, merged == 1 ? "the client" : "these clients",
-		         f->weak ? weak_note(f) : "");
+		snprintf(
+		    buf, n,
+		    "%llu GRE %s from the server reached the NAT on the shared return triple %s "
+		    "-> %s, Call ID %u (all the tunnels on it together); none reached %s%s",
+		    (unsigned long long)f->packets_outside,
+		    plural(f->packets_outside, "packet", "packets"),
+		    addr_format(&f->triple_src, src), addr_format(&f->triple_dst, dst),
+		    f->triple_call_id, merged == 1 ? "the client" : "these clients",
+		    f->weak ? weak_note(f) : "");
 		return;
 	}
 	snprintf(buf, n, "%s", f->message);
@@ -344,9 +347,9 @@ print_block(FILE *out, const struct report *r, enum code code, bool *used)
 			list[0] = 0;
 			for (i = 0; i < v->ntunnels && used_len + 16 < sizeof(line); i++)
 				if (v->tunnels[i].codes & VERDICT_IGNORE_BIT(code))
-					used_len += (size_t)snprintf(line + used_len,
-					                             sizeof(line) - used_len, "%s%u",
-					                             used_len > 0 ? ", " : "", i + 1);
+					used_len += (size_t)snprintf(
+					    line + used_len, sizeof(line) - used_len, "%s%u",
+					    used_len > 0 ? ", " : "", i + 1);
 			snprintf(list, sizeof(list), "%.200s%s", line,
 			         used_len + 16 >= sizeof(line) ? " ..." : "");
 		}
@@ -394,10 +397,10 @@ static int
 block_rank(enum code code)
 {
 	static const enum code order[] = {
-	    CODE_CALL_ID_COLLISION,    CODE_GRE_BLOCKED,          CODE_GRE_FORWARD_BLOCKED,
-	    CODE_IP_CHECKSUM_BAD,      CODE_CALL_ID_NOT_RESTORED, CODE_REWRITE_INCONSISTENT,
-	    CODE_UNEXPECTED_REWRITE,   CODE_GRE_MISDELIVERED,     CODE_GRE_RETURN_BLOCKED,
-	    CODE_TUNNEL_UNMATCHED,     CODE_GRE_ONE_WAY,
+	    CODE_CALL_ID_COLLISION,  CODE_GRE_BLOCKED,          CODE_GRE_FORWARD_BLOCKED,
+	    CODE_IP_CHECKSUM_BAD,    CODE_CALL_ID_NOT_RESTORED, CODE_REWRITE_INCONSISTENT,
+	    CODE_UNEXPECTED_REWRITE, CODE_GRE_MISDELIVERED,     CODE_GRE_RETURN_BLOCKED,
+	    CODE_TUNNEL_UNMATCHED,   CODE_GRE_ONE_WAY,
 	};
 	size_t i;
 
@@ -425,22 +428,23 @@ print_findings(FILE *out, const struct report *r)
 	 * of first appearance. */
 	for (sev = SEV_ERROR; sev >= SEV_NOTE; sev--)
 		for (rank = 0; rank <= block_rank(CODE_COUNT); rank++)
-		for (i = 0; i < v->nfindings; i++) {
-			const struct finding *f = &v->findings[i];
-			enum severity worst = SEV_NOTE;
-			uint32_t k;
+			for (i = 0; i < v->nfindings; i++) {
+				const struct finding *f = &v->findings[i];
+				enum severity worst = SEV_NOTE;
+				uint32_t k;
 
-			if ((unsigned)f->code >= CODE_COUNT || done[f->code] ||
-			    block_rank(f->code) != rank)
-				continue;
-			for (k = 0; k < v->nfindings; k++)
-				if (v->findings[k].code == f->code && v->findings[k].severity > worst)
-					worst = v->findings[k].severity;
-			if ((int)worst != sev)
-				continue;
-			done[f->code] = true;
-			print_block(out, r, f->code, used);
-		}
+				if ((unsigned)f->code >= CODE_COUNT || done[f->code] ||
+				    block_rank(f->code) != rank)
+					continue;
+				for (k = 0; k < v->nfindings; k++)
+					if (v->findings[k].code == f->code &&
+					    v->findings[k].severity > worst)
+						worst = v->findings[k].severity;
+				if ((int)worst != sev)
+					continue;
+				done[f->code] = true;
+				print_block(out, r, f->code, used);
+			}
 	if (v->findings_dropped > 0)
 		fprintf(out, "\n  (%llu more %s counted but not kept)\n",
 		        (unsigned long long)v->findings_dropped,
@@ -527,7 +531,8 @@ type_changed(const struct call *a, const struct call *b, uint8_t type)
 		return false;
 	nm = a->nmsgs < CALL_MAX_MSGS ? a->nmsgs : CALL_MAX_MSGS;
 	for (k = 0; k < nm; k++)
-		if (a->msgs[k].type == type && msg_values_differ(&a->msgs[k], twin_msg(b, &a->msgs[k])))
+		if (a->msgs[k].type == type &&
+		    msg_values_differ(&a->msgs[k], twin_msg(b, &a->msgs[k])))
 			return true;
 	return false;
 }
@@ -559,8 +564,8 @@ print_row(FILE *out, const struct report *r, const char *label, const char *ca, 
 	if (r->b == NULL)
 		fprintf(out, "  %-*s %s%s\n", LABEL_WIDTH, label, ca, mark ? "  <<" : "");
 	else if (mark)
-		fprintf(out, "  %-*s %-*s %-*s <<\n", LABEL_WIDTH, label, CELL_WIDTH, ca, CELL_WIDTH,
-		        cb);
+		fprintf(out, "  %-*s %-*s %-*s <<\n", LABEL_WIDTH, label, CELL_WIDTH, ca,
+		        CELL_WIDTH, cb);
 	else
 		fprintf(out, "  %-*s %-*s %s\n", LABEL_WIDTH, label, CELL_WIDTH, ca, cb);
 }
@@ -571,9 +576,9 @@ static const struct {
 	uint8_t type;
 	bool to_pac;
 } msg_rows[] = {
-    {PPTP_OCRQ, true}, {PPTP_OCRP, false}, {PPTP_ICRQ, false}, {PPTP_ICRP, true},
-    {PPTP_ICCN, false}, {PPTP_SLI, true},  {PPTP_SLI, false},  {PPTP_WEN, false},
-    {PPTP_WEN, true},  {PPTP_CCRQ, true},  {PPTP_CCRQ, false}, {PPTP_CDN, false},
+    {PPTP_OCRQ, true},  {PPTP_OCRP, false}, {PPTP_ICRQ, false}, {PPTP_ICRP, true},
+    {PPTP_ICCN, false}, {PPTP_SLI, true},   {PPTP_SLI, false},  {PPTP_WEN, false},
+    {PPTP_WEN, true},   {PPTP_CCRQ, true},  {PPTP_CCRQ, false}, {PPTP_CDN, false},
     {PPTP_CDN, true},
 };
 
@@ -610,7 +615,8 @@ print_msg_rows(FILE *out, const struct report *r, const struct call *a, const st
 			mo = twin_msg(b, mi);
 			/* Where the NAT broke this message, show an instance it broke. */
 			if (broken && !msg_values_differ(mi, mo)) {
-				uint32_t k, nm = a->nmsgs < CALL_MAX_MSGS ? a->nmsgs : CALL_MAX_MSGS;
+				uint32_t k,
+				    nm = a->nmsgs < CALL_MAX_MSGS ? a->nmsgs : CALL_MAX_MSGS;
 
 				for (k = 0; k < nm; k++) {
 					const struct call_msg *x = &a->msgs[k];
@@ -740,7 +746,8 @@ print_tunnel_line(FILE *out, const struct report *r, const struct tunnel_pair *p
 	if (a != NULL && b != NULL && !addr_eq(&a->pns, &b->pns) && used < sizeof(line))
 		used += (size_t)snprintf(line + used, sizeof(line) - used, " as %s",
 		                         addr_format(&b->pns, nat));
-	if (a != NULL && b != NULL && a->has_pns_call_id && b->has_pns_call_id && used < sizeof(line))
+	if (a != NULL && b != NULL && a->has_pns_call_id && b->has_pns_call_id &&
+	    used < sizeof(line))
 		used += (size_t)snprintf(line + used, sizeof(line) - used, ", Call ID %u -> %u",
 		                         a->pns_call_id, b->pns_call_id);
 	if (used < sizeof(line))
@@ -749,8 +756,9 @@ print_tunnel_line(FILE *out, const struct report *r, const struct tunnel_pair *p
 		                         (unsigned long long)any->to_pns.packets);
 	for (c = 0; c < CODE_COUNT && used < sizeof(line); c++)
 		if (tv->codes & VERDICT_IGNORE_BIT(c))
-			used += (size_t)snprintf(line + used, sizeof(line) - used, "%s%s",
-			                         first++ == 0 ? "; " : ", ", code_name((enum code)c));
+			used +=
+			    (size_t)snprintf(line + used, sizeof(line) - used, "%s%s",
+			                     first++ == 0 ? "; " : ", ", code_name((enum code)c));
 	wrap(out, 0, 4, line);
 }
 
@@ -795,8 +803,9 @@ print_tunnel(FILE *out, const struct report *r, const struct tunnel_pair *p,
 		line[0] = 0;
 		for (c = 0; c < CODE_COUNT && used < sizeof(line); c++)
 			if (tv->codes & VERDICT_IGNORE_BIT(c))
-				used += (size_t)snprintf(line + used, sizeof(line) - used, "%s%s",
-				                         used > 0 ? ", " : "", code_name((enum code)c));
+				used +=
+				    (size_t)snprintf(line + used, sizeof(line) - used, "%s%s",
+				                     used > 0 ? ", " : "", code_name((enum code)c));
 		fprintf(out, "  %-*s ", LABEL_WIDTH, "findings");
 		wrap(out, LABEL_WIDTH + 3, LABEL_WIDTH + 3, line);
 	}

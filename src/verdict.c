@@ -524,7 +524,8 @@ judge_gre(struct judge *j, const struct tunnel_pair *p, const struct call *in,
 		    j, CODE_GRE_BLOCKED, absence_severity(j->a, in, j->b, out, DAMAGE_GRE),
 		    "no GRE crossed the NAT: %llu packet%s to the server inside, 0 outside; "
 		    "%llu packet%s to the client outside, 0 inside",
-		    (unsigned long long)in_pac, pl(in_pac), (unsigned long long)out_pns, pl(out_pns));
+		    (unsigned long long)in_pac, pl(in_pac), (unsigned long long)out_pns,
+		    pl(out_pns));
 		finding_tunnel(j, f, p->id);
 		/* Both ways: the counts of each are in the message and the tables. */
 		finding_packets(f, FDIR_NONE, in_pac, out_pns);
@@ -588,8 +589,8 @@ judge_gre(struct judge *j, const struct tunnel_pair *p, const struct call *in,
 		finding_tunnel(j, f, p->id);
 		finding_tunnel(j, f, other);
 		finding_value(f, "GRE.key", true,
-		              got->kind == CALL_GRE_ONLY ? got->pac_call_id : got->pns_call_id, true,
-		              out->to_pns.key, in->has_pns_call_id, in->pns_call_id);
+		              got->kind == CALL_GRE_ONLY ? got->pac_call_id : got->pns_call_id,
+		              true, out->to_pns.key, in->has_pns_call_id, in->pns_call_id);
 		f->dir = FDIR_TO_PNS;
 		finding_evidence(f, rb, &p->to_pns.mis_outside, "GRE to the client");
 		finding_evidence(f, ra, &p->to_pns.mis_inside, "the same packet, delivered");
@@ -648,8 +649,7 @@ judge_checksums(struct judge *j, uint32_t id, const struct gre_dir *gd, enum fin
 	                "%s (%s): %llu packet%s with a wrong IPv4 header checksum, %llu "
 	                "correct before the first bad one",
 	                what, side_label(side), (unsigned long long)gd->checksum_bad,
-	                pl(gd->checksum_bad),
-	                (unsigned long long)gd->checksum_good_before_bad);
+	                pl(gd->checksum_bad), (unsigned long long)gd->checksum_good_before_bad);
 	finding_tunnel(j, f, id);
 	finding_side(f, side);
 	finding_packets(f, dir, side == SIDE_OUTSIDE ? 0 : gd->checksum_bad,
@@ -776,13 +776,13 @@ judge_collisions(struct judge *j, int s)
 		if (one_conn && conn0 != NO_INDEX && s == SIDE_B)
 			j->v->nat.same_conn_collisions += f->tunnels_total;
 		snprintf(f->message, sizeof(f->message),
-			    "%u tunnels use the same %s triple (%s -> %s, Call ID %u) at the same "
-			    "time in %s: GRE %s cannot be told apart",
-			    f->tunnels_total, col->dir == GRE_TO_PNS ? "return" : "forward",
-			    fmt_addr(&col->src, src), fmt_addr(&col->dst, dst), col->call_id,
-			    side_label(side->role),
-			    col->dir == GRE_TO_PNS ? "from the server to these clients"
-			                           : "to the server");
+		         "%u tunnels use the same %s triple (%s -> %s, Call ID %u) at the same "
+		         "time in %s: GRE %s cannot be told apart",
+		         f->tunnels_total, col->dir == GRE_TO_PNS ? "return" : "forward",
+		         fmt_addr(&col->src, src), fmt_addr(&col->dst, dst), col->call_id,
+		         side_label(side->role),
+		         col->dir == GRE_TO_PNS ? "from the server to these clients"
+		                                : "to the server");
 	}
 	free(done);
 	if (t->collisions_dropped > 0)

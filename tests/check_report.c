@@ -197,7 +197,7 @@ START_TEST(junit_cases)
 		         r.corr.npairs + 1, failing);
 		ck_assert_msg(strstr(xml, expect) != NULL, "no '%s' in\n%s", expect, xml);
 		ck_assert_ptr_nonnull(strstr(xml, failing > 0 ? "name=\"verdict\" value=\"FAIL\""
-		                                                : "name=\"verdict\" value=\"PASS\""));
+		                                              : "name=\"verdict\" value=\"PASS\""));
 		if (cases[k].flags & SIM_RETURN_BLOCKED)
 			ck_assert_ptr_nonnull(strstr(xml, "<failure type=\"gre_return_blocked\""));
 		if (cases[k].flags & SIM_NO_EDITOR)
@@ -282,8 +282,8 @@ static const struct {
      false},
     {"lab/editor-2calls", "inside.pcap", "outside.pcap", "nat_editor_one_call_per_connection",
      VERDICT_FAIL, true},
-    {"lab/editor-2calls-burst", "inside.pcap", "outside.pcap",
-     "nat_editor_one_call_per_connection", VERDICT_FAIL, true},
+    {"lab/editor-2calls-burst", "inside.pcap", "outside.pcap", "nat_editor_one_call_per_connection",
+     VERDICT_FAIL, true},
     {"lab/editor-split", "inside.pcap", "outside.pcap", "nat_editor_missed_split_messages",
      VERDICT_FAIL, false},
     {"lab/editor-gre-drop", "inside.pcap", "outside.pcap", "gre_filtered_both_ways", VERDICT_FAIL,
@@ -331,8 +331,8 @@ START_TEST(headline_names_the_cause)
 	run_files(&r, in, causes[_i].out != NULL ? out : NULL, 0);
 	ck_assert_int_eq(r.v.value, causes[_i].verdict);
 	diagnosis_derive(&r.r, &d);
-	ck_assert_msg(strcmp(d.code, causes[_i].code) == 0, "%s: diagnosis %s, expected %s (%s)", in,
-	              d.code, causes[_i].code, d.headline);
+	ck_assert_msg(strcmp(d.code, causes[_i].code) == 0, "%s: diagnosis %s, expected %s (%s)",
+	              in, d.code, causes[_i].code, d.headline);
 	ck_assert_msg(strncmp(d.headline, word, strlen(word)) == 0, "%s", d.headline);
 	ck_assert(strlen(d.cause) > 20);
 	ck_assert_ptr_nonnull(strstr(d.headline, d.cause));
@@ -489,9 +489,11 @@ START_TEST(json_value_fields)
 		f = json_object_get(root, "findings");
 		json_array_foreach(f, k, fi)
 		{
-			if (strcmp(json_string_value(json_object_get(fi, "code")), cases[i].code) != 0 ||
+			if (strcmp(json_string_value(json_object_get(fi, "code")), cases[i].code) !=
+			        0 ||
 			    !json_is_string(json_object_get(fi, "field")) ||
-			    strcmp(json_string_value(json_object_get(fi, "field")), cases[i].field) != 0)
+			    strcmp(json_string_value(json_object_get(fi, "field")),
+			           cases[i].field) != 0)
 				continue;
 			found = true;
 			ck_assert_int_eq(json_integer_value(json_object_get(fi, "inside_value")),
@@ -500,7 +502,8 @@ START_TEST(json_value_fields)
 			                 cases[i].out);
 			ck_assert_int_eq(json_integer_value(json_object_get(fi, "expected_value")),
 			                 cases[i].expected);
-			ck_assert_str_eq(json_string_value(json_object_get(fi, "severity")), "error");
+			ck_assert_str_eq(json_string_value(json_object_get(fi, "severity")),
+			                 "error");
 			ck_assert(json_is_integer(json_object_get(fi, "tunnel_count")));
 		}
 		ck_assert_msg(found, "%s: no %s on %s", in, cases[i].code, cases[i].field);
@@ -512,7 +515,8 @@ START_TEST(json_value_fields)
 		ck_assert(json_is_null(json_object_get(o, "server")));
 		ck_assert(json_is_null(json_object_get(o, "time_offset_seconds")));
 		ck_assert_uint_eq(json_array_size(json_object_get(o, "ignored_codes")), 0);
-		ck_assert(json_is_integer(json_object_get(json_object_get(root, "summary"), "errors")));
+		ck_assert(
+		    json_is_integer(json_object_get(json_object_get(root, "summary"), "errors")));
 		json_decref(root);
 		free(text);
 		run_files_free(&r);
@@ -560,8 +564,8 @@ START_TEST(grouped_counts_200_no_editor)
 
 	text = render(&r.r, false, &len);
 	assert_width(text, "no-editor-200");
-	snprintf(header, sizeof(header), "\nERROR call_id_collision, Call ID collision: %u tunnels (",
-	         ncoll);
+	snprintf(header, sizeof(header),
+	         "\nERROR call_id_collision, Call ID collision: %u tunnels (", ncoll);
 	ck_assert_msg(strstr(text, header) != NULL, "no block header '%s'", header + 1);
 	ck_assert_uint_eq(occurrences(text, "ERROR call_id_collision"), 1);
 	ck_assert_uint_eq(occurrences(text, "ERROR gre_misdelivered"), 1);
@@ -590,7 +594,8 @@ START_TEST(grouped_counts_200_no_editor)
 	ck_assert_uint_eq(json_array_size(st), 1);
 	ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(st, 0), "tunnel_count")),
 	                 ncoll);
-	ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(st, 0), "call_id")), 256);
+	ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(st, 0), "call_id")),
+	                 256);
 	/* The triple's count is every packet of every call that held the triple. */
 	for (i = 0; i < r.out.tunnels.ncalls; i++) {
 		const struct call *c = &r.out.tunnels.calls[i];
@@ -677,7 +682,8 @@ report_suite(void)
 	tcase_add_test(tc, text_diagram);
 	tcase_add_test(tc, report_time_format);
 	tcase_add_test(tc, junit_cases);
-	tcase_add_loop_test(tc, headline_names_the_cause, 0, (int)(sizeof(causes) / sizeof(causes[0])));
+	tcase_add_loop_test(tc, headline_names_the_cause, 0,
+	                    (int)(sizeof(causes) / sizeof(causes[0])));
 	tcase_add_test(tc, headline_from_sim);
 	tcase_add_test(tc, wrong_values_in_tables);
 	tcase_add_test(tc, json_value_fields);
