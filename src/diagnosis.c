@@ -187,6 +187,13 @@ diagnosis_advice(const struct report *r, enum code code, char *buf, size_t len)
 		    "redirected.");
 		break;
 	case CODE_CAPTURES_DO_NOT_OVERLAP:
+		if (r->b != NULL && r->corr->clock.from_option) {
+			say(buf, len,
+			    "Check the --time-offset given (%.6f s): with it the captures do not "
+			    "overlap; without it the offset is estimated from the packets.",
+			    (double)r->corr->clock.offset / 1e9);
+			break;
+		}
 		say(buf, len,
 		    "Capture on both sides at the same time (or pass --time-offset if the clocks "
 		    "differ).");
