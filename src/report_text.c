@@ -286,7 +286,7 @@ print_item(FILE *out, const struct report *r, const struct finding *const *items
 	uint32_t ids[FINDING_MAX_TUNNELS * 4];
 	uint32_t nids = 0, total = 0;
 	unsigned i, k;
-	char prefix[512], list[256], text[FINDING_MESSAGE_LEN + 256], tags[64] = "";
+	char line[2048], list[1024], text[FINDING_MESSAGE_LEN + 256], tags[64] = "";
 
 	for (i = 0; i < nitems; i++) {
 		for (k = 0; k < items[i]->ntunnels && nids < ARRAY_LEN(ids); k++)
@@ -302,13 +302,12 @@ print_item(FILE *out, const struct report *r, const struct finding *const *items
 		uint32_t shown = r->verbose || nids <= ITEM_MAX_IDS ? nids : ITEM_MAX_IDS;
 
 		id_list(list, sizeof(list), ids, shown, total, r->verbose);
-		snprintf(prefix, sizeof(prefix), "  %s %s: %s", plural(total, "Tunnel", "Tunnels"),
-		         list, tags);
+		snprintf(line, sizeof(line), "%s %s: %s%s", plural(total, "Tunnel", "Tunnels"),
+		         list, tags, text);
 	} else {
-		snprintf(prefix, sizeof(prefix), "  %s", tags);
+		snprintf(line, sizeof(line), "%s%s", tags, text);
 	}
-	fputs(prefix, out);
-	wrap(out, strlen(prefix), 4, text);
+	wrap_line(out, "  ", 4, line);
 	print_evidence(out, r, f);
 }
 
@@ -320,8 +319,7 @@ print_block(FILE *out, const struct report *r, enum code code, bool *used)
 	const struct finding *items[VERDICT_MAX_FINDINGS];
 	enum severity block_sev = SEV_NOTE;
 	uint32_t i, k, nfind = 0, ntun = report_code_tunnels(r, code), printed = 0, nids = 0;
-	uint32_t *ids = NULL;
-	char line[1024], advice[512], list[256];
+	char line[1024], advice[512];
 	bool several;
 
 	for (i = 0; i < v->nfindings; i++)
@@ -330,38 +328,38 @@ print_block(FILE *out, const struct report *r, enum code code, bool *used)
 			if (v->findings[i].severity > block_sev)
 				block_sev = v->findings[i].severity;
 		}
-	/* The header: the code, what it is, and every tunnel it concerns. */
+	/* The header: the code, what it is, and every tunnel it concerns
+	 * (the first BLOCK_MAX_IDS, all with -v; the count always). */
+	fputc('\n', out);
 	if (ntun > 0) {
-		uint32_t room = r->verbose ? ntun : (ntun < BLOCK_MAX_IDS ? ntun : BLOCK_MAX_IDS);
-		uint32_t buf[BLOCK_MAX_IDS];
+		size_t cap = 128 + (size_t)ntun * 12, used_len;
+		char *hdr = malloc(cap);
 
-		ids = buf;
-		for (i = 0; i < v->ntunnels && nids < room && nids < BLOCK_MAX_IDS; i++)
-			if (v->tunnels[i].codes & VERDICT_IGNORE_BIT(code))
-				ids[nids++] = i + 1;
-		id_list(list, sizeof(list), ids, nids, ntun, false);
-		if (r->verbose && ntun > BLOCK_MAX_IDS) {
-			/* -v: every id, written straight from the tunnel verdicts. */
-			size_t used_len = 0;
-
-			list[0] = 0;
-			for (i = 0; i < v->ntunnels && used_len + 16 < sizeof(line); i++)
-				if (v->tunnels[i].codes & VERDICT_IGNORE_BIT(code))
-					used_len += (size_t)snprintf(
-					    line + used_len, sizeof(line) - used_len, "%s%u",
-					    used_len > 0 ? ", " : "", i + 1);
-			snprintf(list, sizeof(list), "%.200s%s", line,
-			         used_len + 16 >= sizeof(line) ? " ..." : "");
+		if (hdr == NULL)
+			return;
+		used_len = (size_t)snprintf(hdr, cap, "%s %s, %s: %u %s (", sev_word(block_sev),
+		                            code_name(code), ci != NULL ? ci->title : "", ntun,
+		                            plural(ntun, "tunnel", "tunnels"));
+		for (i = 0; i < v->ntunnels && used_len + 32 < cap; i++) {
+			if (!(v->tunnels[i].codes & VERDICT_IGNORE_BIT(code)))
+				continue;
+			if (!r->verbose && nids == BLOCK_MAX_IDS) {
+				used_len += (size_t)snprintf(hdr + used_len, cap - used_len,
+				                             " and %u more", ntun - nids);
+				break;
+			}
+			used_len += (size_t)snprintf(hdr + used_len, cap - used_len, "%s%u",
+			                             nids > 0 ? ", " : "", i + 1);
+			nids++;
 		}
-		snprintf(line, sizeof(line), "%s %s, %s: %u %s (%s)", sev_word(block_sev),
-		         code_name(code), ci != NULL ? ci->title : "", ntun,
-		         plural(ntun, "tunnel", "tunnels"), list);
+		snprintf(hdr + used_len, cap - used_len, ")");
+		wrap(out, 0, 4, hdr);
+		free(hdr);
 	} else {
 		snprintf(line, sizeof(line), "%s %s, %s", sev_word(block_sev), code_name(code),
 		         ci != NULL ? ci->title : "");
+		wrap(out, 0, 4, line);
 	}
-	fputc('\n', out);
-	wrap(out, 0, 4, line);
 	several = ntun > 1 || nfind > 1;
 	for (i = 0; i < v->nfindings; i++) {
 		const struct finding *f = &v->findings[i];

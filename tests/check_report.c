@@ -586,6 +586,23 @@ START_TEST(grouped_counts_200_no_editor)
 	/* Short: failing tunnels past the first tables take one line each. */
 	ck_assert_uint_lt(occurrences(text, "\n"), 700);
 	free(text);
+	/* -v: every tunnel number in the block header, every table, still 100 columns. */
+	r.r.verbose = true;
+	text = render(&r.r, false, &len);
+	assert_width(text, "no-editor-200 -v");
+	ck_assert_uint_eq(occurrences(text, "\nTunnel "), 200);
+	{
+		char *hdr = strchr(strstr(text, "ERROR call_id_collision"), '('),
+		     *end = strchr(hdr, ')');
+		uint32_t listed = 1;
+
+		for (char *c = hdr; c < end; c++)
+			listed += *c == ',';
+		ck_assert_uint_eq(listed, ncoll);
+		ck_assert_ptr_null(strstr(hdr, "more)"));
+	}
+	r.r.verbose = false;
+	free(text);
 
 	text = render(&r.r, true, &len);
 	root = json_loads(text, 0, &err);
