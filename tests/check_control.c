@@ -65,6 +65,20 @@ START_TEST(any_segmentation)
 	assert_one_call(&s);
 	ck_assert_uint_eq(diag_count(&s.diag, CODE_TCP_GAP), 0);
 	ck_assert_uint_eq(diag_count(&s.diag, CODE_PPTP_RESYNC), 0);
+	{
+		/* Messages a segment boundary falls inside are counted as split
+		 * (an editor reading one message per segment misses them). */
+		uint8_t scratch[512];
+		size_t ends[2], starts[2] = {0, 0};
+		uint32_t want = 0;
+		int m;
+
+		starts[1] = ends[0] = pb_pptp(scratch, PPTP_SCCRQ, 0, 0, 0, 0);
+		ends[1] = n;
+		for (m = 0; m < 2; m++)
+			want += starts[m] / step != (ends[m] - 1) / step;
+		ck_assert_uint_eq(s.tunnels.conns[0].split_messages, want);
+	}
 	side_free(&s);
 }
 END_TEST
@@ -107,6 +121,7 @@ START_TEST(retransmission_and_duplicates)
 	side_finish(&s);
 	assert_one_call(&s);
 	ck_assert_uint_eq(s.tunnels.calls[0].nmsgs, 2);
+	ck_assert_uint_eq(s.tunnels.conns[0].split_messages, 0);
 	side_free(&s);
 }
 END_TEST
