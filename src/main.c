@@ -638,7 +638,7 @@ main(int argc, char **argv)
 		note_offset_contradiction(&o, inside, outside, forced.offset, orient.swapped);
 	vopt.strict = o.strict;
 	vopt.ignore = o.ignore;
-	if (!verdict_judge(&sides[0], paired ? &sides[1] : NULL, &corr, &vopt, &verdict)) {
+	if (!verdict_judge(inside, outside, &corr, &vopt, &verdict)) {
 		fprintf(stderr, PROG ": out of memory while judging\n");
 		rc = EXIT_USAGE;
 		goto out_corr;

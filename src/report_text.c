@@ -176,6 +176,39 @@ print_options(FILE *out, const struct report *r)
 		wrap_labelled(out, "options  ", line);
 }
 
+/*
+ * Right after the headline: a pair given the other way round was judged
+ * the right way round; the reader must know before trusting the names.
+ */
+static void
+orientation_note(char *buf, size_t n, const struct report *r)
+{
+	const struct orientation *o = r->orient;
+
+	buf[0] = 0;
+	if (o == NULL || !o->swapped)
+		return;
+	snprintf(buf, n,
+	         "[captures given the other way round: %s holds the clients and was judged as "
+	         "inside]",
+	         r->a->ninputs > 0 ? r->a->inputs[0].path : "?");
+}
+
+/* Below the inputs: which capture holds the clients and why, when that was turned. */
+static void
+print_orientation(FILE *out, const struct report *r)
+{
+	const struct orientation *o = r->orient;
+	char line[1024];
+
+	if (o == NULL || !o->swapped)
+		return;
+
+	snprintf(line, sizeof(line), "swapped: %s (NAT translates: %s)", o->how,
+	         orient_translated_name(o->translated));
+	wrap_labelled(out, "order    ", line);
+}
+
 static void
 print_header(FILE *out, const struct report *r, const struct diagnosis *d)
 {
@@ -185,6 +218,10 @@ print_header(FILE *out, const struct report *r, const struct diagnosis *d)
 	char line[512];
 
 	wrap_line(out, PROG_NAME ": ", 4, d->headline);
+	/* Part of the headline, on a line of its own so that it cannot be missed. */
+	orientation_note(line, sizeof(line), r);
+	if (line[0] != 0)
+		wrap_line(out, "    ", 4, line);
 	report_tunnel_counts(r, &pass, &fail, &inconclusive);
 	snprintf(
 	    line, sizeof(line), "%s, %u %s: %u pass, %u fail, %u inconclusive; %u %s, %u %s, %u %s",
@@ -196,6 +233,7 @@ print_header(FILE *out, const struct report *r, const struct diagnosis *d)
 	print_inputs(out, r->a);
 	if (r->b != NULL) {
 		print_inputs(out, r->b);
+		print_orientation(out, r);
 		if (c->clock.known)
 			snprintf(line, sizeof(line),
 			         "inside - outside = %+.6f s (%s, %u %s, spread %.6f s)",
@@ -837,35 +875,6 @@ print_tunnels(FILE *out, const struct report *r)
 		        "GRE\npackets to the server/to the client; -v shows %s table)\n",
 		        condensed, plural(condensed, "tunnel", "tunnels"),
 		        plural(condensed, "its", "their"));
-}
-
-/*
- * On line 1, after the verdict: a pair given the other way round was judged
- * the right way round; the reader must know before trusting the names.
- */
-static void
-print_orientation_note(FILE *out, const struct report *r)
-{
-	const struct orientation *o = r->orient;
-
-	if (o == NULL || !o->swapped)
-		return;
-	fprintf(out,
-	        " [captures given the other way round: %s holds the clients and was judged "
-	        "as inside]",
-	        r->a->ninputs > 0 ? r->a->inputs[0].path : "?");
-}
-
-/* Below the inputs: which capture holds the clients and why, when that was turned. */
-static void
-print_orientation(FILE *out, const struct report *r)
-{
-	const struct orientation *o = r->orient;
-
-	if (o == NULL || !o->swapped)
-		return;
-	fprintf(out, "order    swapped: %s (NAT translates: %s)\n", o->how,
-	        orient_translated_name(o->translated));
 }
 
 bool

@@ -228,7 +228,7 @@ run_files(struct run *r, const char *in, const char *out, uint64_t ignore)
 	}
 	ck_assert(correlate(&r->in, out != NULL ? &r->out : NULL, NULL, &r->corr));
 	ck_assert(verdict_judge(&r->in, out != NULL ? &r->out : NULL, &r->corr, &opt, &r->v));
-	r->r = (struct report){&r->in, out != NULL ? &r->out : NULL, &r->corr, &r->v, false};
+	r->r = (struct report){&r->in, out != NULL ? &r->out : NULL, &r->corr, &r->v, false, NULL};
 }
 
 static void
