@@ -309,10 +309,8 @@ json_findings(const struct report *r)
 static json_t *
 json_tunnel(const struct report *r, const struct tunnel_pair *p, enum verdict_value tv)
 {
-	json_t *t = json_object();
-
 	const struct tunnel_verdict *v = &r->verdict->tunnels[p->id - 1];
-	json_t *codes = json_array();
+	json_t *t = json_object(), *codes = json_array();
 	unsigned c;
 
 	for (c = 0; c < CODE_COUNT; c++)
@@ -321,6 +319,23 @@ json_tunnel(const struct report *r, const struct tunnel_pair *p, enum verdict_va
 	json_object_set_new(t, "id", json_integer(p->id));
 	json_object_set_new(t, "verdict", json_string(verdict_name(tv)));
 	json_object_set_new(t, "findings", codes);
+	{
+		/* What the text table marks with "<<": messages by type, GRE by direction. */
+		json_t *broken = json_array();
+		unsigned m;
+
+		for (m = 0; m < 32; m++) {
+			const struct pptp_type_info *ti = pptp_type_info((uint8_t)m);
+
+			if ((v->broken_msgs & (1u << m)) && ti != NULL)
+				json_array_append_new(broken, json_string(ti->abbrev));
+		}
+		if (v->marks & MARK_TO_PAC)
+			json_array_append_new(broken, json_string("gre_to_pac"));
+		if (v->marks & MARK_TO_PNS)
+			json_array_append_new(broken, json_string("gre_to_pns"));
+		json_object_set_new(t, "broken", broken);
+	}
 	if (r->b != NULL) {
 		json_object_set_new(t, "inside", json_call_side(r->a, p->call[SIDE_A]));
 		json_object_set_new(t, "outside", json_call_side(r->b, p->call[SIDE_B]));

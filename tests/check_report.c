@@ -441,6 +441,28 @@ START_TEST(wrong_values_in_tables)
 	/* The CCRQ crossed with the client's own Call ID: its row is marked. */
 	run_files(&r, TESTDATA "/gen/rewrite-inconsistent-inside.pcap",
 	          TESTDATA "/gen/rewrite-inconsistent-outside.pcap", 0);
+	text = render(&r.r, true, &len);
+	{
+		/* The same marks in JSON: only tunnel 1 broke, in its CCRQ. */
+		json_error_t err;
+		json_t *root = json_loads(text, 0, &err), *t;
+		size_t k;
+
+		ck_assert_msg(root != NULL, "%s", err.text);
+		json_array_foreach(json_object_get(root, "tunnels"), k, t)
+		{
+			json_t *b = json_object_get(t, "broken");
+
+			if (json_integer_value(json_object_get(t, "id")) == 1) {
+				ck_assert_uint_eq(json_array_size(b), 1);
+				ck_assert_str_eq(json_string_value(json_array_get(b, 0)), "CCRQ");
+			} else {
+				ck_assert_uint_eq(json_array_size(b), 0);
+			}
+		}
+		json_decref(root);
+	}
+	free(text);
 	text = render(&r.r, false, &len);
 	t2 = strstr(text, "  CCRQ Call ID           256 ");
 	ck_assert_ptr_nonnull(t2);
