@@ -19,11 +19,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "diagnosis.h"
 #include "report.h"
 
 #define JUNIT_TEXT_LEN 1024
-
-static const char *const severity_word[] = {"note", "warning", "error"};
 
 /* Length of the valid UTF-8 sequence at p (at most n bytes), 0 when invalid. */
 static size_t
@@ -126,36 +125,33 @@ finding_concerns(const struct finding *f, uint32_t tunnel_id)
 	return false;
 }
 
-static const struct side *
-evidence_side(const struct report *r, const struct evidence *e)
-{
-	return e->side == SIDE_OUTSIDE ? r->b : r->a;
-}
-
 /* One finding as text: "error call_id_collision: message", then its evidence. */
 static void
 put_finding(FILE *out, const struct report *r, const struct finding *f)
 {
 	const struct code_info *ci = code_info(f->code);
-	char line[JUNIT_TEXT_LEN], when[64];
+	char line[JUNIT_TEXT_LEN], when[64], advice[512];
 	unsigned k;
 
-	snprintf(line, sizeof(line), "%s %s: %s\n", severity_word[f->severity], code_name(f->code),
+	snprintf(line, sizeof(line), "%s %s: %s\n", severity_name(f->severity), code_name(f->code),
 	         f->message);
 	xml_put(out, line);
 	for (k = 0; k < f->nevidence; k++) {
 		const struct evidence *e = &f->evidence[k];
-		const struct side *s = evidence_side(r, e);
-		const char *path =
-		    s != NULL && e->where.file < s->ninputs ? s->inputs[e->where.file].path : "?";
+		const char *path = report_file_path(report_side(r, e->side), e->where.file);
 
 		snprintf(line, sizeof(line), "  %s %s frame %llu, %s UTC: %s\n",
 		         side_role_name(e->side), path, (unsigned long long)e->where.frame,
 		         report_time(e->where.ts, when), e->label);
 		xml_put(out, line);
 	}
-	if (ci != NULL && ci->hint[0] != 0 && f->severity != SEV_INFO) {
+	if (ci != NULL && ci->hint[0] != 0 && f->severity != SEV_NOTE) {
 		snprintf(line, sizeof(line), "  What it means: %s\n", ci->hint);
+		xml_put(out, line);
+	}
+	if (f->severity != SEV_NOTE &&
+	    diagnosis_advice(r, f->code, advice, sizeof(advice))[0] != 0) {
+		snprintf(line, sizeof(line), "  What to do: %s\n", advice);
 		xml_put(out, line);
 	}
 }
@@ -288,7 +284,7 @@ put_outcome(FILE *out, const struct report *r, uint32_t tunnel_id, enum verdict_
 		fputs("\" message=\"", out);
 		xml_put(out, msg);
 		fputs("\">", out);
-		put_findings(out, r, tunnel_id, SEV_INFO, SEV_ERROR);
+		put_findings(out, r, tunnel_id, SEV_NOTE, SEV_ERROR);
 		fputs(input_error ? "</error>\n" : "</skipped>\n", out);
 		break;
 	case VERDICT_PASS:
@@ -296,11 +292,11 @@ put_outcome(FILE *out, const struct report *r, uint32_t tunnel_id, enum verdict_
 	}
 	/* What did not fail the case stays visible beside it. */
 	if (value != VERDICT_INCONCLUSIVE) {
-		enum severity hi = value == VERDICT_PASS ? SEV_WARNING : SEV_INFO;
+		enum severity hi = value == VERDICT_PASS ? SEV_WARNING : SEV_NOTE;
 
-		if (put_findings(NULL, r, tunnel_id, SEV_INFO, hi) > 0) {
+		if (put_findings(NULL, r, tunnel_id, SEV_NOTE, hi) > 0) {
 			fputs("      <system-out>", out);
-			put_findings(out, r, tunnel_id, SEV_INFO, hi);
+			put_findings(out, r, tunnel_id, SEV_NOTE, hi);
 			fputs("</system-out>\n", out);
 		}
 	}
@@ -370,6 +366,7 @@ report_junit(FILE *out, const struct report *r)
 	const struct verdict *v = r->verdict;
 	const struct correlation *c = r->corr;
 	uint32_t i, failed = 0, skipped = 0, errors = 0, tests = c->npairs + 1;
+	struct diagnosis d;
 	enum verdict_value pv;
 	bool input_error;
 	char buf[256];
@@ -394,7 +391,10 @@ report_junit(FILE *out, const struct report *r)
 	        r->b != NULL ? "paired captures" : "single capture", tests, failed, errors,
 	        skipped);
 	fputs("    <properties>\n", out);
+	diagnosis_derive(r, &d);
 	put_property(out, "verdict", verdict_word(v->value));
+	put_property(out, "diagnosis", d.code);
+	put_property(out, "headline", d.headline);
 	snprintf(buf, sizeof(buf), "%d", (int)verdict_exit_status(v->value));
 	put_property(out, "exit_status", buf);
 	put_property(out, "version", PPTP_NATCHECK_VERSION);
