@@ -23,12 +23,15 @@ struct capture_frame {
 	ts_ns_t ts;
 	uint64_t number; /* 1-based frame number in this file */
 	int linktype;    /* DLT_* of this frame's interface */
+	/* pcapng: the Interface Description Block the frame was captured on (its
+	 * 0-based interface ID, as Wireshark shows it); pcap: 0. */
+	uint32_t interface;
 };
 
 enum capture_status {
 	CAPTURE_FRAME,     /* *frame filled */
 	CAPTURE_END,       /* clean end of file */
-	CAPTURE_TRUNCATED, /* the file ends inside a record: errbuf says where; stop */
+	CAPTURE_TRUNCATED, /* the file ends inside a record (torn): errbuf says at which byte */
 	CAPTURE_ERROR,     /* read error or corrupt record: errbuf says what; stop */
 };
 

@@ -114,8 +114,17 @@ void side_frame(struct side *s, uint32_t file_index, const struct capture_frame 
 void side_finish(struct side *s);
 
 const char *side_role_name(enum side_role role);
-/* Evidence of the kinds in mask (DAMAGE_*) may be missing: a truncated or
- * damaged file, or an input diagnostic whose code_damage() overlaps mask. */
+/* Evidence of the kinds in mask (DAMAGE_*) may be missing: a damaged file,
+ * a torn file followed by another, or an input diagnostic whose
+ * code_damage() overlaps mask.  A torn last file is not damage (see side.c). */
 bool side_damaged(const struct side *s, unsigned mask);
+/* The side's last file ends in a torn record. */
+bool side_torn(const struct side *s);
+/*
+ * What the tear cut: call c (of this side, NULL: false) was still up when the
+ * torn last file ended, with its evidence unfinished there (no reply yet, or
+ * GRE in at most one direction): what is missing may be in the lost bytes.
+ */
+bool side_call_cut(const struct side *s, const struct call *c);
 
 #endif

@@ -70,6 +70,7 @@ struct finding {
 	/* An absence seen in a damaged capture: a warning, not an error. */
 	bool weak;
 	enum side_role weak_side;
+	bool weak_torn; /* that capture is not damaged but ends in a torn record (side_call_cut) */
 	enum finding_dir dir;
 	/* A value the NAT translated or had to leave alone: field ("" when none),
 	 * what the inside and outside captures carried, and what was due. */

@@ -30,7 +30,11 @@
  *   behind it; ours is for what it refuses).
  * - Errors: libpcap's own text, short and without the file name (main adds
  *   it); read errors carry the number of the frame that failed.  libpcap
- *   errors that say "truncated" are CAPTURE_TRUNCATED, the rest CAPTURE_ERROR.
+ *   errors that say "truncated" are CAPTURE_TRUNCATED (the file ends inside a
+ *   record: a capture copied while it was being written), the rest
+ *   CAPTURE_ERROR.  The byte where the torn record starts is counted from the
+ *   record lengths libpcap returns (it does not say); a file whose records are
+ *   longer than its own snaplen, which libpcap trims, would make it too small.
  * - The capture owns the stream it is given, also when opening fails; standard
  *   input is never closed (libpcap does not close it either).
  */
@@ -61,16 +65,17 @@ static const struct capture_magic {
 	uint8_t bytes[CAPTURE_MAGIC_LEN];
 	const char *format;
 	bool pcapng;
+	uint32_t record_header_len; /* pcap: bytes before each record's data */
 } capture_magics[] = {
-    {{0xa1, 0xb2, 0xc3, 0xd4}, "pcap", false},
-    {{0xd4, 0xc3, 0xb2, 0xa1}, "pcap", false},
-    {{0xa1, 0xb2, 0x3c, 0x4d}, "pcap-ns", false},
-    {{0x4d, 0x3c, 0xb2, 0xa1}, "pcap-ns", false},
+    {{0xa1, 0xb2, 0xc3, 0xd4}, "pcap", false, 16},
+    {{0xd4, 0xc3, 0xb2, 0xa1}, "pcap", false, 16},
+    {{0xa1, 0xb2, 0x3c, 0x4d}, "pcap-ns", false, 16},
+    {{0x4d, 0x3c, 0xb2, 0xa1}, "pcap-ns", false, 16},
     /* Kuznetzov's modified pcap (longer record headers); libpcap reads it. */
-    {{0xa1, 0xb2, 0xcd, 0x34}, "pcap", false},
-    {{0x34, 0xcd, 0xb2, 0xa1}, "pcap", false},
+    {{0xa1, 0xb2, 0xcd, 0x34}, "pcap", false, 24},
+    {{0x34, 0xcd, 0xb2, 0xa1}, "pcap", false, 24},
     /* Section Header Block type; reads the same in both byte orders. */
-    {{0x0a, 0x0d, 0x0d, 0x0a}, "pcapng", true},
+    {{0x0a, 0x0d, 0x0d, 0x0a}, "pcapng", true, 0},
 };
 
 /* Compressed captures, named by their magic so the user knows what to undo. */
@@ -84,6 +89,9 @@ static const struct compressed_magic {
     {{0x28, 0xb5, 0x2f, 0xfd}, 4, "zstd"}, /* frame magic 0xfd2fb528, little-endian */
     {{'B', 'Z', 'h'}, 3, "bzip2"},
 };
+
+/* The pcap file header before the first record. */
+#define PCAP_FILE_HEADER_LEN 24
 
 /* Replays the magic read from a pipe, then reads on; counts bytes for progress. */
 struct peek {
@@ -105,6 +113,10 @@ struct capture {
 	uint64_t size;
 	uint64_t frames; /* frames delivered */
 	int dlt;         /* libpcap's link type */
+	/* pcap read by libpcap: where the next record starts, counted from the
+	 * record lengths (libpcap does not say), to name the byte of a tear. */
+	uint64_t next_record;
+	uint32_t record_header_len;
 	/* After the end or an error, every call returns the same again. */
 	bool done;
 	enum capture_status done_status;
@@ -308,6 +320,8 @@ open_readers(struct capture *c, char *errbuf)
 	    pcap_fopen_offline_with_tstamp_precision(c->fp, PCAP_TSTAMP_PRECISION_NANO, pcap_err);
 	if (c->pcap != NULL) {
 		c->dlt = pcap_datalink(c->pcap);
+		c->next_record = PCAP_FILE_HEADER_LEN;
+		c->record_header_len = c->magic->record_header_len;
 		return true;
 	}
 	if (!c->magic->pcapng) {
@@ -444,6 +458,8 @@ next_pcap(struct capture *c, struct capture_frame *frame, char *errbuf)
 		/* Nanosecond precision was asked for: tv_usec holds nanoseconds. */
 		frame->ts = ts_from_pcap((int64_t)hdr->ts.tv_sec, (int64_t)hdr->ts.tv_usec);
 		frame->linktype = c->dlt;
+		frame->interface = 0;
+		c->next_record += c->record_header_len + hdr->caplen;
 		return CAPTURE_FRAME;
 	}
 	if (rc == PCAP_ERROR_BREAK)
@@ -454,8 +470,13 @@ next_pcap(struct capture *c, struct capture_frame *frame, char *errbuf)
 		snprintf(msg, sizeof(msg), "unexpected result %d from pcap_next_ex", rc);
 	if (c->magic->pcapng && c->seekable)
 		return switch_to_fallback(c, msg, frame, errbuf);
-	capture_errorf(errbuf, "%s", msg);
-	return strstr(msg, "truncated") != NULL ? CAPTURE_TRUNCATED : CAPTURE_ERROR;
+	if (strstr(msg, "truncated") == NULL) {
+		capture_errorf(errbuf, "%s", msg);
+		return CAPTURE_ERROR;
+	}
+	capture_errorf(errbuf, "the file ends inside the record at byte %" PRIu64 " (%s)",
+	               c->next_record, msg);
+	return CAPTURE_TRUNCATED;
 }
 
 enum capture_status

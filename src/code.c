@@ -92,7 +92,9 @@ static const struct code_info codes[] = {
      "Part of the evidence is missing or damaged, so a pass cannot be given.",
      "evidence incomplete"},
     {CODE_CAPTURE_TRUNCATED, "capture_truncated", SEV_WARNING,
-     "The capture file ends in the middle of a packet (disk full or capture killed).",
+     "The capture file ends in the middle of a packet (copied while it was still being "
+     "written, disk full, or capture killed): what comes before is judged, a tunnel it cut "
+     "is inconclusive.",
      "capture truncated"},
     {CODE_CAPTURE_ERROR, "capture_error", SEV_WARNING, "The capture file is damaged here.",
      "capture damaged"},

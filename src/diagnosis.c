@@ -591,6 +591,14 @@ inconclusive_cause(struct cause_ctx *c)
 		say(c->d->cause, sizeof(c->d->cause),
 		    "part of the evidence is missing or damaged, so no pass can be given.");
 		set(c, "evidence_incomplete", CODE_EVIDENCE_INCOMPLETE);
+	} else if (any_of(r, CODE_CAPTURE_TRUNCATED) != NULL) {
+		/* A torn last record: the tunnels still up at the tear were cut (side_call_cut). */
+		say(c->d->cause, sizeof(c->d->cause),
+		    "the capture ends in a torn record (copied while it was still being written), "
+		    "and the tunnels it cut cannot be judged.");
+		c->d->code = "capture_truncated";
+		say(c->d->fix, sizeof(c->d->fix),
+		    "Stop the capture before copying it, and check the whole file again.");
 	} else if (r->b == NULL) {
 		say(c->d->cause, sizeof(c->d->cause),
 		    "no tunnel of this capture can be judged: none was seen set up, nor with GRE "

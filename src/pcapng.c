@@ -548,6 +548,7 @@ on_packet(struct pcapng_reader *r, uint64_t at, bool obsolete, const uint8_t *bo
 	frame->wirelen = epb.wirelen;
 	frame->ts = pcapng_timestamp_ns(&iface->idb, epb.ts_units);
 	frame->linktype = iface->dlt;
+	frame->interface = epb.interface_id;
 	note_linktype(r, iface->dlt);
 	return CAPTURE_FRAME;
 }
@@ -587,6 +588,7 @@ on_spb(struct pcapng_reader *r, uint64_t at, const uint8_t *body, size_t len,
 	frame->wirelen = wirelen;
 	frame->ts = pcapng_timestamp_ns(&iface->idb, 0);
 	frame->linktype = iface->dlt;
+	frame->interface = 0;
 	note_linktype(r, iface->dlt);
 	return CAPTURE_FRAME;
 }

@@ -188,7 +188,7 @@ replay(struct reader *r, const struct chunk *c, uint32_t *index, char *errbuf, c
 		case REC_FRAME:
 			if (*index != NO_INDEX) {
 				struct capture_frame f = {data, h.caplen, h.wirelen,
-				                          h.ts, h.number, h.linktype};
+				                          h.ts, h.number, h.linktype, 0};
 
 				side_input_frame(r->side, *index, &f);
 			}

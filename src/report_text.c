@@ -283,10 +283,19 @@ same_shared(const struct finding *a, const struct finding *b)
 	       strcmp(a->field, b->field) == 0;
 }
 
-/* Why an absence is only a warning: the capture it rests on is damaged. */
+/* Why an absence is only a warning: the capture it rests on is damaged, or torn. */
 static const char *
 weak_note(const struct finding *f)
 {
+	if (f->weak_torn)
+		return f->weak_side == SIDE_OUTSIDE
+		           ? " (the outside capture ends in a torn record while the call was up: "
+		             "the packets may only be missing from the file)"
+		       : f->weak_side == SIDE_INSIDE
+		           ? " (the inside capture ends in a torn record while the call was up: "
+		             "the packets may only be missing from the file)"
+		           : " (the capture ends in a torn record while the call was up: the packets "
+		             "may only be missing from the file)";
 	return f->weak_side == SIDE_OUTSIDE ? " (the outside capture is damaged: the packets may "
 	                                      "only be missing from the file)"
 	       : f->weak_side == SIDE_INSIDE

@@ -383,16 +383,47 @@ side_finish(struct side *s)
 	control_finish(s->control);
 }
 
+/*
+ * A torn last record (a capture copied while it was being written) ends the
+ * side's last file early: the capture simply covers less time, and what it
+ * holds is whole, so it is judged like a capture stopped at its last whole
+ * frame (what the other side saw later is outside the common time).  A torn
+ * file followed by another file of the same side is a hole in the middle:
+ * damage.
+ */
 bool
 side_damaged(const struct side *s, unsigned mask)
 {
 	unsigned i;
 
 	for (i = 0; i < s->ninputs; i++)
-		if (s->inputs[i].truncated || s->inputs[i].damaged)
+		if (s->inputs[i].damaged || (s->inputs[i].truncated && i + 1 < s->ninputs))
 			return true;
 	for (i = 0; i < CODE_COUNT; i++)
-		if (s->diag.entries[i].count > 0 && (code_damage((enum code)i) & mask) != 0)
+		if (i != CODE_CAPTURE_TRUNCATED && s->diag.entries[i].count > 0 &&
+		    (code_damage((enum code)i) & mask) != 0)
 			return true;
 	return false;
+}
+
+bool
+side_torn(const struct side *s)
+{
+	return s->ninputs > 0 && s->inputs[s->ninputs - 1].truncated;
+}
+
+bool
+side_call_cut(const struct side *s, const struct call *c)
+{
+	if (c == NULL || !side_torn(s))
+		return false;
+	switch (c->state) {
+	case CALL_REQUESTED:
+		return true;
+	case CALL_ESTABLISHED:
+	case CALL_CLEARING:
+		return c->to_pac.packets == 0 || c->to_pns.packets == 0;
+	default:
+		return false;
+	}
 }

@@ -277,7 +277,9 @@ absence_severity(const struct side *s1, const struct call *c1, const struct side
                  const struct call *c2, unsigned mask)
 {
 	bool weak = side_damaged(s1, mask) || call_conn_damaged(s1, c1) ||
-	            (s2 != NULL && (side_damaged(s2, mask) || call_conn_damaged(s2, c2)));
+	            side_call_cut(s1, c1) ||
+	            (s2 != NULL && (side_damaged(s2, mask) || call_conn_damaged(s2, c2) ||
+	                            side_call_cut(s2, c2)));
 
 	return weak ? SEV_WARNING : SEV_ERROR;
 }
@@ -291,9 +293,17 @@ absence_note(struct finding *f, const struct side *s1, const struct side *s2)
 		return;
 	f->weak = true;
 	f->weak_side = s2 == NULL || side_damaged(s1, DAMAGE_ANY) ? s1->role : s2->role;
+	/* Nothing damaged: the absence may be what a torn last record cut. */
+	if (!side_damaged(s1, DAMAGE_ANY) && (s2 == NULL || !side_damaged(s2, DAMAGE_ANY)) &&
+	    (side_torn(s1) || (s2 != NULL && side_torn(s2)))) {
+		f->weak_torn = true;
+		f->weak_side = side_torn(s1) ? s1->role : s2->role;
+	}
 	n = strlen(f->message);
 	snprintf(f->message + n, sizeof(f->message) - n,
-	         " (%s is damaged: the packets may only be missing from the file)",
+	         f->weak_torn ? " (%s ends in a torn record while the call was up: the packets "
+	                        "may only be missing from the file)"
+	                      : " (%s is damaged: the packets may only be missing from the file)",
 	         side_label(f->weak_side));
 }
 
@@ -1086,6 +1096,16 @@ side_has_pptp(const struct side *s)
 	return s != NULL && (s->tunnels.ncalls > 0 || s->tunnels.nconns > 0);
 }
 
+/* A call of the pair was cut by a torn capture (side_call_cut). */
+static bool
+pair_cut(const struct side *a, const struct side *b, const struct tunnel_pair *p)
+{
+	return (p->call[SIDE_A] != NO_INDEX &&
+	        side_call_cut(a, &a->tunnels.calls[p->call[SIDE_A]])) ||
+	       (b != NULL && p->call[SIDE_B] != NO_INDEX &&
+	        side_call_cut(b, &b->tunnels.calls[p->call[SIDE_B]]));
+}
+
 bool
 verdict_judge(const struct side *a, const struct side *b, const struct correlation *corr,
               const struct verdict_options *opt, struct verdict *v)
@@ -1136,8 +1156,10 @@ verdict_judge(const struct side *a, const struct side *b, const struct correlati
 		const struct tunnel_pair *p = &corr->pairs[i];
 
 		judge_pair(&j, p);
-		if (b == NULL ? single_judgeable(&a->tunnels.calls[p->call[SIDE_A]])
-		              : p->call[SIDE_A] != NO_INDEX && p->call[SIDE_B] != NO_INDEX)
+		/* A tunnel a torn capture cut is not judged (side_call_cut). */
+		if (!pair_cut(a, b, p) &&
+		    (b == NULL ? single_judgeable(&a->tunnels.calls[p->call[SIDE_A]])
+		               : p->call[SIDE_A] != NO_INDEX && p->call[SIDE_B] != NO_INDEX))
 			judged++;
 		else if (v->tunnels[i].value == VERDICT_PASS)
 			v->tunnels[i].value = VERDICT_INCONCLUSIVE;
