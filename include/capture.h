@@ -57,10 +57,13 @@ const char *capture_format_of(const uint8_t *head, size_t n);
 /* "gzip", "xz", "zstd" or "bzip2" when the first n bytes say so, else NULL. */
 const char *capture_compression(const uint8_t *head, size_t n);
 
-/* "pcap", "pcap-ns" (nanosecond pcap), "pcapng" or "pcapng-fallback". */
+/* "pcap", "pcap-ns" (nanosecond pcap), "pcapng" (read by libpcap) or "pcapng-fallback"
+ * (read by pcapng.c: libpcap refused it, or it declares several interfaces). */
 const char *capture_format(const struct capture *c);
 /* Link types seen so far (distinct, in order of first use), at most n returned. */
 size_t capture_linktypes(const struct capture *c, int *out, size_t n);
+/* The name a pcapng file gives interface id (if_name), NULL when none or not pcapng. */
+const char *capture_interface_name(const struct capture *c, uint32_t id);
 /* Bytes consumed and total size (0 when unknown, e.g. a pipe): for progress. */
 uint64_t capture_offset(const struct capture *c);
 uint64_t capture_size(const struct capture *c);

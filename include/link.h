@@ -38,6 +38,16 @@ struct link_frame {
  */
 enum parse_status link_parse(int dlt, const uint8_t *p, size_t len, struct link_frame *out);
 
+/* Linux cooked v2 packet types (packet(7) PACKET_*): to this host, or sent by it. */
+#define LINK_SLL2_HOST 0
+#define LINK_SLL2_OUTGOING 4
+
+/*
+ * A LINUX_SLL2 frame's interface index and packet type (tcpdump -i any
+ * records both), false when the header is cut short.  Pure.
+ */
+bool link_sll2_interface(const uint8_t *p, size_t len, uint32_t *ifindex, uint8_t *pkttype);
+
 /* Whether the link type is in the table; a short name for reports. */
 bool link_supported(int dlt);
 /* "EN10MB", "LINUX_SLL"...; "unknown" for a link type not in the table. */

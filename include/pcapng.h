@@ -30,8 +30,7 @@ struct pcapng_reader;
 struct pcapng_reader *pcapng_open(FILE *fp, char *errbuf);
 void pcapng_close(struct pcapng_reader *r);
 /* Same contract as capture_next (frame->number left to the caller). */
-enum capture_status pcapng_next(struct pcapng_reader *r, struct capture_frame *frame,
-				char *errbuf);
+enum capture_status pcapng_next(struct pcapng_reader *r, struct capture_frame *frame, char *errbuf);
 /* Bytes consumed so far. */
 uint64_t pcapng_offset(const struct pcapng_reader *r);
 /* Distinct DLT_ link types of the frames read so far (the first is read by pcapng_open),
@@ -43,14 +42,18 @@ size_t pcapng_linktypes(const struct pcapng_reader *r, int *out, size_t n);
  * Description Block body / one Enhanced Packet Block body (after the 8-byte
  * block header, without the trailing length) in the given byte order.
  */
+/* Bytes of an interface name kept (if_name), terminator included: Linux names are at most 15. */
+#define PCAPNG_IFNAME_LEN 32
+
 struct pcapng_idb {
-	uint16_t linktype;   /* LINKTYPE_ value as on disk */
-	uint32_t snaplen;    /* 0: no limit */
-	uint8_t tsresol_exp; /* value of if_tsresol; default 6 (microseconds) */
-	int64_t tsoffset;    /* if_tsoffset, seconds added to every time stamp; default 0 */
+	uint16_t linktype;            /* LINKTYPE_ value as on disk */
+	char name[PCAPNG_IFNAME_LEN]; /* if_name, printable ASCII only; "" when absent */
+	uint32_t snaplen;             /* 0: no limit */
+	uint8_t tsresol_exp;          /* value of if_tsresol; default 6 (microseconds) */
+	int64_t tsoffset; /* if_tsoffset, seconds added to every time stamp; default 0 */
 };
 enum parse_status pcapng_parse_idb(const uint8_t *p, size_t len, bool big_endian,
-				   struct pcapng_idb *out);
+                                   struct pcapng_idb *out);
 /* Interfaces of the current section, for tests and diagnostics (NULL past the end). */
 size_t pcapng_interface_count(const struct pcapng_reader *r);
 const struct pcapng_idb *pcapng_interface(const struct pcapng_reader *r, size_t i);
@@ -64,6 +67,6 @@ struct pcapng_epb {
 	const uint8_t *data;
 };
 enum parse_status pcapng_parse_epb(const uint8_t *p, size_t len, bool big_endian,
-				   struct pcapng_epb *out);
+                                   struct pcapng_epb *out);
 
 #endif

@@ -26,4 +26,10 @@
 bool reader_run(struct side *s, const char *const *paths, unsigned n, char *errbuf,
                 const char **failed);
 
+struct legs;
+/* The same into legs (legs.h): each frame to the side of its interface; progress
+ * through the first leg's callback. */
+bool reader_run_legs(struct legs *l, const char *const *paths, unsigned n, char *errbuf,
+                     const char **failed);
+
 #endif

@@ -26,6 +26,9 @@
 /* Servers that --server left out, remembered to name them when it matched
  * nothing: a handful is all a message can use. */
 #define SIDE_MAX_OTHER_SERVERS 16
+/* A split capture's interface label and how its inside was decided (legs.c). */
+#define SIDE_LEG_LEN 48
+#define SIDE_LEG_HOW_LEN 320
 /* Tunnels nested in front of GRE/TCP (IP-in-IP, IPv6-in-IPv4...). */
 #define SIDE_MAX_NESTING 3
 
@@ -75,6 +78,10 @@ struct side {
 	ts_ns_t first_ts, last_ts; /* over all files; 0 when no frame */
 	side_progress_fn progress;
 	void *progress_ctx;
+	/* One leg of a capture holding both (legs.c): the interface ("" for a
+	 * whole file), and on the inside side how that was decided. */
+	char leg[SIDE_LEG_LEN];
+	char leg_how[SIDE_LEG_HOW_LEN];
 };
 
 /* false when memory ran out. */

@@ -18,6 +18,12 @@
  *   switch, not only the wordings we know, so a new libpcap message cannot
  *   defeat it; the price is a second pass over what was read, paid only by a
  *   file that was about to fail anyway.
+ * - A seekable pcapng file that declares several interfaces before its first
+ *   packet is read by the fallback reader from the start (open_multi_interface):
+ *   libpcap hides each packet's interface, and a file holding both legs of a NAT
+ *   is split by it.  An interface declared only later, with the link type and
+ *   snaplen of the first, is not seen by libpcap: its packets count as the
+ *   first interface's (a known limit; dumpcap declares all interfaces first).
  * - Non-seekable input (a pipe on standard input): a pipe cannot be rewound,
  *   and libpcap's refusal comes after it has consumed the blocks before it.
  *   So pcapng from a pipe goes to the fallback reader from the first byte
@@ -309,6 +315,29 @@ open_fallback(struct capture *c, char *errbuf)
 	return true;
 }
 
+/*
+ * A pcapng file that declares several interfaces before its first packet
+ * (dumpcap -i lan0 -i wan0) is read by pcapng.c from the start: libpcap does
+ * not say which interface a packet came from, and the legs of a NAT are told
+ * apart by it.  false: read it with libpcap (fp rewound).
+ */
+static bool
+open_multi_interface(struct capture *c)
+{
+	char err[CAPTURE_ERRBUF_SIZE];
+	struct pcapng_reader *ng = pcapng_open(c->fp, err);
+
+	if (ng != NULL && pcapng_interface_count(ng) > 1) {
+		c->ng = ng;
+		c->format = "pcapng-fallback";
+		return true;
+	}
+	pcapng_close(ng);
+	/* If rewinding fails, libpcap reports the error. */
+	(void)fseeko(c->fp, c->start, SEEK_SET);
+	return false;
+}
+
 static bool
 open_readers(struct capture *c, char *errbuf)
 {
@@ -316,6 +345,8 @@ open_readers(struct capture *c, char *errbuf)
 
 	if (c->magic->pcapng && !c->seekable)
 		return open_fallback(c, errbuf);
+	if (c->magic->pcapng && open_multi_interface(c))
+		return true;
 	c->pcap =
 	    pcap_fopen_offline_with_tstamp_precision(c->fp, PCAP_TSTAMP_PRECISION_NANO, pcap_err);
 	if (c->pcap != NULL) {
@@ -434,7 +465,7 @@ switch_to_fallback(struct capture *c, const char *pcap_msg, struct capture_frame
 			continue;
 		if (st == CAPTURE_END)
 			capture_errorf(errbuf, "%s; fallback reader ended after %" PRIu64 " frames",
-			        pcap_msg, i);
+			               pcap_msg, i);
 		else
 			capture_errorf(errbuf, "%s; fallback reader: %s", pcap_msg, ng_err);
 		return CAPTURE_ERROR;
@@ -523,6 +554,14 @@ capture_linktypes(const struct capture *c, int *out, size_t n)
 		return 0;
 	out[0] = c->dlt;
 	return 1;
+}
+
+const char *
+capture_interface_name(const struct capture *c, uint32_t id)
+{
+	const struct pcapng_idb *idb = c->ng != NULL ? pcapng_interface(c->ng, id) : NULL;
+
+	return idb != NULL && idb->name[0] != 0 ? idb->name : NULL;
 }
 
 uint64_t

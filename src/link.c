@@ -56,6 +56,7 @@
 
 #define SLL_PROTO_OFF 14
 #define SLL2_HDR_LEN 20
+#define SLL2_IFINDEX_OFF 4 /* after protocol type and reserved */
 #define SLL_P_802_2 0x0004 /* Linux ETH_P_802_2: an LLC header follows */
 
 /* BSD address families in DLT_NULL/DLT_LOOP headers (pcap-linktype(7)). */
@@ -540,4 +541,17 @@ link_types(int *dlts, size_t n)
 	for (i = 0; i < n && i < ARRAY_LEN(link_table); i++)
 		dlts[i] = link_table[i].dlt;
 	return ARRAY_LEN(link_table);
+}
+
+bool
+link_sll2_interface(const uint8_t *p, size_t len, uint32_t *ifindex, uint8_t *pkttype)
+{
+	struct cursor c;
+
+	cursor_init(&c, p, len);
+	(void)cursor_skip(&c, SLL2_IFINDEX_OFF); /* protocol, reserved */
+	*ifindex = cursor_u32(&c);
+	(void)cursor_skip(&c, 2); /* ARPHRD type */
+	*pkttype = cursor_u8(&c);
+	return !c.err;
 }

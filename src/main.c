@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "correlate.h"
+#include "legs.h"
 #include "orient.h"
 #include "output.h"
 #include "reader.h"
@@ -45,10 +46,12 @@ struct options {
 	bool has_offset;
 	double offset_seconds;
 	uint64_t ignore; /* --ignore: VERDICT_IGNORE_BIT per code */
+	const char *inside_interface, *outside_interface;
 };
 
 struct side_job {
 	struct side *side;
+	struct legs *legs; /* one capture (or its rotated files): read split by interface */
 	const char **files;
 	unsigned nfiles;
 	const char *failed_file;
@@ -77,6 +80,12 @@ usage(FILE *out)
 	    "  -o, --output FILE        write the report to FILE instead of standard output\n"
 	    "  -s, --server ADDR        look only at tunnels to or from this server (PAC)\n"
 	    "  -t, --time-offset SECS   inside clock minus outside clock (default: estimated)\n"
+	    "      --inside-interface NAME|INDEX\n"
+	    "                           one capture holding both legs of the NAT (tcpdump -i\n"
+	    "                           any, dumpcap -i lan0 -i wan0): the inside interface,\n"
+	    "                           where the packets cannot tell\n"
+	    "      --outside-interface NAME|INDEX\n"
+	    "                           the outside one (needed when more than two carry PPTP)\n"
 	    "      --strict             warnings fail too\n"
 	    "      --ignore CODE        accept a finding code: reported as a note (repeatable)\n"
 	    "  -q, --quiet              no progress display on standard error\n"
@@ -108,7 +117,7 @@ add_file(struct options *o, int s, const char *path)
 static int
 parse_options(int argc, char **argv, struct options *o, bool *done)
 {
-	enum { OPT_STRICT = 256, OPT_JUNIT, OPT_IGNORE };
+	enum { OPT_STRICT = 256, OPT_JUNIT, OPT_IGNORE, OPT_INSIDE_IF, OPT_OUTSIDE_IF };
 	static const struct option longopts[] = {
 	    {"inside", required_argument, NULL, 'i'},
 	    {"outside", required_argument, NULL, 'O'},
@@ -120,6 +129,8 @@ parse_options(int argc, char **argv, struct options *o, bool *done)
 	    {"time-offset", required_argument, NULL, 't'},
 	    {"strict", no_argument, NULL, OPT_STRICT},
 	    {"ignore", required_argument, NULL, OPT_IGNORE},
+	    {"inside-interface", required_argument, NULL, OPT_INSIDE_IF},
+	    {"outside-interface", required_argument, NULL, OPT_OUTSIDE_IF},
 	    {"quiet", no_argument, NULL, 'q'},
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"version", no_argument, NULL, 'V'},
@@ -193,6 +204,12 @@ parse_options(int argc, char **argv, struct options *o, bool *done)
 			o->ignore |= VERDICT_IGNORE_BIT(code);
 			break;
 		}
+		case OPT_INSIDE_IF:
+			o->inside_interface = optarg;
+			break;
+		case OPT_OUTSIDE_IF:
+			o->outside_interface = optarg;
+			break;
 		case 'q':
 			o->quiet = true;
 			break;
@@ -229,6 +246,9 @@ parse_options(int argc, char **argv, struct options *o, bool *done)
 		for (i = optind; i < argc; i++)
 			add_file(o, i - optind, argv[i]);
 	}
+	if ((o->inside_interface != NULL || o->outside_interface != NULL) && o->nfiles[1] > 0)
+		return usage_error("%s", "--inside-interface and --outside-interface name the legs "
+		                         "of one capture; two captures are given");
 	return 0;
 }
 
@@ -323,6 +343,12 @@ read_side(void *arg)
 {
 	struct side_job *job = arg;
 
+	if (job->legs != NULL) {
+		job->failed = !reader_run_legs(job->legs, (const char *const *)job->files,
+		                               job->nfiles, job->errbuf, &job->failed_file);
+		legs_finish(job->legs);
+		return NULL;
+	}
 	job->failed = !reader_run(job->side, (const char *const *)job->files, job->nfiles,
 	                          job->errbuf, &job->failed_file);
 	side_finish(job->side);
@@ -546,10 +572,13 @@ main(int argc, char **argv)
 	struct output_plan outputs;
 	struct orientation orient;
 	struct side *inside = &sides[0], *outside = NULL;
+	struct legs legs;
+	struct legs_choice choice;
 	pthread_t thread;
 	bool done, paired, threaded = false;
 	int rc, s;
 	unsigned nsides;
+	char why[1024];
 
 	memset(&o, 0, sizeof(o));
 	if ((rc = parse_options(argc, argv, &o, &done)) != 0 || done)
@@ -572,10 +601,17 @@ main(int argc, char **argv)
 	nsides = paired ? 2 : 1;
 	if (paired)
 		outside = &sides[1];
+	/* One capture is read split by interface: it may hold both legs (legs.h). */
+	if (!paired && !legs_init(&legs, o.has_server ? &o.server : NULL)) {
+		fprintf(stderr, PROG ": out of memory\n");
+		abandon_outputs(&outputs);
+		return EXIT_USAGE;
+	}
 	for (s = 0; s < (int)nsides; s++) {
-		if (!side_init(&sides[s],
-		               paired ? (s == 0 ? SIDE_INSIDE : SIDE_OUTSIDE) : SIDE_SINGLE,
-		               o.has_server ? &o.server : NULL)) {
+		struct side *side = paired ? &sides[s] : legs.sides[0];
+
+		if (paired && !side_init(side, s == 0 ? SIDE_INSIDE : SIDE_OUTSIDE,
+		                         o.has_server ? &o.server : NULL)) {
 			fprintf(stderr, PROG ": out of memory\n");
 			while (s-- > 0)
 				side_free(&sides[s]);
@@ -583,11 +619,12 @@ main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 		if (!o.quiet && !o.json_stdout && isatty(STDERR_FILENO)) {
-			sides[s].progress = show_progress;
-			sides[s].progress_ctx = &progress;
+			side->progress = show_progress;
+			side->progress_ctx = &progress;
 		}
 		memset(&jobs[s], 0, sizeof(jobs[s]));
-		jobs[s].side = &sides[s];
+		jobs[s].side = side;
+		jobs[s].legs = paired ? NULL : &legs;
 		jobs[s].files = o.files[s];
 		jobs[s].nfiles = o.nfiles[s];
 	}
@@ -612,6 +649,20 @@ main(int argc, char **argv)
 		}
 	if (rc != 0)
 		goto out_sides;
+	if (!paired) {
+		/* Both legs in one capture: judged from here on as the pair it is. */
+		if (!legs_choose(&legs, o.inside_interface, o.outside_interface, &choice, why,
+		                 sizeof(why))) {
+			fprintf(stderr, PROG ": %s: %s\n",
+			        strcmp(o.files[0][0], "-") == 0 ? "standard input" : o.files[0][0],
+			        why);
+			rc = EXIT_USAGE;
+			goto out_sides;
+		}
+		inside = legs.sides[choice.inside];
+		outside = choice.paired ? legs.sides[choice.outside] : NULL;
+		paired = choice.paired;
+	}
 
 	memset(&forced, 0, sizeof(forced));
 	forced.known = forced.from_option = true;
@@ -633,7 +684,7 @@ main(int argc, char **argv)
 		}
 	}
 	if (o.has_server)
-		note_server_unmatched(&o, (struct side *const[]){inside, outside}, nsides);
+		note_server_unmatched(&o, (struct side *const[]){inside, outside}, paired ? 2 : 1);
 	if (paired && o.has_offset)
 		note_offset_contradiction(&o, inside, outside, forced.offset, orient.swapped);
 	vopt.strict = o.strict;
@@ -654,8 +705,11 @@ main(int argc, char **argv)
 out_corr:
 	correlation_free(&corr);
 out_sides:
-	for (s = 0; s < (int)nsides; s++)
-		side_free(&sides[s]);
+	if (o.nfiles[1] > 0)
+		for (s = 0; s < (int)nsides; s++)
+			side_free(&sides[s]);
+	else
+		legs_free(&legs);
 	abandon_outputs(&outputs);
 	pthread_mutex_destroy(&progress.lock);
 	return rc;

@@ -10,7 +10,9 @@
  * - The obsolete Packet Block (type 2) is read, as libpcap reads it, so both
  *   readers count the same frames; capture.c relies on that when it switches
  *   readers in the middle of a file.
- * - Only if_tsresol and if_tsoffset are decoded; every other option is skipped.
+ * - Only if_name, if_tsresol and if_tsoffset are decoded; every other option is
+ *   skipped.  if_name is kept when it is printable ASCII that fits
+ *   PCAPNG_IFNAME_LEN (it names a capture's legs in reports), else dropped.
  *   An FCS (if_fcslen) stays in the frame, as with libpcap.
  * - The SHB major version must be 1; any minor version is accepted.
  * - An SPB has no time stamp: its frames get 0 plus if_tsoffset, as in libpcap.
@@ -58,6 +60,7 @@
 
 /* Options (pcapng section 3.5 and 4.2). */
 #define PCAPNG_OPT_ENDOFOPT 0
+#define PCAPNG_OPT_IF_NAME 2
 #define PCAPNG_OPT_IF_TSRESOL 9
 #define PCAPNG_OPT_IF_TSOFFSET 14
 #define PCAPNG_OPT_ALIGN 4
@@ -122,7 +125,6 @@ struct pcapng_reader {
 	struct capture_frame stored_frame;
 	char stored_err[CAPTURE_ERRBUF_SIZE];
 };
-
 
 static enum parse_status
 reject(const char **why, const char *reason, enum parse_status status)
@@ -192,6 +194,24 @@ parse_tsresol(const uint8_t *v, uint16_t len, struct pcapng_idb *out, const char
 	return PARSE_OK;
 }
 
+/* if_name (UTF-8, maybe NUL-padded): kept only when printable ASCII that fits. */
+static void
+copy_name(const uint8_t *v, uint16_t len, char out[PCAPNG_IFNAME_LEN])
+{
+	size_t i;
+
+	while (len > 0 && v[len - 1] == 0)
+		len--;
+	out[0] = 0;
+	if (len == 0 || len >= PCAPNG_IFNAME_LEN)
+		return;
+	for (i = 0; i < len; i++)
+		if (v[i] < 0x21 || v[i] > 0x7e)
+			return;
+	memcpy(out, v, len);
+	out[len] = 0;
+}
+
 static enum parse_status
 parse_idb(const uint8_t *p, size_t len, bool big_endian, struct pcapng_idb *out, const char **why)
 {
@@ -205,6 +225,7 @@ parse_idb(const uint8_t *p, size_t len, bool big_endian, struct pcapng_idb *out,
 	out->snaplen = get32(&c, big_endian);
 	out->tsresol_exp = PCAPNG_TSRESOL_DEFAULT;
 	out->tsoffset = 0;
+	out->name[0] = 0;
 	if (c.err)
 		return reject(why, "interface description block is too short", PARSE_TRUNCATED);
 	for (n = 0; n < PCAPNG_MAX_OPTIONS && cursor_remaining(&c) > 0; n++) {
@@ -221,6 +242,9 @@ parse_idb(const uint8_t *p, size_t len, bool big_endian, struct pcapng_idb *out,
 		switch (code) {
 		case PCAPNG_OPT_ENDOFOPT:
 			return PARSE_OK;
+		case PCAPNG_OPT_IF_NAME:
+			copy_name(v, olen, out->name);
+			break;
 		case PCAPNG_OPT_IF_TSRESOL:
 			if (saw_tsresol)
 				return reject(why, "more than one if_tsresol option",
@@ -373,11 +397,13 @@ static enum capture_status
 short_read(struct pcapng_reader *r, uint64_t at, size_t got, char *errbuf)
 {
 	if (ferror(r->fp)) {
-		capture_errorf(errbuf, "block at byte %" PRIu64 ": read error: %s", at, strerror(errno));
+		capture_errorf(errbuf, "block at byte %" PRIu64 ": read error: %s", at,
+		               strerror(errno));
 		return CAPTURE_ERROR;
 	}
-	capture_errorf(errbuf, "file ends inside the block at byte %" PRIu64 " (%zu bytes of it present)",
-	        at, got);
+	capture_errorf(errbuf,
+	               "file ends inside the block at byte %" PRIu64 " (%zu bytes of it present)",
+	               at, got);
 	return CAPTURE_TRUNCATED;
 }
 
@@ -418,9 +444,9 @@ read_block(struct pcapng_reader *r, uint32_t *type, uint32_t *total, bool *secti
 			be = false;
 		} else {
 			capture_errorf(errbuf,
-			        "block at byte %" PRIu64 ": section header block has a bad "
-			        "byte-order magic",
-			        at);
+			               "block at byte %" PRIu64 ": section header block has a bad "
+			               "byte-order magic",
+			               at);
 			return CAPTURE_ERROR;
 		}
 	}
@@ -429,20 +455,21 @@ read_block(struct pcapng_reader *r, uint32_t *type, uint32_t *total, bool *secti
 	len = get32(&c, be);
 	min = shb ? PCAPNG_SHB_MIN_BLOCK : PCAPNG_MIN_BLOCK;
 	if (len < min) {
-		capture_errorf(errbuf, "block at byte %" PRIu64 ": length %" PRIu32 " is below %" PRIu32,
-		        at, len, min);
+		capture_errorf(errbuf,
+		               "block at byte %" PRIu64 ": length %" PRIu32 " is below %" PRIu32,
+		               at, len, min);
 		return CAPTURE_ERROR;
 	}
 	if (len % 4 != 0) {
-		capture_errorf(errbuf,
-		        "block at byte %" PRIu64 ": length %" PRIu32 " is not a multiple of 4", at,
-		        len);
+		capture_errorf(
+		    errbuf, "block at byte %" PRIu64 ": length %" PRIu32 " is not a multiple of 4",
+		    at, len);
 		return CAPTURE_ERROR;
 	}
 	if (len > PCAPNG_MAX_BLOCK) {
-		capture_errorf(errbuf,
-		        "block at byte %" PRIu64 ": length %" PRIu32 " exceeds the limit of %d", at,
-		        len, PCAPNG_MAX_BLOCK);
+		capture_errorf(
+		    errbuf, "block at byte %" PRIu64 ": length %" PRIu32 " exceeds the limit of %d",
+		    at, len, PCAPNG_MAX_BLOCK);
 		return CAPTURE_ERROR;
 	}
 	if (!reserve(r, len)) {
@@ -456,9 +483,9 @@ read_block(struct pcapng_reader *r, uint32_t *type, uint32_t *total, bool *secti
 	trailer = get32(&c, be);
 	if (trailer != len) {
 		capture_errorf(errbuf,
-		        "block at byte %" PRIu64 ": trailing length %" PRIu32
-		        " differs from leading length %" PRIu32,
-		        at, trailer, len);
+		               "block at byte %" PRIu64 ": trailing length %" PRIu32
+		               " differs from leading length %" PRIu32,
+		               at, trailer, len);
 		return CAPTURE_ERROR;
 	}
 	r->offset += len;
@@ -479,8 +506,9 @@ on_shb(struct pcapng_reader *r, uint64_t at, const uint8_t *body, size_t len, bo
 	minor = get16(&c, be);
 	/* Section length (8 bytes) and options: nothing we need. */
 	if (c.err || major != PCAPNG_VERSION_MAJOR) {
-		capture_errorf(errbuf, "block at byte %" PRIu64 ": pcapng version %u.%u is not supported",
-		        at, major, minor);
+		capture_errorf(errbuf,
+		               "block at byte %" PRIu64 ": pcapng version %u.%u is not supported",
+		               at, major, minor);
 		return CAPTURE_ERROR;
 	}
 	r->big_endian = be;
@@ -509,8 +537,9 @@ on_idb(struct pcapng_reader *r, uint64_t at, const uint8_t *body, size_t len, ch
 	const char *why = "";
 
 	if (r->n_ifaces == ARRAY_LEN(r->ifaces)) {
-		capture_errorf(errbuf, "block at byte %" PRIu64 ": more than %d interfaces in one section",
-		        at, PCAPNG_MAX_INTERFACES);
+		capture_errorf(errbuf,
+		               "block at byte %" PRIu64 ": more than %d interfaces in one section",
+		               at, PCAPNG_MAX_INTERFACES);
 		return CAPTURE_ERROR;
 	}
 	iface = &r->ifaces[r->n_ifaces];
@@ -537,9 +566,9 @@ on_packet(struct pcapng_reader *r, uint64_t at, bool obsolete, const uint8_t *bo
 	}
 	if (epb.interface_id >= r->n_ifaces) {
 		capture_errorf(errbuf,
-		        "block at byte %" PRIu64 ": packet on interface %" PRIu32
-		        ", but the section declares %zu",
-		        at, epb.interface_id, r->n_ifaces);
+		               "block at byte %" PRIu64 ": packet on interface %" PRIu32
+		               ", but the section declares %zu",
+		               at, epb.interface_id, r->n_ifaces);
 		return CAPTURE_ERROR;
 	}
 	iface = &r->ifaces[epb.interface_id];
@@ -564,15 +593,16 @@ on_spb(struct pcapng_reader *r, uint64_t at, const uint8_t *body, size_t len,
 
 	if (r->n_ifaces == 0) {
 		capture_errorf(errbuf,
-		        "block at byte %" PRIu64 ": simple packet block, but the section "
-		        "declares no interface",
-		        at);
+		               "block at byte %" PRIu64 ": simple packet block, but the section "
+		               "declares no interface",
+		               at);
 		return CAPTURE_ERROR;
 	}
 	cursor_init(&c, body, len);
 	wirelen = get32(&c, r->big_endian);
 	if (c.err) {
-		capture_errorf(errbuf, "block at byte %" PRIu64 ": simple packet block is too short", at);
+		capture_errorf(errbuf,
+		               "block at byte %" PRIu64 ": simple packet block is too short", at);
 		return CAPTURE_ERROR;
 	}
 	/* SPBs belong to the first interface; caplen = min(len, room, snaplen). */
@@ -633,8 +663,9 @@ step(struct pcapng_reader *r, struct capture_frame *frame, char *errbuf)
 		if (st != CAPTURE_FRAME)
 			return st;
 	}
-	capture_errorf(errbuf, "block at byte %" PRIu64 ": more than %u blocks in a row without a packet",
-	        r->offset, PCAPNG_MAX_BLOCKS_WITHOUT_PACKET);
+	capture_errorf(errbuf,
+	               "block at byte %" PRIu64 ": more than %u blocks in a row without a packet",
+	               r->offset, PCAPNG_MAX_BLOCKS_WITHOUT_PACKET);
 	return CAPTURE_ERROR;
 }
 

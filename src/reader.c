@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "capture.h"
+#include "legs.h"
 
 enum rec_kind {
 	REC_BEGIN, /* a file opened: data = nothing */
@@ -33,6 +34,7 @@ struct rec {
 	uint32_t status;
 	uint64_t number;
 	ts_ns_t ts;
+	struct leg_id leg; /* reading into legs: the frame's interface */
 };
 
 struct rec_end {
@@ -40,6 +42,7 @@ struct rec_end {
 	char err[CAPTURE_ERRBUF_SIZE];
 	int linktypes[SIDE_MAX_LINKTYPES];
 	unsigned nlinktypes;
+	char names[LEGS_NAMED][LEGS_LABEL_LEN]; /* pcapng interface names, for legs */
 };
 
 /* Records start 8-byte aligned. */
@@ -62,7 +65,8 @@ struct reader {
 	struct chunk *filling;
 	const char *const *paths;
 	unsigned npaths;
-	struct side *side; /* for progress only: role, callback */
+	struct side *side; /* for progress (role, callback); the sink when legs is NULL */
+	struct legs *legs; /* the sink when reading one capture split by interface */
 };
 
 /* Reading thread: a free chunk to fill (waits while all are full). */
@@ -113,7 +117,7 @@ static void *
 read_files(void *arg)
 {
 	struct reader *r = arg;
-	unsigned i;
+	unsigned i, k;
 
 	r->filling = take_free(r);
 	for (i = 0; i < r->npaths; i++) {
@@ -147,6 +151,8 @@ read_files(void *arg)
 			h.linktype = f.linktype;
 			h.number = f.number;
 			h.ts = f.ts;
+			if (r->legs != NULL)
+				h.leg = legs_id_of(&f);
 			put(r, &h, f.data, need);
 			if (r->side->progress != NULL && ++n % SIDE_PROGRESS_EVERY == 0)
 				r->side->progress(r->side->progress_ctx, r->side,
@@ -157,6 +163,12 @@ read_files(void *arg)
 		snprintf(end.err, sizeof(end.err), "%s", errbuf);
 		end.nlinktypes =
 		    (unsigned)capture_linktypes(cap, end.linktypes, SIDE_MAX_LINKTYPES);
+		for (k = 0; k < LEGS_NAMED; k++) {
+			const char *name = capture_interface_name(cap, k);
+
+			if (name != NULL)
+				snprintf(end.names[k], sizeof(end.names[k]), "%s", name);
+		}
 		h.kind = REC_END;
 		h.status = (uint32_t)st;
 		put(r, &h, &end, sizeof(end));
@@ -168,7 +180,20 @@ read_files(void *arg)
 	return NULL;
 }
 
-/* Analysing thread: replay one chunk's records into the side. */
+/* The names a file's pcapng interfaces carry, handed to legs at the end of the file. */
+static void
+end_legs(struct legs *l, uint32_t index, const struct rec *h, const struct rec_end *end)
+{
+	unsigned k;
+
+	for (k = 0; k < LEGS_NAMED; k++)
+		if (end->names[k][0] != 0 && l->names[k][0] == 0)
+			snprintf(l->names[k], sizeof(l->names[k]), "%s", end->names[k]);
+	legs_input_end(l, index, (enum capture_status)h->status, end->err, end->format,
+	               end->linktypes, end->nlinktypes, NULL);
+}
+
+/* Analysing thread: replay one chunk's records into the side (or the legs). */
 static bool
 replay(struct reader *r, const struct chunk *c, uint32_t *index, char *errbuf, const char **failed)
 {
@@ -183,18 +208,28 @@ replay(struct reader *r, const struct chunk *c, uint32_t *index, char *errbuf, c
 		off += sizeof(h) + REC_ALIGN(h.len);
 		switch (h.kind) {
 		case REC_BEGIN:
-			*index = side_input_begin(r->side, r->paths[r->side->ninputs]);
+			*index = r->legs != NULL
+			             ? legs_input_begin(r->legs, r->paths[r->legs->nfiles])
+			             : side_input_begin(r->side, r->paths[r->side->ninputs]);
 			break;
 		case REC_FRAME:
 			if (*index != NO_INDEX) {
-				struct capture_frame f = {data, h.caplen, h.wirelen,
-				                          h.ts, h.number, h.linktype, 0};
+				struct capture_frame f = {data,           h.caplen, h.wirelen,
+				                          h.ts,           h.number, h.linktype,
+				                          h.leg.interface};
 
-				side_input_frame(r->side, *index, &f);
+				if (r->legs != NULL)
+					legs_input_frame(r->legs, *index, &f, &h.leg);
+				else
+					side_input_frame(r->side, *index, &f);
 			}
 			break;
 		case REC_SKIP:
-			if (*index != NO_INDEX)
+			if (*index == NO_INDEX)
+				break;
+			if (r->legs != NULL)
+				legs_input_skip(r->legs, *index, h.ts, &h.leg);
+			else
 				side_input_skip(r->side, *index, h.ts);
 			break;
 		case REC_END:
@@ -202,13 +237,17 @@ replay(struct reader *r, const struct chunk *c, uint32_t *index, char *errbuf, c
 				struct rec_end end;
 
 				memcpy(&end, data, sizeof(end));
-				side_input_end(r->side, *index, (enum capture_status)h.status,
-				               end.err, end.format, end.linktypes, end.nlinktypes);
+				if (r->legs != NULL)
+					end_legs(r->legs, *index, &h, &end);
+				else
+					side_input_end(r->side, *index,
+					               (enum capture_status)h.status, end.err,
+					               end.format, end.linktypes, end.nlinktypes);
 			}
 			break;
 		case REC_FAIL:
 			snprintf(errbuf, CAPTURE_ERRBUF_SIZE, "%s", (const char *)data);
-			*failed = r->paths[r->side->ninputs];
+			*failed = r->paths[r->legs != NULL ? r->legs->nfiles : r->side->ninputs];
 			return false;
 		}
 	}
@@ -216,76 +255,109 @@ replay(struct reader *r, const struct chunk *c, uint32_t *index, char *errbuf, c
 }
 
 static bool
-read_here(struct side *s, const char *const *paths, unsigned n, char *errbuf, const char **failed)
+read_here(struct reader *r, char *errbuf, const char **failed)
 {
 	unsigned i;
 
-	for (i = 0; i < n; i++)
-		if (!side_read_file(s, paths[i], errbuf)) {
-			*failed = paths[i];
+	for (i = 0; i < r->npaths; i++) {
+		struct capture *cap;
+
+		if (r->legs == NULL) {
+			if (!side_read_file(r->side, r->paths[i], errbuf)) {
+				*failed = r->paths[i];
+				return false;
+			}
+			continue;
+		}
+		if ((cap = capture_open(r->paths[i], errbuf)) == NULL) {
+			*failed = r->paths[i];
 			return false;
 		}
+		legs_read_capture(r->legs, cap, r->paths[i]);
+		capture_close(cap);
+	}
 	return true;
+}
+
+static bool
+run(struct reader *r, char *errbuf, const char **failed)
+{
+	pthread_t thread;
+	uint32_t index = NO_INDEX;
+	bool ok = true;
+	unsigned i;
+
+	for (i = 0; i < READER_CHUNKS; i++) {
+		r->chunks[i].buf = malloc(READER_CHUNK_BYTES);
+		if (r->chunks[i].buf == NULL)
+			goto fallback;
+	}
+	if (pthread_mutex_init(&r->lock, NULL) != 0)
+		goto fallback;
+	if (pthread_cond_init(&r->cond, NULL) != 0)
+		goto fallback_lock;
+	if (pthread_create(&thread, NULL, read_files, r) != 0)
+		goto fallback_cond;
+	for (;;) {
+		struct chunk *c;
+
+		pthread_mutex_lock(&r->lock);
+		while (r->full == 0 && !r->done)
+			pthread_cond_wait(&r->cond, &r->lock);
+		if (r->full == 0) {
+			pthread_mutex_unlock(&r->lock);
+			break;
+		}
+		c = &r->chunks[r->head];
+		pthread_mutex_unlock(&r->lock);
+		/* After a failure keep draining, so the reading thread can finish. */
+		if (ok)
+			ok = replay(r, c, &index, errbuf, failed);
+		pthread_mutex_lock(&r->lock);
+		r->head = (r->head + 1) % READER_CHUNKS;
+		r->full--;
+		pthread_cond_signal(&r->cond);
+		pthread_mutex_unlock(&r->lock);
+	}
+	pthread_join(thread, NULL);
+	pthread_cond_destroy(&r->cond);
+	pthread_mutex_destroy(&r->lock);
+	for (i = 0; i < READER_CHUNKS; i++)
+		free(r->chunks[i].buf);
+	return ok;
+
+fallback_cond:
+	pthread_cond_destroy(&r->cond);
+fallback_lock:
+	pthread_mutex_destroy(&r->lock);
+fallback:
+	for (i = 0; i < READER_CHUNKS; i++)
+		free(r->chunks[i].buf);
+	return read_here(r, errbuf, failed);
 }
 
 bool
 reader_run(struct side *s, const char *const *paths, unsigned n, char *errbuf, const char **failed)
 {
 	struct reader r;
-	pthread_t thread;
-	uint32_t index = NO_INDEX;
-	bool ok = true;
-	unsigned i;
 
 	memset(&r, 0, sizeof(r));
 	r.paths = paths;
 	r.npaths = n;
 	r.side = s;
-	for (i = 0; i < READER_CHUNKS; i++) {
-		r.chunks[i].buf = malloc(READER_CHUNK_BYTES);
-		if (r.chunks[i].buf == NULL)
-			goto fallback;
-	}
-	if (pthread_mutex_init(&r.lock, NULL) != 0)
-		goto fallback;
-	if (pthread_cond_init(&r.cond, NULL) != 0)
-		goto fallback_lock;
-	if (pthread_create(&thread, NULL, read_files, &r) != 0)
-		goto fallback_cond;
-	for (;;) {
-		struct chunk *c;
+	return run(&r, errbuf, failed);
+}
 
-		pthread_mutex_lock(&r.lock);
-		while (r.full == 0 && !r.done)
-			pthread_cond_wait(&r.cond, &r.lock);
-		if (r.full == 0) {
-			pthread_mutex_unlock(&r.lock);
-			break;
-		}
-		c = &r.chunks[r.head];
-		pthread_mutex_unlock(&r.lock);
-		/* After a failure keep draining, so the reading thread can finish. */
-		if (ok)
-			ok = replay(&r, c, &index, errbuf, failed);
-		pthread_mutex_lock(&r.lock);
-		r.head = (r.head + 1) % READER_CHUNKS;
-		r.full--;
-		pthread_cond_signal(&r.cond);
-		pthread_mutex_unlock(&r.lock);
-	}
-	pthread_join(thread, NULL);
-	pthread_cond_destroy(&r.cond);
-	pthread_mutex_destroy(&r.lock);
-	for (i = 0; i < READER_CHUNKS; i++)
-		free(r.chunks[i].buf);
-	return ok;
+bool
+reader_run_legs(struct legs *l, const char *const *paths, unsigned n, char *errbuf,
+                const char **failed)
+{
+	struct reader r;
 
-fallback_cond:
-	pthread_cond_destroy(&r.cond);
-fallback_lock:
-	pthread_mutex_destroy(&r.lock);
-fallback:
-	for (i = 0; i < READER_CHUNKS; i++)
-		free(r.chunks[i].buf);
-	return read_here(s, paths, n, errbuf, failed);
+	memset(&r, 0, sizeof(r));
+	r.paths = paths;
+	r.npaths = n;
+	r.side = l->sides[0];
+	r.legs = l;
+	return run(&r, errbuf, failed);
 }

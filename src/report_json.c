@@ -223,6 +223,13 @@ json_inputs(const struct report *r)
 			json_object_set_new(o, "path",
 			                    json_string(in->path != NULL ? in->path : ""));
 			json_object_set_new(o, "format", json_string(in->format));
+			/* Only for one capture split by interface (legs.c): this side's
+			 * interface, and on the inside input how the inside was decided. */
+			if (sides[s]->leg[0] != 0)
+				json_object_set_new(o, "interface", json_string(sides[s]->leg));
+			if (sides[s]->leg_how[0] != 0)
+				json_object_set_new(o, "interface_choice",
+				                    json_string(sides[s]->leg_how));
 			json_object_set_new(o, "link_types", lt);
 			json_object_set_new(o, "packets", json_integer((json_int_t)in->packets));
 			json_object_set_new(o, "ignored", json_integer((json_int_t)in->ignored));

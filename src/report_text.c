@@ -131,7 +131,12 @@ print_inputs(FILE *out, const struct side *s)
 			snprintf(label, sizeof(label), "%s f%u", side_role_name(s->role), i + 1);
 		else
 			snprintf(label, sizeof(label), "%s", side_role_name(s->role));
-		used = (size_t)snprintf(line, sizeof(line), "%s (%s", in->path, in->format);
+		/* One capture split by interface (legs.c): the file is named once, on
+		 * the inside line, and each side says its interface. */
+		used = (size_t)snprintf(line, sizeof(line), "%s%s%s (%s",
+		                        s->leg[0] != 0 && s->role == SIDE_OUTSIDE ? "same file"
+		                                                                  : in->path,
+		                        s->leg[0] != 0 ? " on " : "", s->leg, in->format);
 		for (k = 0; k < in->nlinktypes && used < sizeof(line); k++)
 			used += (size_t)snprintf(line + used, sizeof(line) - used, "%s%s",
 			                         k == 0 ? ", " : "/", link_name(in->linktypes[k]));
@@ -189,9 +194,10 @@ orientation_note(char *buf, size_t n, const struct report *r)
 	if (o == NULL || !o->swapped)
 		return;
 	snprintf(buf, n,
-	         "[captures given the other way round: %s holds the clients and was judged as "
-	         "inside]",
-	         r->a->ninputs > 0 ? r->a->inputs[0].path : "?");
+	         "[captures given the other way round: %s%s%s holds the clients and was judged "
+	         "as inside]",
+	         r->a->ninputs > 0 ? r->a->inputs[0].path : "?", r->a->leg[0] != 0 ? " on " : "",
+	         r->a->leg);
 }
 
 /* Below the inputs: which capture holds the clients and why, when that was turned. */
@@ -231,8 +237,11 @@ print_header(FILE *out, const struct report *r, const struct diagnosis *d)
 	    v->count[SEV_NOTE], plural(v->count[SEV_NOTE], "note", "notes"));
 	wrap_labelled(out, "version  ", line);
 	print_inputs(out, r->a);
-	if (r->b != NULL) {
+	if (r->b != NULL)
 		print_inputs(out, r->b);
+	if (r->a->leg_how[0] != 0)
+		wrap_labelled(out, "legs     ", r->a->leg_how);
+	if (r->b != NULL) {
 		print_orientation(out, r);
 		if (c->clock.known)
 			snprintf(line, sizeof(line),

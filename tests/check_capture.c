@@ -17,7 +17,6 @@
 
 /* ---- building files ----------------------------------------------------- */
 
-
 /* Classic pcap file header; magic 0xa1b2c3d4 (us) or 0xa1b23c4d (ns), in b->be order. */
 static void
 pcap_header(struct bb *b, uint32_t magic, uint32_t snaplen, uint32_t linktype)
@@ -213,7 +212,8 @@ static const struct public_case {
 } public_cases[] = {
     {"tcpdump__pptp.pcap", 23, "pcap"},
     {"nDPI__pptp.pcap", 24, "pcap"},
-    {"nDPI__gre.pcapng", 1, "pcapng"},
+    /* It declares several interfaces: read by pcapng.c for their IDs. */
+    {"nDPI__gre.pcapng", 1, "pcapng-fallback"},
     {"PcapPlusPlus__GrePackets-PPTP_negotiation.cap", 28, "pcap"},
     {"zeek__gre-pptp.pcap", 2, "pcap"},
     {"PcapPlusPlus__GrePackets.pcap", 7, "pcapng-fallback"},
@@ -253,10 +253,11 @@ END_TEST
 START_TEST(test_public_fallback_switch)
 {
 	/*
-	 * Both IDBs come before the first packet: libpcap opens the file (it
-	 * reads only the first IDB) and refuses the second (snaplen 65535
-	 * against 262144) on the first read; the fallback takes over from
-	 * frame 1.  Time stamps from tshark -T fields -e frame.time_epoch.
+	 * Both IDBs come before the first packet (snaplen 65535 and 262144,
+	 * which libpcap 1.10 would refuse on the first read): a file that
+	 * declares several interfaces is read by the fallback from the open,
+	 * so each frame says its interface.  Time stamps from tshark -T fields
+	 * -e frame.time_epoch, interfaces from -e frame.interface_id.
 	 */
 	char err[CAPTURE_ERRBUF_SIZE] = "";
 	struct capture *c = capture_open(TESTDATA "/public/PcapPlusPlus__GrePackets.pcap", err);
@@ -264,16 +265,17 @@ START_TEST(test_public_fallback_switch)
 	int i;
 
 	ck_assert_msg(c != NULL, "%s", err);
-	ck_assert_str_eq(capture_format(c), "pcapng");
-	ck_assert_int_eq(capture_next(c, &f, err), CAPTURE_FRAME);
 	ck_assert_str_eq(capture_format(c), "pcapng-fallback");
+	ck_assert_int_eq(capture_next(c, &f, err), CAPTURE_FRAME);
 	ck_assert_uint_eq(f.number, 1);
+	ck_assert_uint_eq(f.interface, 0);
 	ck_assert_int_eq(f.ts, INT64_C(1150344981941650000));
 	ck_assert_uint_eq(f.caplen, 58);
 	for (i = 2; i <= 6; i++)
 		ck_assert_int_eq(capture_next(c, &f, err), CAPTURE_FRAME);
 	ck_assert_int_eq(capture_next(c, &f, err), CAPTURE_FRAME);
 	ck_assert_uint_eq(f.number, 7);
+	ck_assert_uint_eq(f.interface, 1);
 	ck_assert_uint_eq(f.caplen, 96);
 	ck_assert_uint_eq(f.wirelen, 96);
 	ck_assert_int_eq(f.ts, INT64_C(1605124619087414000));
@@ -701,6 +703,75 @@ START_TEST(test_pcapng_mixed_linktypes)
 }
 END_TEST
 
+/* An IDB with an if_name option (Ethernet, no snaplen limit). */
+static void
+ng_idb_named(struct bb *b, const char *name, size_t len)
+{
+	size_t at = ng_begin(b, 1);
+	static const uint8_t zero[4];
+
+	bb_u16(b, 1);
+	bb_u16(b, 0);
+	bb_u32(b, 0);
+	bb_u16(b, 2); /* if_name */
+	bb_u16(b, (uint16_t)len);
+	bb_bytes(b, name, len);
+	bb_bytes(b, zero, (4 - len % 4) % 4);
+	bb_u32(b, 0); /* opt_endofopt */
+	ng_end(b, at);
+}
+
+START_TEST(test_pcapng_interfaces_named)
+{
+	/* dumpcap -i lan0 -i wan0: two interfaces declared up front, so the
+	 * fallback reads from the start and every frame says its interface. */
+	struct bb b = {.n = 0};
+	char err[CAPTURE_ERRBUF_SIZE] = "";
+	struct capture *c;
+	struct capture_frame f;
+
+	ng_shb(&b, false);
+	ng_idb_named(&b, "lan0", 4);
+	ng_idb_named(&b, "wan\x01", 4); /* not printable: no name */
+	ng_epb(&b, 1, 5, frame60, 60);
+	ng_epb(&b, 0, 6, frame60, 60);
+	c = open_file(b.p, b.n, err);
+	ck_assert_msg(c != NULL, "%s", err);
+	ck_assert_str_eq(capture_format(c), "pcapng-fallback");
+	ck_assert_int_eq(capture_next(c, &f, err), CAPTURE_FRAME);
+	ck_assert_uint_eq(f.interface, 1);
+	ck_assert_int_eq(capture_next(c, &f, err), CAPTURE_FRAME);
+	ck_assert_uint_eq(f.interface, 0);
+	ck_assert_uint_eq(f.number, 2);
+	ck_assert_str_eq(capture_interface_name(c, 0), "lan0");
+	ck_assert_ptr_null(capture_interface_name(c, 1));
+	ck_assert_ptr_null(capture_interface_name(c, 2));
+	ck_assert_int_eq(capture_next(c, &f, err), CAPTURE_END);
+	capture_close(c);
+}
+END_TEST
+
+START_TEST(test_pcapng_one_interface_libpcap)
+{
+	/* One interface: libpcap reads it, every frame is interface 0, no names. */
+	struct bb b = {.n = 0};
+	char err[CAPTURE_ERRBUF_SIZE] = "";
+	struct capture *c;
+	struct capture_frame f;
+
+	ng_shb(&b, false);
+	ng_idb_named(&b, "eth0", 4);
+	ng_epb(&b, 0, 5, frame60, 60);
+	c = open_file(b.p, b.n, err);
+	ck_assert_msg(c != NULL, "%s", err);
+	ck_assert_int_eq(capture_next(c, &f, err), CAPTURE_FRAME);
+	ck_assert_str_eq(capture_format(c), "pcapng");
+	ck_assert_uint_eq(f.interface, 0);
+	ck_assert_ptr_null(capture_interface_name(c, 0));
+	capture_close(c);
+}
+END_TEST
+
 START_TEST(test_pcapng_no_interfaces)
 {
 	/* libpcap refuses a file without an IDB at open; the fallback finds no frame. */
@@ -995,6 +1066,8 @@ capture_suite(void)
 	tcase_add_test(tc, test_pcapng_big_endian);
 	tcase_add_test(tc, test_pcapng_mixed_byte_order);
 	tcase_add_test(tc, test_pcapng_mixed_linktypes);
+	tcase_add_test(tc, test_pcapng_interfaces_named);
+	tcase_add_test(tc, test_pcapng_one_interface_libpcap);
 	tcase_add_test(tc, test_pcapng_no_interfaces);
 	tcase_add_loop_test(tc, test_pcapng_bad_block, 0, ARRAY_LEN(bad_ngs));
 	tcase_add_test(tc, test_pcapng_bad_first_block);

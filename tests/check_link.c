@@ -315,6 +315,24 @@ static const struct frame_case cases[] = {
 
 /* clang-format on */
 
+START_TEST(test_sll2_interface)
+{
+	/* tcpdump -i any: protocol, reserved, ifindex 3, ARPHRD_ETHER, outgoing, 6-byte address. */
+	static const uint8_t hdr[] = {0x08, 0x00, 0, 0, 0, 0, 0, 3, 0, 1,
+	                              4,    6,    1, 2, 3, 4, 5, 6, 0, 0};
+	uint32_t ifindex = 0;
+	uint8_t pkttype = 0, *cut;
+
+	ck_assert(link_sll2_interface(hdr, sizeof(hdr), &ifindex, &pkttype));
+	ck_assert_uint_eq(ifindex, 3);
+	ck_assert_uint_eq(pkttype, LINK_SLL2_OUTGOING);
+	/* Cut before the packet type: false, never a read past the end. */
+	cut = copy_of(hdr, 10);
+	ck_assert(!link_sll2_interface(cut, 10, &ifindex, &pkttype));
+	free(cut);
+	ck_assert(!link_sll2_interface(NULL, 0, &ifindex, &pkttype));
+}
+END_TEST
 
 START_TEST(test_case_result)
 {
@@ -513,6 +531,7 @@ link_suite(void)
 	tcase_add_loop_test(tc, test_case_result, 0, (int)ARRAY_LEN(cases));
 	tcase_add_loop_test(tc, test_case_prefixes, 0, (int)ARRAY_LEN(cases));
 	tcase_add_test(tc, test_null_buffer);
+	tcase_add_test(tc, test_sll2_interface);
 	tcase_add_test(tc, test_out_cleared);
 	suite_add_tcase(s, tc);
 

@@ -56,6 +56,34 @@ START_TEST(test_idb_be)
 }
 END_TEST
 
+START_TEST(test_idb_if_name)
+{
+	/* if_name "wan0" padded to 8 with NULs (as some writers do), then if_tsresol. */
+	static const uint8_t named[] = {1, 0, 0, 0, 0, 0, 0, 0, 2, 0, 8, 0, 'w', 'a', 'n', '0',
+	                                0, 0, 0, 0, 9, 0, 1, 0, 9, 0, 0, 0, 0,   0,   0,   0};
+	/* A name with a blank is dropped (reports print it bare). */
+	static const uint8_t blank[] = {1, 0, 0, 0, 0, 0, 0, 0, 2, 0, 3, 0, 'a', ' ', 'b', 0};
+	/* A name too long for the report is dropped, the block still parses. */
+	uint8_t longname[8 + 4 + 40];
+	struct pcapng_idb idb;
+
+	ck_assert_int_eq(pcapng_parse_idb(named, sizeof(named), false, &idb), PARSE_OK);
+	ck_assert_str_eq(idb.name, "wan0");
+	ck_assert_uint_eq(idb.tsresol_exp, 9);
+	ck_assert_int_eq(pcapng_parse_idb(blank, sizeof(blank), false, &idb), PARSE_OK);
+	ck_assert_str_eq(idb.name, "");
+	memset(longname, 'x', sizeof(longname));
+	memcpy(longname, named, 8);
+	longname[8] = 2;
+	longname[9] = 0;
+	longname[10] = 40;
+	longname[11] = 0;
+	ck_assert_int_eq(pcapng_parse_idb(longname, sizeof(longname), false, &idb), PARSE_OK);
+	ck_assert_str_eq(idb.name, "");
+	ck_assert_int_eq(pcapng_parse_idb(idb_le, 8, false, &idb), PARSE_OK);
+	ck_assert_str_eq(idb.name, "");
+}
+END_TEST
 START_TEST(test_idb_default_tsresol)
 {
 	/* Only the fixed part: no options, so microseconds. */
@@ -279,7 +307,6 @@ START_TEST(test_timestamp)
 END_TEST
 
 /* ---- the reader, over files built in memory ---------------------------- */
-
 
 /* Start a block: type and a length patched by bb_end. */
 static size_t
@@ -876,6 +903,7 @@ pcapng_suite(void)
 	tcase_add_test(tc, test_idb_le);
 	tcase_add_test(tc, test_idb_be);
 	tcase_add_test(tc, test_idb_default_tsresol);
+	tcase_add_test(tc, test_idb_if_name);
 	tcase_add_loop_test(tc, test_idb_prefix, 0, sizeof(idb_le) + 1);
 	tcase_add_test(tc, test_idb_endofopt_stops);
 	tcase_add_loop_test(tc, test_idb_invalid, 0, ARRAY_LEN(bad_idbs));
