@@ -18,6 +18,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct link_frame lf;
 	int dlt;
 
+	uint32_t ifindex;
+	uint8_t pkttype;
+
 	if (size == 0)
 		return 0;
 	if (n > FUZZ_MAX_TYPES)
@@ -25,6 +28,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	dlt = data[0] % (n + 1) < n ? dlts[data[0] % (n + 1)] : FUZZ_UNKNOWN_DLT;
 	data++;
 	size--;
+	/* Every frame of a tcpdump -i any capture is asked its interface. */
+	if (link_sll2_interface(data, size, &ifindex, &pkttype) != (size >= 11))
+		abort();
 	if (link_parse(dlt, data, size, &lf) == PARSE_OK &&
 	    (lf.offset > size || lf.vlan_tags > LINK_MAX_VLAN_TAGS))
 		abort();
