@@ -45,6 +45,7 @@ struct legs {
 	ts_ns_t file_first[SIDE_MAX_FILES], file_last[SIDE_MAX_FILES];
 	unsigned nfiles;
 	uint64_t overflow; /* frames of interfaces past LEGS_MAX */
+	struct frame_ref first_overflow;
 	bool has_server_filter;
 	struct addr server_filter;
 	bool oom;

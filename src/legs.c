@@ -158,7 +158,8 @@ legs_input_frame(struct legs *l, uint32_t index, const struct capture_frame *f,
 
 	count_frame(l, index, f->ts);
 	if (leg == NO_INDEX) {
-		l->overflow++;
+		if (l->overflow++ == 0)
+			l->first_overflow = (struct frame_ref){index, f->number, f->ts};
 		return;
 	}
 	side_input_frame(l->sides[leg], index, f);
@@ -171,7 +172,9 @@ legs_input_skip(struct legs *l, uint32_t index, ts_ns_t ts, const struct leg_id 
 
 	count_frame(l, index, ts);
 	if (leg == NO_INDEX) {
-		l->overflow++;
+		if (l->overflow++ == 0)
+			l->first_overflow =
+			    (struct frame_ref){index, l->file_packets[index], ts};
 		return;
 	}
 	side_input_skip(l->sides[leg], index, ts);
@@ -449,6 +452,16 @@ fail(char *errbuf, size_t errlen, const char *fmt, const char *a, const char *b)
 	return false;
 }
 
+/* Frames of interfaces past LEGS_MAX were not analysed: PPTP may be among them. */
+static void
+note_overflow(const struct legs *l, struct side *s)
+{
+	if (l->overflow > 0)
+		diag_add(&s->diag, CODE_LIMIT_REACHED, &l->first_overflow,
+		         "%llu frames of interfaces past the first %d not analysed",
+		         (unsigned long long)l->overflow, LEGS_MAX);
+}
+
 bool
 legs_choose(struct legs *l, const char *want_inside, const char *want_outside,
             struct legs_choice *out, char *errbuf, size_t errlen)
@@ -491,6 +504,7 @@ legs_choose(struct legs *l, const char *want_inside, const char *want_outside,
 		}
 		merge_into(l, out->inside);
 		cover_file(l, l->sides[out->inside], true);
+		note_overflow(l, l->sides[out->inside]);
 		return true;
 	}
 	if (npptp > 2 && (in == NO_INDEX || outl == NO_INDEX))
@@ -557,5 +571,6 @@ legs_choose(struct legs *l, const char *want_inside, const char *want_outside,
 	snprintf(l->sides[in]->leg_how, SIDE_LEG_HOW_LEN, "%s", out->how);
 	cover_file(l, l->sides[in], false);
 	cover_file(l, l->sides[outl], false);
+	note_overflow(l, l->sides[in]);
 	return true;
 }

@@ -180,9 +180,13 @@ judge_one(const char *path, const char *want_in, const char *want_out, struct ou
 				const struct side *s = e->side == SIDE_INSIDE ? a : b;
 				uint32_t want = l.ids[s == a ? ch.inside : ch.outside].ifindex;
 
-				/* The tear's frame is no frame of either interface. */
+				/* The tear's frame, and the first frame past the interface
+				 * limit (also cited by evidence_incomplete), are frames
+				 * of neither leg. */
 				if (!frame_ref_seen(&e->where) ||
-				    v.findings[i].code == CODE_CAPTURE_TRUNCATED)
+				    v.findings[i].code == CODE_CAPTURE_TRUNCATED ||
+				    v.findings[i].code == CODE_LIMIT_REACHED ||
+				    v.findings[i].code == CODE_EVIDENCE_INCOMPLETE)
 					continue;
 				ck_assert_msg(ifindex_of_frame(bytes, len, e->where.frame) == want,
 				              "%s: evidence frame %llu is not on ifindex %u", path,
@@ -311,6 +315,16 @@ some_outside_to_4(uint8_t *h, uint8_t *d, uint32_t cap, uint64_t n)
 		d[7] = 4;
 }
 
+/* Every 20th frame to an interface of its own: more interfaces than are followed. */
+static void
+many_interfaces(uint8_t *h, uint8_t *d, uint32_t cap, uint64_t n)
+{
+	(void)h;
+	(void)cap;
+	if (n % 20 == 0)
+		d[6] = (uint8_t)(n / 20);
+}
+
 /* Every frame at one instant: no packet order tells the legs apart. */
 static void
 one_instant(uint8_t *h, uint8_t *d, uint32_t cap, uint64_t n)
@@ -405,6 +419,20 @@ START_TEST(test_packets_cannot_tell)
 }
 END_TEST
 
+START_TEST(test_too_many_interfaces)
+{
+	/* Frames past LEGS_MAX interfaces are not analysed: said, and no pass. */
+	char path[128], err[512];
+	struct outcome o;
+
+	snprintf(path, sizeof(path), "%s/many-any.pcap", tmpdir);
+	rewrite(LEGS "editor-3x256-any.pcap", path, many_interfaces);
+	ck_assert_msg(judge_one(path, "2", "3", &o, err, sizeof(err), NULL), "%s", err);
+	ASSERT_HAS(o.codes, "limit_reached/warning");
+	ck_assert(o.value != VERDICT_PASS);
+}
+END_TEST
+
 START_TEST(test_names_and_single)
 {
 	/* pcapng names, and a one-interface capture judged alone as before. */
@@ -457,6 +485,7 @@ legs_suite(void)
 	tcase_add_test(tc, test_three_pptp_interfaces);
 	tcase_add_test(tc, test_packets_cannot_tell);
 	tcase_add_test(tc, test_names_and_single);
+	tcase_add_test(tc, test_too_many_interfaces);
 	tcase_add_test(tc, test_id_of);
 	suite_add_tcase(s, tc);
 	return s;
