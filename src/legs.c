@@ -24,6 +24,8 @@
  *   the way out), so the leg where its first control message (or else its
  *   first GRE packet) appears first is inside.  The majority of tunnels
  *   decides; a tie, or no tunnel seen on both, asks for --inside-interface.
+ *   Tunnels seen as GRE only (a capture started late) do not vote: which of
+ *   their endpoints is the client is not known.
  * - SLL2 packet types (to this host / outgoing) are not used: they say the
  *   same as the order on one clock, and pcapng legs do not have them.
  * - The legs share the file's coverage (first and last frame of the file),
