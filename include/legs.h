@@ -34,8 +34,16 @@ struct leg_id {
 /* The interface of a frame.  Pure; cheap enough for every frame. */
 struct leg_id legs_id_of(const struct capture_frame *f);
 
+/* LINUX_SLL2 packet types of a leg's control segments, per direction: to the
+ * server (TCP destination port 1723) or to the client; arriving at the box
+ * ("to us") or leaving it ("outgoing"). */
+struct leg_types {
+	uint64_t to_server_in, to_server_out, to_client_in, to_client_out;
+};
+
 struct legs {
 	struct side *sides[LEGS_MAX]; /* one per interface, in order of first frame */
+	struct leg_types types[LEGS_MAX];
 	struct leg_id ids[LEGS_MAX];
 	unsigned n;
 	unsigned last; /* the leg of the previous frame: most frames follow their neighbour's */

@@ -28,7 +28,7 @@
 #define SIDE_MAX_OTHER_SERVERS 16
 /* A split capture's interface label and how its inside was decided (legs.c). */
 #define SIDE_LEG_LEN 48
-#define SIDE_LEG_HOW_LEN 320
+#define SIDE_LEG_HOW_LEN 384
 /* Tunnels nested in front of GRE/TCP (IP-in-IP, IPv6-in-IPv4...). */
 #define SIDE_MAX_NESTING 3
 

@@ -26,8 +26,11 @@
  *   decides; a tie, or no tunnel seen on both, asks for --inside-interface.
  *   Tunnels seen as GRE only (a capture started late) do not vote: which of
  *   their endpoints is the client is not known.
- * - SLL2 packet types (to this host / outgoing) are not used: they say the
- *   same as the order on one clock, and pcapng legs do not have them.
+ * - When the times tie (a fast box stamps a forwarded packet's arrival and
+ *   departure in the same microsecond), LINUX_SLL2 packet types decide: the
+ *   translated endpoint's control segments arrive ("to us") on its own leg
+ *   and leave ("outgoing") on the other, each counted per leg while reading.
+ *   pcapng legs without SLL2 frames have no packet types.
  * - The legs share the file's coverage (first and last frame of the file),
  *   not only their own frames': a quiet interface was still captured.
  * - Judged as one capture, the file keeps the input diagnostics of every
@@ -45,7 +48,9 @@
 #include <pcap/dlt.h>
 
 #include "correlate.h"
+#include "ip.h"
 #include "link.h"
+#include "tcp.h"
 
 struct leg_id
 legs_id_of(const struct capture_frame *f)
@@ -152,6 +157,38 @@ count_frame(struct legs *l, uint32_t index, ts_ns_t ts)
 		l->file_last[index] = ts;
 }
 
+/* An SLL2 frame carrying a PPTP control segment: tally its packet type (see top). */
+static void
+count_type(struct leg_types *t, const struct capture_frame *f)
+{
+	struct link_frame lf;
+	struct ip_packet ip;
+	const uint8_t *p;
+	uint32_t ifindex;
+	uint8_t type;
+	uint16_t sport, dport;
+	size_t len;
+	enum parse_status st;
+
+	if (!link_sll2_interface(f->data, f->caplen, &ifindex, &type) ||
+	    (type != LINK_SLL2_HOST && type != LINK_SLL2_OUTGOING) ||
+	    link_parse(f->linktype, f->data, f->caplen, &lf) != PARSE_OK || lf.offset >= f->caplen)
+		return;
+	p = f->data + lf.offset;
+	len = f->caplen - lf.offset;
+	st = lf.ethertype == LINK_ETHERTYPE_IPV4   ? ipv4_parse(p, len, &ip)
+	     : lf.ethertype == LINK_ETHERTYPE_IPV6 ? ipv6_parse(p, len, &ip)
+	                                           : PARSE_UNSUPPORTED;
+	if (st != PARSE_OK || ip.proto != IP_PROTO_TCP || ip.is_fragment || ip.payload_len < 4)
+		return;
+	sport = (uint16_t)(ip.payload[0] << 8 | ip.payload[1]);
+	dport = (uint16_t)(ip.payload[2] << 8 | ip.payload[3]);
+	if (dport == TCP_PORT_PPTP)
+		*(type == LINK_SLL2_HOST ? &t->to_server_in : &t->to_server_out) += 1;
+	else if (sport == TCP_PORT_PPTP)
+		*(type == LINK_SLL2_HOST ? &t->to_client_in : &t->to_client_out) += 1;
+}
+
 void
 legs_input_frame(struct legs *l, uint32_t index, const struct capture_frame *f,
                  const struct leg_id *id)
@@ -164,6 +201,8 @@ legs_input_frame(struct legs *l, uint32_t index, const struct capture_frame *f,
 			l->first_overflow = (struct frame_ref){index, f->number, f->ts};
 		return;
 	}
+	if (id->has_ifindex)
+		count_type(&l->types[leg], f);
 	side_input_frame(l->sides[leg], index, f);
 }
 
@@ -175,8 +214,7 @@ legs_input_skip(struct legs *l, uint32_t index, ts_ns_t ts, const struct leg_id 
 	count_frame(l, index, ts);
 	if (leg == NO_INDEX) {
 		if (l->overflow++ == 0)
-			l->first_overflow =
-			    (struct frame_ref){index, l->file_packets[index], ts};
+			l->first_overflow = (struct frame_ref){index, l->file_packets[index], ts};
 		return;
 	}
 	side_input_skip(l->sides[leg], index, ts);
@@ -373,6 +411,52 @@ orient(const struct side *x, const struct side *y, struct orientation *o)
 	return true;
 }
 
+static const char *
+translated_name(const struct orientation *o)
+{
+	return o->clients_moved > 0 || o->servers_moved == 0 ? "clients'" : "server's";
+}
+
+static const char *
+translation(const struct orientation *o)
+{
+	return o->clients_moved > 0   ? "the NAT translates the clients' addresses"
+	       : o->servers_moved > 0 ? "the NAT translates the server's address: a port forward"
+	                              : "no address is translated";
+}
+
+/* 1: a leg's packets of one direction mostly arrive; -1: mostly leave; 0: neither. */
+static int
+arrives(uint64_t in, uint64_t out)
+{
+	return in > out ? 1 : out > in ? -1 : 0;
+}
+
+/*
+ * The inside of legs x and y from SLL2 packet types: the translated endpoint's
+ * control segments arrive on its own leg and leave on the other.  NO_INDEX
+ * when the types do not say it, or say it both ways.
+ */
+static unsigned
+by_packet_types(const struct legs *l, unsigned x, unsigned y, const struct orientation *o)
+{
+	const struct leg_types *tx = &l->types[x], *ty = &l->types[y];
+	int ax, ay;
+
+	if (o->clients_moved == 0 && o->servers_moved > 0) {
+		ax = arrives(tx->to_client_in, tx->to_client_out);
+		ay = arrives(ty->to_client_in, ty->to_client_out);
+	} else {
+		ax = arrives(tx->to_server_in, tx->to_server_out);
+		ay = arrives(ty->to_server_in, ty->to_server_out);
+	}
+	if (ax == 1 && ay == -1)
+		return x;
+	if (ax == -1 && ay == 1)
+		return y;
+	return NO_INDEX;
+}
+
 /* The file's coverage and packet count for a chosen leg. */
 static void
 cover_file(const struct legs *l, struct side *s, bool whole_counts)
@@ -521,24 +605,31 @@ legs_choose(struct legs *l, const char *want_inside, const char *want_outside,
 			l->oom = true;
 			return fail(errbuf, errlen, "%s%s", "out of memory", "");
 		}
-		if (o.votes[0] == o.votes[1])
-			return fail(errbuf, errlen,
-			            "two interfaces carry PPTP (%s) and the packets "
-			            "do not say which is inside: name it with --inside-interface%s",
-			            list, "");
-		in = pptp[o.votes[0] > o.votes[1] ? 0 : 1];
-		outl = pptp[o.votes[0] > o.votes[1] ? 1 : 0];
-		legs_label(l, in, a);
-		legs_label(l, outl, b);
-		snprintf(out->how, sizeof(out->how),
-		         "%s inside, %s outside: in %u of %u tunnels seen on both, the %s packets "
-		         "appear on %s first (%s)",
-		         a, b, o.votes[o.votes[0] > o.votes[1] ? 0 : 1], o.tunnels,
-		         o.clients_moved > 0 || o.servers_moved == 0 ? "clients'" : "server's", a,
-		         o.clients_moved > 0 ? "the NAT translates the clients' addresses"
-		         : o.servers_moved > 0
-		             ? "the NAT translates the server's address: a port forward"
-		             : "no address is translated");
+		if (o.votes[0] != o.votes[1]) {
+			in = pptp[o.votes[0] > o.votes[1] ? 0 : 1];
+			outl = pptp[o.votes[0] > o.votes[1] ? 1 : 0];
+			legs_label(l, in, a);
+			legs_label(l, outl, b);
+			snprintf(out->how, sizeof(out->how),
+			         "%s inside, %s outside: in %u of %u tunnels seen on both, the %s "
+			         "packets appear on %s first (%s)",
+			         a, b, o.votes[o.votes[0] > o.votes[1] ? 0 : 1], o.tunnels,
+			         translated_name(&o), a, translation(&o));
+		} else if ((in = by_packet_types(l, pptp[0], pptp[1], &o)) != NO_INDEX) {
+			outl = in == pptp[0] ? pptp[1] : pptp[0];
+			legs_label(l, in, a);
+			legs_label(l, outl, b);
+			snprintf(out->how, sizeof(out->how),
+			         "%s inside, %s outside: the %s control packets arrive on %s and "
+			         "leave on %s (SLL2 packet types; their times tie; %s)",
+			         a, b, translated_name(&o), a, b, translation(&o));
+		} else {
+			return fail(
+			    errbuf, errlen,
+			    "two interfaces carry PPTP (%s) and the packets do not say which "
+			    "is inside: name it with --inside-interface%s",
+			    list, "");
+		}
 	} else {
 		if (in == NO_INDEX || outl == NO_INDEX) {
 			/* One named: the other is the other interface with PPTP. */

@@ -336,6 +336,14 @@ one_instant(uint8_t *h, uint8_t *d, uint32_t cap, uint64_t n)
 	h[0] = 1; /* 1 s after the epoch: 0 means "no time" */
 }
 
+/* The same, and every packet type "to us": nothing tells the legs apart. */
+static void
+one_instant_no_types(uint8_t *h, uint8_t *d, uint32_t cap, uint64_t n)
+{
+	one_instant(h, d, cap, n);
+	d[10] = 0;
+}
+
 static char tmpdir[64];
 
 static void
@@ -405,7 +413,7 @@ START_TEST(test_packets_cannot_tell)
 	struct outcome o;
 
 	snprintf(path, sizeof(path), "%s/instant-any.pcap", tmpdir);
-	rewrite(LEGS "editor-3x256-any.pcap", path, one_instant);
+	rewrite(LEGS "editor-3x256-any.pcap", path, one_instant_no_types);
 	ck_assert(!judge_one(path, NULL, NULL, &o, err, sizeof(err), NULL));
 	ASSERT_HAS(err, "do not say which is inside: name it with --inside-interface");
 	ck_assert_msg(judge_one(path, "2", NULL, &o, err, sizeof(err), how), "%s", err);
@@ -430,6 +438,30 @@ START_TEST(test_too_many_interfaces)
 	ck_assert_msg(judge_one(path, "2", "3", &o, err, sizeof(err), NULL), "%s", err);
 	ASSERT_HAS(o.codes, "limit_reached/warning");
 	ck_assert(o.value != VERDICT_PASS);
+}
+END_TEST
+
+START_TEST(test_packet_types_decide)
+{
+	/* Times tie: the SLL2 packet types say where the clients' segments arrive. */
+	char path[128], err[512], how[SIDE_LEG_HOW_LEN];
+	struct outcome pair, o;
+	unsigned k;
+	static const rewrite_fn edits[] = {one_instant, swap_2_3};
+
+	judge_pair(LAB "masq-3x256/inside.pcap", LAB "masq-3x256/outside.pcap", &pair);
+	snprintf(path, sizeof(path), "%s/instant-any.pcap", tmpdir);
+	rewrite(LEGS "masq-3x256-any.pcap", path, one_instant);
+	ck_assert_msg(judge_one(path, NULL, NULL, &o, err, sizeof(err), how), "%s", err);
+	ASSERT_HAS(how, "ifindex 2 inside, ifindex 3 outside: the clients' control packets "
+	                "arrive on ifindex 2 and leave on ifindex 3 (SLL2 packet types");
+	ck_assert_int_eq(o.value, pair.value);
+	ck_assert_uint_eq(o.tunnels, pair.tunnels);
+	/* Not the interface numbers: swapped, the decision follows the packets. */
+	for (k = 0; k < ARRAY_LEN(edits); k++)
+		rewrite(path, path, edits[k]);
+	ck_assert_msg(judge_one(path, NULL, NULL, &o, err, sizeof(err), how), "%s", err);
+	ASSERT_HAS(how, "ifindex 3 inside, ifindex 2 outside: the clients' control packets");
 }
 END_TEST
 
@@ -484,6 +516,7 @@ legs_suite(void)
 	tcase_add_test(tc, test_third_interface_ignored);
 	tcase_add_test(tc, test_three_pptp_interfaces);
 	tcase_add_test(tc, test_packets_cannot_tell);
+	tcase_add_test(tc, test_packet_types_decide);
 	tcase_add_test(tc, test_names_and_single);
 	tcase_add_test(tc, test_too_many_interfaces);
 	tcase_add_test(tc, test_id_of);
