@@ -53,6 +53,7 @@ read_all(FILE *fp, size_t size)
 	struct capture_frame f;
 	uint64_t n, last = 0;
 	int lt[4];
+	const char *name;
 
 	if (c == NULL)
 		return; /* the capture closed fp */
@@ -66,6 +67,13 @@ read_all(FILE *fp, size_t size)
 		for (i = 0; i < f.caplen; i++)
 			x ^= f.data[i];
 		sink = x;
+		/* An interface name is printable and short, whatever the file says. */
+		name = capture_interface_name(c, f.interface);
+		if (name != NULL && (name[0] == 0 || strlen(name) >= 32))
+			abort();
+		for (; name != NULL && *name != 0; name++)
+			if (*name < 0x21 || *name > 0x7e)
+				abort();
 	}
 	(void)capture_format(c);
 	(void)capture_linktypes(c, lt, 4);
