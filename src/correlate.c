@@ -570,10 +570,22 @@ find_merged_streams(struct correlation *c, const struct side *a)
 	return true;
 }
 
+/* t - offset, saturating: capture time stamps may sit at the ends of ts_ns_t. */
+static ts_ns_t
+minus_offset(ts_ns_t t, ts_ns_t offset)
+{
+	ts_ns_t r;
+
+	if (__builtin_sub_overflow(t, offset, &r))
+		return offset < 0 ? INT64_MAX : INT64_MIN;
+	return r;
+}
+
 static void
 compute_overlap(struct correlation *c, const struct side *a, const struct side *b)
 {
-	ts_ns_t a0 = a->first_ts - c->clock.offset, a1 = a->last_ts - c->clock.offset;
+	ts_ns_t a0 = minus_offset(a->first_ts, c->clock.offset);
+	ts_ns_t a1 = minus_offset(a->last_ts, c->clock.offset);
 	ts_ns_t lo = a0 > b->first_ts ? a0 : b->first_ts;
 	ts_ns_t hi = a1 < b->last_ts ? a1 : b->last_ts;
 
