@@ -14,23 +14,23 @@
  *   more, both --inside-interface and --outside-interface are required (a
  *   VLAN and its parent, or a bridge and its port, show the same packets
  *   twice and no packet says which of them is the NAT's leg).
- * - Which leg is inside, from the packets: the legs are paired like two
- *   captures (one clock, offset 0), and for each tunnel seen on both the
- *   endpoint the NAT translates is found (the client's address differs
- *   between the legs: masquerade; else the server's: a port forward; else
- *   neither: the clients are taken as inside).  A packet from that endpoint
- *   reaches the NAT on the inside leg before it leaves on the outside one
- *   (the NAT box captures a forwarded packet once on the way in and once on
- *   the way out), so the leg where its first control message (or else its
- *   first GRE packet) appears first is inside.  The majority of tunnels
- *   decides; a tie, or no tunnel seen on both, asks for --inside-interface.
+ * - Inside is the clients' leg, as for two captures (orient.c): with a
+ *   port forward that is the WAN, where the clients are.  Which leg that is,
+ *   from the packets: the legs are paired like two captures (one clock,
+ *   offset 0), and for each tunnel seen on both, the leg where the client's
+ *   (PNS's) first control message, or else its first GRE packet, appears
+ *   first holds the client: the NAT box captures a forwarded packet once on
+ *   the way in and once on the way out.  The majority of tunnels decides.
  *   Tunnels seen as GRE only (a capture started late) do not vote: which of
- *   their endpoints is the client is not known.
+ *   their endpoints is the client is not known.  Which endpoint the NAT
+ *   translates (the client's address differs between the legs: masquerade;
+ *   the server's: a port forward) is said alongside.
  * - When the times tie (a fast box stamps a forwarded packet's arrival and
  *   departure in the same microsecond), LINUX_SLL2 packet types decide: the
- *   translated endpoint's control segments arrive ("to us") on its own leg
- *   and leave ("outgoing") on the other, each counted per leg while reading.
- *   pcapng legs without SLL2 frames have no packet types.
+ *   clients' control segments arrive ("to us") on their leg and leave
+ *   ("outgoing") on the other, counted per leg while reading.  pcapng legs
+ *   without SLL2 frames have no packet types.  Neither deciding (a tie), the
+ *   choice is left to --inside-interface.
  * - The legs share the file's coverage (first and last frame of the file),
  *   not only their own frames': a quiet interface was still captured.
  * - Judged as one capture, the file keeps the input diagnostics of every
@@ -381,7 +381,7 @@ orient(const struct side *x, const struct side *y, struct orientation *o)
 	for (i = 0; i < corr.npairs; i++) {
 		const struct tunnel_pair *p = &corr.pairs[i];
 		const struct call *cx, *cy;
-		bool pns_moved, pac_moved, from_pns;
+		bool pns_moved, pac_moved;
 		ts_ns_t tx = 0, ty = 0;
 		const struct gre_dir *gx, *gy;
 
@@ -395,12 +395,11 @@ orient(const struct side *x, const struct side *y, struct orientation *o)
 		pns_moved = !addr_eq(&cx->pns, &cy->pns);
 		pac_moved = !addr_eq(&cx->pac, &cy->pac);
 		o->clients_moved += pns_moved;
-		o->servers_moved += pac_moved && !pns_moved;
-		from_pns = pns_moved || !pac_moved;
-		gx = from_pns ? &cx->to_pac : &cx->to_pns;
-		gy = from_pns ? &cy->to_pac : &cy->to_pns;
-		if (!first_common_message(cx, cy, from_pns, &tx, &ty) &&
-		    frame_ref_seen(&gx->first) && frame_ref_seen(&gy->first)) {
+		o->servers_moved += pac_moved;
+		gx = &cx->to_pac;
+		gy = &cy->to_pac;
+		if (!first_common_message(cx, cy, true, &tx, &ty) && frame_ref_seen(&gx->first) &&
+		    frame_ref_seen(&gy->first)) {
 			tx = gx->first.ts;
 			ty = gy->first.ts;
 		}
@@ -412,17 +411,15 @@ orient(const struct side *x, const struct side *y, struct orientation *o)
 }
 
 static const char *
-translated_name(const struct orientation *o)
-{
-	return o->clients_moved > 0 || o->servers_moved == 0 ? "clients'" : "server's";
-}
-
-static const char *
 translation(const struct orientation *o)
 {
-	return o->clients_moved > 0   ? "the NAT translates the clients' addresses"
-	       : o->servers_moved > 0 ? "the NAT translates the server's address: a port forward"
-	                              : "no address is translated";
+	if (o->clients_moved > 0 && o->servers_moved > 0)
+		return "the NAT translates the clients' and the server's addresses";
+	if (o->clients_moved > 0)
+		return "the NAT translates the clients' addresses";
+	if (o->servers_moved > 0)
+		return "the NAT translates the server's address: a port forward";
+	return "no address is translated";
 }
 
 /* 1: a leg's packets of one direction mostly arrive; -1: mostly leave; 0: neither. */
@@ -433,23 +430,17 @@ arrives(uint64_t in, uint64_t out)
 }
 
 /*
- * The inside of legs x and y from SLL2 packet types: the translated endpoint's
- * control segments arrive on its own leg and leave on the other.  NO_INDEX
- * when the types do not say it, or say it both ways.
+ * The clients' leg of x and y from SLL2 packet types: their control segments
+ * arrive on it and leave on the other.  NO_INDEX when the types do not say
+ * it, or say it both ways.
  */
 static unsigned
-by_packet_types(const struct legs *l, unsigned x, unsigned y, const struct orientation *o)
+by_packet_types(const struct legs *l, unsigned x, unsigned y)
 {
 	const struct leg_types *tx = &l->types[x], *ty = &l->types[y];
-	int ax, ay;
+	int ax = arrives(tx->to_server_in, tx->to_server_out);
+	int ay = arrives(ty->to_server_in, ty->to_server_out);
 
-	if (o->clients_moved == 0 && o->servers_moved > 0) {
-		ax = arrives(tx->to_client_in, tx->to_client_out);
-		ay = arrives(ty->to_client_in, ty->to_client_out);
-	} else {
-		ax = arrives(tx->to_server_in, tx->to_server_out);
-		ay = arrives(ty->to_server_in, ty->to_server_out);
-	}
 	if (ax == 1 && ay == -1)
 		return x;
 	if (ax == -1 && ay == 1)
@@ -611,18 +602,18 @@ legs_choose(struct legs *l, const char *want_inside, const char *want_outside,
 			legs_label(l, in, a);
 			legs_label(l, outl, b);
 			snprintf(out->how, sizeof(out->how),
-			         "%s inside, %s outside: in %u of %u tunnels seen on both, the %s "
-			         "packets appear on %s first (%s)",
-			         a, b, o.votes[o.votes[0] > o.votes[1] ? 0 : 1], o.tunnels,
-			         translated_name(&o), a, translation(&o));
-		} else if ((in = by_packet_types(l, pptp[0], pptp[1], &o)) != NO_INDEX) {
+			         "%s inside, %s outside: in %u of %u tunnels seen on both, the "
+			         "clients' packets appear on %s first (%s)",
+			         a, b, o.votes[o.votes[0] > o.votes[1] ? 0 : 1], o.tunnels, a,
+			         translation(&o));
+		} else if ((in = by_packet_types(l, pptp[0], pptp[1])) != NO_INDEX) {
 			outl = in == pptp[0] ? pptp[1] : pptp[0];
 			legs_label(l, in, a);
 			legs_label(l, outl, b);
 			snprintf(out->how, sizeof(out->how),
-			         "%s inside, %s outside: the %s control packets arrive on %s and "
-			         "leave on %s (SLL2 packet types; their times tie; %s)",
-			         a, b, translated_name(&o), a, b, translation(&o));
+			         "%s inside, %s outside: the clients' control packets arrive on %s "
+			         "and leave on %s (SLL2 packet types; their times tie; %s)",
+			         a, b, a, b, translation(&o));
 		} else {
 			return fail(
 			    errbuf, errlen,
@@ -661,7 +652,10 @@ legs_choose(struct legs *l, const char *want_inside, const char *want_outside,
 	l->sides[outl]->role = SIDE_OUTSIDE;
 	legs_label(l, in, l->sides[in]->leg);
 	legs_label(l, outl, l->sides[outl]->leg);
+	/* On both: the pair may still be turned round (orient.c), and the report
+	 * prints it from whichever side ends up inside. */
 	snprintf(l->sides[in]->leg_how, SIDE_LEG_HOW_LEN, "%s", out->how);
+	snprintf(l->sides[outl]->leg_how, SIDE_LEG_HOW_LEN, "%s", out->how);
 	cover_file(l, l->sides[in], false);
 	cover_file(l, l->sides[outl], false);
 	note_overflow(l, l->sides[in]);

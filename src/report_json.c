@@ -227,7 +227,7 @@ json_inputs(const struct report *r)
 			 * interface, and on the inside input how the inside was decided. */
 			if (sides[s]->leg[0] != 0)
 				json_object_set_new(o, "interface", json_string(sides[s]->leg));
-			if (sides[s]->leg_how[0] != 0)
+			if (s == 0 && sides[s]->leg_how[0] != 0)
 				json_object_set_new(o, "interface_choice",
 				                    json_string(sides[s]->leg_how));
 			json_object_set_new(o, "link_types", lt);

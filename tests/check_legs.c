@@ -240,6 +240,29 @@ START_TEST(test_one_file_as_pair)
 }
 END_TEST
 
+START_TEST(test_port_forward)
+{
+	/* The server on lan0 behind a port forward: the clients' leg, wan0, is inside
+	 * (as for two captures), judged as wan.pcap lan.pcap are. */
+	static const char *const kinds[] = {"any.pcap", "dumpcap.pcapng"};
+	char one[256], err[512], how[SIDE_LEG_HOW_LEN];
+	struct outcome pair, o;
+	unsigned k;
+
+	judge_pair(TESTDATA "/portfwd/editor-2calls/wan.pcap",
+	           TESTDATA "/portfwd/editor-2calls/lan.pcap", &pair);
+	ck_assert_int_eq(pair.value, VERDICT_FAIL);
+	for (k = 0; k < ARRAY_LEN(kinds); k++) {
+		snprintf(one, sizeof(one), LEGS "portfwd-editor-2calls-%s", kinds[k]);
+		ck_assert_msg(judge_one(one, NULL, NULL, &o, err, sizeof(err), how), "%s", err);
+		assert_same(&pair, &o, one);
+		ASSERT_HAS(how, k == 0 ? "ifindex 3 inside, ifindex 2 outside"
+		                       : "wan0 inside, lan0 outside");
+		ASSERT_HAS(how, "a port forward");
+	}
+}
+END_TEST
+
 START_TEST(test_torn_pair)
 {
 	/* Each side alone with its last record cut: judged as the whole pair. */
@@ -512,6 +535,7 @@ legs_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_loop_test(tc, test_one_file_as_pair, 0, (int)ARRAY_LEN(scenarios));
 	tcase_add_loop_test(tc, test_torn_pair, 0, (int)ARRAY_LEN(scenarios));
+	tcase_add_test(tc, test_port_forward);
 	tcase_add_test(tc, test_ifindex_order_irrelevant);
 	tcase_add_test(tc, test_third_interface_ignored);
 	tcase_add_test(tc, test_three_pptp_interfaces);

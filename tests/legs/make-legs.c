@@ -16,6 +16,7 @@
  *
  *   cc -std=c11 -o /tmp/make-legs tests/legs/make-legs.c
  *   /tmp/make-legs testdata/lab/editor-3x256 testdata/legs/editor-3x256
+ *   /tmp/make-legs LAN.pcap WAN.pcap OUTPREFIX   (LAN on ifindex 2 / lan0)
  *
  * Deterministic; needs nothing but the C library.
  */
@@ -327,12 +328,19 @@ main(int argc, char **argv)
 	uint8_t *in, *outp;
 	size_t nin, nout, n, last_in = 0, last_out = 0;
 
-	if (argc != 3)
-		die("usage: make-legs LABDIR OUTPREFIX");
-	snprintf(path, sizeof(path), "%s/inside.pcap", argv[1]);
-	in = slurp(path, &nin);
-	snprintf(path, sizeof(path), "%s/outside.pcap", argv[1]);
-	outp = slurp(path, &nout);
+	if (argc == 4) {
+		/* FIRST SECOND OUTPREFIX: FIRST on ifindex 2 / lan0, SECOND on 3 / wan0. */
+		in = slurp(argv[1], &nin);
+		outp = slurp(argv[2], &nout);
+		argv[2] = argv[3];
+	} else if (argc == 3) {
+		snprintf(path, sizeof(path), "%s/inside.pcap", argv[1]);
+		in = slurp(path, &nin);
+		snprintf(path, sizeof(path), "%s/outside.pcap", argv[1]);
+		outp = slurp(path, &nout);
+	} else {
+		die("usage: make-legs LABDIR OUTPREFIX | make-legs FIRST SECOND OUTPREFIX");
+	}
 	n = read_pcap(in, nin, 0, all, 0, &last_in);
 	n = read_pcap(outp, nout, 1, all, n, &last_out);
 	qsort(all, n, sizeof(all[0]), by_time);
