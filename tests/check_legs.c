@@ -532,7 +532,8 @@ legs_suite(void)
 	TCase *tc = tcase_create("files");
 
 	tcase_set_timeout(tc, 60);
-	tcase_add_checked_fixture(tc, setup, teardown);
+	/* In the parent, once: the scratch folder goes even when a test fails. */
+	tcase_add_unchecked_fixture(tc, setup, teardown);
 	tcase_add_loop_test(tc, test_one_file_as_pair, 0, (int)ARRAY_LEN(scenarios));
 	tcase_add_loop_test(tc, test_torn_pair, 0, (int)ARRAY_LEN(scenarios));
 	tcase_add_test(tc, test_port_forward);

@@ -40,6 +40,7 @@ judge(const struct side *a, const struct side *b, uint64_t frames)
 			for (k = 0; k < v.findings[i].nevidence; k++)
 				if (v.findings[i].evidence[k].where.frame > frames + 1)
 					abort(); /* evidence must point into the file */
+		memset(&r, 0, sizeof(r)); /* fields this harness does not set stay NULL */
 		r.a = a;
 		r.b = b;
 		r.corr = &corr;
