@@ -25,12 +25,13 @@
  *   their endpoints is the client is not known.  Which endpoint the NAT
  *   translates (the client's address differs between the legs: masquerade;
  *   the server's: a port forward) is said alongside.
- * - When the times tie (a fast box stamps a forwarded packet's arrival and
- *   departure in the same microsecond), LINUX_SLL2 packet types decide: the
+ * - When the times do not decide (they tie: a fast box stamps a forwarded
+ *   packet's arrival and departure in the same microsecond; or no call was
+ *   seen on both legs), LINUX_SLL2 packet types do: the
  *   clients' control segments arrive ("to us") on their leg and leave
  *   ("outgoing") on the other, counted per leg while reading.  pcapng legs
- *   without SLL2 frames have no packet types.  Neither deciding (a tie), the
- *   choice is left to --inside-interface.
+ *   without SLL2 frames have no packet types.  Neither deciding, the choice
+ *   is left to --inside-interface.
  * - The legs share the file's coverage (first and last frame of the file),
  *   not only their own frames': a quiet interface was still captured.
  * - Judged as one capture, the file keeps the input diagnostics of every
@@ -413,6 +414,8 @@ orient(const struct side *x, const struct side *y, struct orientation *o)
 static const char *
 translation(const struct orientation *o)
 {
+	if (o->tunnels == 0)
+		return "no call seen on both legs says which address the NAT translates";
 	if (o->clients_moved > 0 && o->servers_moved > 0)
 		return "the NAT translates the clients' and the server's addresses";
 	if (o->clients_moved > 0)
@@ -612,7 +615,8 @@ legs_choose(struct legs *l, const char *want_inside, const char *want_outside,
 			legs_label(l, outl, b);
 			snprintf(out->how, sizeof(out->how),
 			         "%s inside, %s outside: the clients' control packets arrive on %s "
-			         "and leave on %s (SLL2 packet types; their times tie; %s)",
+			         "and leave on %s (SLL2 packet types: the calls' times did not "
+			         "decide; %s)",
 			         a, b, a, b, translation(&o));
 		} else {
 			return fail(

@@ -263,6 +263,40 @@ START_TEST(test_port_forward)
 }
 END_TEST
 
+/* Lab runs with real peers whose nat-any.pcap (tcpdump -i any on the router) was taken at
+ * the same time as the pair; real-late-3x is left out: its three captures started at
+ * different moments of the calls, so they hold different packets. */
+static const struct real_case {
+	const char *dir;
+	bool wan_is_outside_pcap; /* a port forward: the clients are in outside.pcap */
+	const char *inside_is;
+} real_cases[] = {
+    {"real-editor-3x", false, "ifindex 2 inside, ifindex 3 outside"},
+    {"real-masq-3x", false, "ifindex 2 inside, ifindex 3 outside"},
+    {"real-lossy", false, "ifindex 2 inside, ifindex 3 outside"},
+    {"real-gre-cut", false, "ifindex 2 inside, ifindex 3 outside"},
+    /* The router's WAN (the clients) is interface index 2 in this run. */
+    {"real-portfwd-2x", true, "ifindex 2 inside, ifindex 3 outside"},
+};
+
+START_TEST(test_real_any)
+{
+	const struct real_case *t = &real_cases[_i];
+	char in[256], out[256], one[256], err[512], how[SIDE_LEG_HOW_LEN];
+	struct outcome pair, o;
+
+	snprintf(in, sizeof(in), LAB "%s/%s.pcap", t->dir,
+	         t->wan_is_outside_pcap ? "outside" : "inside");
+	snprintf(out, sizeof(out), LAB "%s/%s.pcap", t->dir,
+	         t->wan_is_outside_pcap ? "inside" : "outside");
+	snprintf(one, sizeof(one), LAB "%s/nat-any.pcap", t->dir);
+	judge_pair(in, out, &pair);
+	ck_assert_msg(judge_one(one, NULL, NULL, &o, err, sizeof(err), how), "%s", err);
+	assert_same(&pair, &o, one);
+	ASSERT_HAS(how, t->inside_is);
+}
+END_TEST
+
 START_TEST(test_torn_pair)
 {
 	/* Each side alone with its last record cut: judged as the whole pair. */
@@ -537,6 +571,7 @@ legs_suite(void)
 	tcase_add_loop_test(tc, test_one_file_as_pair, 0, (int)ARRAY_LEN(scenarios));
 	tcase_add_loop_test(tc, test_torn_pair, 0, (int)ARRAY_LEN(scenarios));
 	tcase_add_test(tc, test_port_forward);
+	tcase_add_loop_test(tc, test_real_any, 0, (int)ARRAY_LEN(real_cases));
 	tcase_add_test(tc, test_ifindex_order_irrelevant);
 	tcase_add_test(tc, test_third_interface_ignored);
 	tcase_add_test(tc, test_three_pptp_interfaces);
