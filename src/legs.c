@@ -333,8 +333,8 @@ list_legs(const struct legs *l, bool pptp_only, char *out, size_t len)
 		for (f = 0; f < l->sides[i]->ninputs; f++)
 			packets += l->sides[i]->inputs[f].packets;
 		legs_label(l, i, label);
-		n += (size_t)snprintf(out + n, len - n, "%s%s (%" PRIu64 " packets%s)",
-		                      n > 0 ? ", " : "", label, packets,
+		n += (size_t)snprintf(out + n, len - n, "%s%s (%" PRIu64 " packet%s%s)",
+		                      n > 0 ? ", " : "", label, packets, packets == 1 ? "" : "s",
 		                      carries_pptp(l->sides[i]) ? ", PPTP" : "");
 	}
 }
