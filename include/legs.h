@@ -67,6 +67,9 @@ void legs_free(struct legs *l);
 uint32_t legs_input_begin(struct legs *l, const char *path);
 void legs_input_frame(struct legs *l, uint32_t index, const struct capture_frame *f,
                       const struct leg_id *id);
+/* The same, for a frame side_frame_decode() decoded already (the reading thread's copy). */
+void legs_input_decoded(struct legs *l, uint32_t index, const struct capture_frame *f,
+                        const struct leg_id *id, const struct side_decoded *dec);
 void legs_input_skip(struct legs *l, uint32_t index, ts_ns_t ts, const struct leg_id *id);
 void legs_input_end(struct legs *l, uint32_t index, enum capture_status st, const char *errbuf,
                     const char *format, const int *linktypes, unsigned nlinktypes,

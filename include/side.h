@@ -15,6 +15,8 @@
 #include "control.h"
 #include "diag.h"
 #include "frag.h"
+#include "gre.h"
+#include "ip.h"
 #include "tunnel.h"
 
 /* Rotated files per side accepted on the command line. */
@@ -104,12 +106,37 @@ void side_read_capture(struct side *s, struct capture *cap, const char *path);
  */
 uint32_t side_input_begin(struct side *s, const char *path);
 /*
- * How many leading bytes of a frame the analysis reads, so that a reader
- * in another thread copies no more: 0 for an IP packet of no interest
- * (UDP, ICMP...), the headers and TUNNEL_GRE_PAYLOAD_READ payload bytes of
- * an unfragmented PPTP GRE packet, the whole frame otherwise.  Pure.
+ * What decoding a frame found, so that it is decoded once: the reading
+ * thread decodes (side_frame_decode), the analysing thread goes on from
+ * there (side_input_decoded).  Pointers in ip and gre are kept as offsets
+ * from the frame's first byte, valid in any copy of its leading bytes.
  */
+enum side_decode_kind {
+	SIDE_DECODE_FULL, /* decode in the analysis: not IP, damaged, fragment, nested... */
+	SIDE_DECODE_SKIP, /* an IP packet of no interest: only its time counts */
+	SIDE_DECODE_IP,   /* ip holds the top-level IPv4/IPv6 header (TCP, ICMP) */
+	SIDE_DECODE_GRE,  /* ip and gre hold an unfragmented PPTP GRE packet */
+};
+
+struct side_decoded {
+	uint8_t kind; /* enum side_decode_kind */
+	struct ip_packet ip;
+	struct gre_packet gre;
+};
+
+/*
+ * Decode a frame's link, IP and (for GRE) GRE headers; return how many
+ * leading bytes the analysis reads, so that a reader in another thread
+ * copies no more: 0 for an IP packet of no interest (UDP...), the headers
+ * and GREFLOW_PAYLOAD_READ payload bytes of a PPTP GRE packet, the whole
+ * frame otherwise.  Pure.
+ */
+size_t side_frame_decode(const struct capture_frame *f, struct side_decoded *d);
+/* The same length without the decoding (kept for readers that do not pass it on). */
 size_t side_frame_needed(const struct capture_frame *f);
+/* One frame decoded by side_frame_decode (f may hold only the bytes it asked for). */
+void side_input_decoded(struct side *s, uint32_t index, const struct capture_frame *f,
+                        const struct side_decoded *d);
 /* A frame side_frame_needed() found of no interest: only its time counts. */
 void side_input_skip(struct side *s, uint32_t index, ts_ns_t ts);
 void side_input_frame(struct side *s, uint32_t index, const struct capture_frame *f);

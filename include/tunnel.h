@@ -20,6 +20,7 @@
 #include "common.h"
 #include "diag.h"
 #include "gre.h"
+#include "greflow.h"
 #include "ip.h"
 #include "map.h"
 #include "pptp.h"
@@ -36,12 +37,6 @@
 #define CALL_MAX_MSGS 16
 /* Collisions recorded per side. */
 #define TUNNEL_MAX_COLLISIONS 1024
-/* Payload bytes of a GRE packet the analysis reads: the fingerprint's
- * share and the PPP header.  A reader may drop the rest. */
-#define TUNNEL_GRE_PAYLOAD_READ 64
-/* GRE fingerprints kept per side (adaptive sampling above this). */
-#define TUNNEL_MAX_SAMPLES 131072
-
 enum call_kind {
 	CALL_OUTGOING, /* placed by the PNS with OCRQ */
 	CALL_INCOMING, /* placed by the PAC with ICRQ */
@@ -67,23 +62,6 @@ struct call_msg {
 	uint16_t call_id, peer_call_id;
 };
 
-/* GRE of one call in one direction. */
-struct gre_dir {
-	uint64_t packets, bytes, ack_only;
-	struct frame_ref first, last;
-	uint16_t key; /* Call ID in the key (the receiver's) */
-	bool seq_seen, ack_seen;
-	uint32_t max_seq, max_ack; /* ack: acknowledgments carried in this direction */
-	uint64_t seq_packets;      /* packets with a sequence number */
-	/* seq_packets of this direction when the other direction's ack last
-	 * advanced: what was sent after it is still unacknowledged. */
-	uint64_t seq_packets_at_ack;
-	uint32_t lcp_conf_req, lcp_conf_reply; /* LCP Configure-Request / Ack-Nak-Rej sent */
-	struct frame_ref first_lcp_req;
-	uint64_t checksum_bad, checksum_good_before_bad;
-	struct frame_ref first_checksum_bad, last_checksum_good;
-};
-
 struct call {
 	uint32_t conn;         /* index in tunnels.conns, NO_INDEX for GRE-only */
 	uint32_t next_on_conn; /* the connection's previous call, NO_INDEX at the end */
@@ -101,6 +79,7 @@ struct call {
 	struct gre_dir to_pac, to_pns;
 	uint32_t nmsgs; /* messages seen; msgs[] holds the first CALL_MAX_MSGS */
 	struct call_msg msgs[CALL_MAX_MSGS];
+	bool merged; /* GRE-only direction now counted as another call's reverse */
 };
 
 struct conn {
@@ -120,24 +99,12 @@ struct conn {
 	char hostname[65], vendor[65]; /* from SCCRQ/SCCRP, printable only */
 };
 
-enum gre_direction { GRE_TO_PAC, GRE_TO_PNS };
-
 struct collision {
 	uint32_t holder, newcomer; /* calls */
 	enum gre_direction dir;
 	struct addr src, dst;
 	uint16_t call_id;
 	struct frame_ref where; /* the message that registered the second call */
-};
-
-/* One sampled GRE packet (see tunnel_gre_fingerprint). */
-struct gre_sample {
-	uint64_t fp;
-	uint32_t call;
-	uint32_t seq;
-	uint8_t dir; /* enum gre_direction */
-	bool has_seq;
-	struct frame_ref where;
 };
 
 struct tunnels {
@@ -150,11 +117,8 @@ struct tunnels {
 	struct collision collisions[TUNNEL_MAX_COLLISIONS];
 	uint32_t ncollisions;
 	uint64_t collisions_dropped;
-	struct gre_sample *samples;
-	uint32_t nsamples;
-	uint64_t sample_limit; /* keep a packet when fp >> 40 < sample_limit */
+	struct greflow gre; /* GRE counts, samples, GRE-only flows */
 	uint64_t calls_dropped, conns_dropped;
-	uint64_t gre_packets;
 };
 
 void tunnels_init(struct tunnels *t);
@@ -173,22 +137,16 @@ void tunnels_on_message(struct tunnels *t, struct diag *d, uint32_t conn, bool f
 /* The control connection closed (FIN both ways or RST): its calls end. */
 void tunnels_conn_closed(struct tunnels *t, uint32_t conn, const struct frame_ref *where);
 
-/* One Enhanced GRE packet (gre_is_pptp true). */
-void tunnels_on_gre(struct tunnels *t, struct diag *d, const struct ip_packet *ip,
-                    const struct gre_packet *g, const struct frame_ref *where);
-
-/* Fingerprint of a GRE packet from what no NAT rewrites: flags, payload
- * length, sequence and acknowledgment numbers, payload bytes.  The key is
- * left out: which direction carries the PAC's (unchanged) Call ID is not
- * known for GRE seen without its control connection. */
-uint64_t tunnel_gre_fingerprint(const struct gre_packet *g);
-
-/* Threshold in force for the samples (compare with the other side's). */
-static inline bool
-tunnel_sample_kept(uint64_t fp, uint64_t limit)
-{
-	return (fp >> 40) < limit;
-}
+/* The call holding the GRE triple (src, dst, Call ID), and the direction; NO_INDEX when none. */
+uint32_t tunnels_gre_call(const struct tunnels *t, const struct addr *src, const struct addr *dst,
+                          uint16_t call_id, enum gre_direction *dir);
+/* A GRE-only call for the flow src -> dst with key call_id (its "to_pac"
+ * direction); NO_INDEX when TUNNEL_MAX_CALLS is reached. */
+uint32_t tunnels_add_gre_only(struct tunnels *t, const struct addr *src, const struct addr *dst,
+                              uint16_t call_id, const struct frame_ref *where);
+/* Register call ci's triple in direction dir (recording a collision). */
+void tunnels_register_triple(struct tunnels *t, uint32_t ci, enum gre_direction dir,
+                             const struct frame_ref *where);
 
 /*
  * GRE to the PNS of call ci, counting the packets of every call that shared

@@ -53,7 +53,7 @@ cmp_ts(const void *x, const void *y)
 static bool
 pairable(const struct call *c)
 {
-	return c->state != CALL_REFUSED;
+	return c->state != CALL_REFUSED && !c->merged;
 }
 
 /* Control-message fingerprints of one side (calls and connection openers). */
@@ -89,16 +89,16 @@ static struct fp_entry *
 sample_entries(const struct side *s, uint64_t limit, size_t *n)
 {
 	const struct tunnels *t = &s->tunnels;
-	struct fp_entry *e = malloc(((size_t)t->nsamples + 1) * sizeof(*e));
+	struct fp_entry *e = malloc(((size_t)t->gre.nsamples + 1) * sizeof(*e));
 	uint32_t i;
 	size_t k = 0;
 
 	if (e == NULL)
 		return NULL;
-	for (i = 0; i < t->nsamples; i++)
-		if (tunnel_sample_kept(t->samples[i].fp, limit))
-			e[k++] = (struct fp_entry){t->samples[i].fp, t->samples[i].where.ts,
-			                           t->samples[i].call, i};
+	for (i = 0; i < t->gre.nsamples; i++)
+		if (greflow_sample_kept(t->gre.samples[i].fp, limit))
+			e[k++] = (struct fp_entry){t->gre.samples[i].fp, t->gre.samples[i].where.ts,
+			                           t->gre.samples[i].call, i};
 	qsort(e, k, sizeof(*e), cmp_fp_entry);
 	*n = k;
 	return e;
@@ -344,8 +344,8 @@ static void
 record_fate(void *ctx, const struct fp_entry *x, const struct fp_entry *y, bool unique)
 {
 	struct fate_ctx *fc = ctx;
-	const struct gre_sample *sa = &fc->a->tunnels.samples[x->sample];
-	const struct gre_sample *sb = &fc->b->tunnels.samples[y->sample];
+	const struct gre_sample *sa = &fc->a->tunnels.gre.samples[x->sample];
+	const struct gre_sample *sb = &fc->b->tunnels.gre.samples[y->sample];
 	uint32_t pi = fc->c->pair_of[SIDE_B][sb->call];
 	struct tunnel_pair *p;
 	struct gre_fate *fate;
@@ -528,16 +528,16 @@ static bool
 find_merged_streams(struct correlation *c, const struct side *a)
 {
 	const struct tunnels *t = &a->tunnels;
-	const struct gre_sample **v = malloc(((size_t)t->nsamples + 1) * sizeof(*v));
+	const struct gre_sample **v = malloc(((size_t)t->gre.nsamples + 1) * sizeof(*v));
 	uint32_t i, n = 0, k;
 
 	if (v == NULL)
 		return false;
-	for (i = 0; i < t->nsamples; i++) {
-		const struct gre_sample *s = &t->samples[i];
+	for (i = 0; i < t->gre.nsamples; i++) {
+		const struct gre_sample *s = &t->gre.samples[i];
 
 		if (s->dir == GRE_TO_PNS && s->has_seq &&
-		    tunnel_sample_kept(s->fp, c->sample_limit) &&
+		    greflow_sample_kept(s->fp, c->sample_limit) &&
 		    t->calls[s->call].kind != CALL_GRE_ONLY)
 			v[n++] = s;
 	}
@@ -613,9 +613,9 @@ correlate(const struct side *a, const struct side *b, const struct clock_offset 
 	if (b == NULL)
 		return build_pairs(c, a, NULL, NULL, NULL, NULL);
 
-	c->sample_limit = a->tunnels.sample_limit < b->tunnels.sample_limit
-	                      ? a->tunnels.sample_limit
-	                      : b->tunnels.sample_limit;
+	c->sample_limit = a->tunnels.gre.sample_limit < b->tunnels.gre.sample_limit
+	                      ? a->tunnels.gre.sample_limit
+	                      : b->tunnels.gre.sample_limit;
 	ca = control_entries(a, &nca);
 	cb = control_entries(b, &ncb);
 	sa = sample_entries(a, c->sample_limit, &nsa);

@@ -190,9 +190,10 @@ count_type(struct leg_types *t, const struct capture_frame *f)
 		*(type == LINK_SLL2_HOST ? &t->to_client_in : &t->to_client_out) += 1;
 }
 
-void
-legs_input_frame(struct legs *l, uint32_t index, const struct capture_frame *f,
-                 const struct leg_id *id)
+/* A frame of its leg's side, decoded already (dec) or not (NULL). */
+static void
+input_frame(struct legs *l, uint32_t index, const struct capture_frame *f,
+            const struct leg_id *id, const struct side_decoded *dec)
 {
 	unsigned leg = leg_of(l, id);
 
@@ -204,7 +205,24 @@ legs_input_frame(struct legs *l, uint32_t index, const struct capture_frame *f,
 	}
 	if (id->has_ifindex)
 		count_type(&l->types[leg], f);
-	side_input_frame(l->sides[leg], index, f);
+	if (dec != NULL)
+		side_input_decoded(l->sides[leg], index, f, dec);
+	else
+		side_input_frame(l->sides[leg], index, f);
+}
+
+void
+legs_input_frame(struct legs *l, uint32_t index, const struct capture_frame *f,
+                 const struct leg_id *id)
+{
+	input_frame(l, index, f, id, NULL);
+}
+
+void
+legs_input_decoded(struct legs *l, uint32_t index, const struct capture_frame *f,
+                   const struct leg_id *id, const struct side_decoded *dec)
+{
+	input_frame(l, index, f, id, dec);
 }
 
 void

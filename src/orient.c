@@ -119,7 +119,7 @@ static struct entry *
 side_entries(const struct side *s, size_t *n)
 {
 	const struct tunnels *t = &s->tunnels;
-	size_t cap = (size_t)t->nsamples + 1, k = 0;
+	size_t cap = (size_t)t->gre.nsamples + 1, k = 0;
 	struct entry *e;
 	uint32_t i, j;
 
@@ -136,8 +136,8 @@ side_entries(const struct side *s, size_t *n)
 			    c->msgs[j].fingerprint, c->msgs[j].where.ts, i,
 			    c->roles_known ? (c->msgs[j].to_pac ? DIR_UP : DIR_DOWN) : DIR_UNKNOWN};
 	}
-	for (i = 0; i < t->nsamples; i++) {
-		const struct gre_sample *g = &t->samples[i];
+	for (i = 0; i < t->gre.nsamples; i++) {
+		const struct gre_sample *g = &t->gre.samples[i];
 		bool known = g->call < t->ncalls && t->calls[g->call].roles_known;
 
 		e[k++] = (struct entry){g->fp, g->where.ts, g->call,

@@ -20,7 +20,7 @@
 
 enum rec_kind {
 	REC_BEGIN, /* a file opened: data = nothing */
-	REC_FRAME, /* data = the bytes of the frame the analysis reads */
+	REC_FRAME, /* data = struct side_decoded, then the bytes of the frame the analysis reads */
 	REC_SKIP,  /* a frame the analysis does not read: its time only */
 	REC_END,   /* a file ended: data = struct rec_end */
 	REC_FAIL,  /* a file could not be opened: data = the error text */
@@ -48,7 +48,8 @@ struct rec_end {
 /* Records start 8-byte aligned. */
 #define REC_ALIGN(n) (((n) + 7) & ~(size_t)7)
 
-_Static_assert(READER_CHUNK_BYTES >= sizeof(struct rec) + REC_ALIGN(262144),
+_Static_assert(READER_CHUNK_BYTES >=
+                   sizeof(struct rec) + REC_ALIGN(sizeof(struct side_decoded) + 262144),
                "a chunk holds the largest frame libpcap accepts");
 
 struct chunk {
@@ -95,22 +96,33 @@ push_full(struct reader *r, bool last)
 	pthread_mutex_unlock(&r->lock);
 }
 
-/* Append a record; a new chunk when this one cannot hold it. */
+/* Append a record (a fixed-size prefix, then data); a new chunk when this one cannot hold it. */
 static void
-put(struct reader *r, const struct rec *h, const void *data, size_t len)
+put2(struct reader *r, const struct rec *h, const void *prefix, size_t plen, const void *data,
+     size_t len)
 {
-	size_t need = sizeof(*h) + REC_ALIGN(len);
+	size_t need = sizeof(*h) + REC_ALIGN(plen + len);
 	struct rec copy = *h;
+	uint8_t *at;
 
 	if (r->filling->used + need > READER_CHUNK_BYTES) {
 		push_full(r, false);
 		r->filling = take_free(r);
 	}
-	copy.len = (uint32_t)len;
-	memcpy(r->filling->buf + r->filling->used, &copy, sizeof(copy));
+	copy.len = (uint32_t)(plen + len);
+	at = r->filling->buf + r->filling->used;
+	memcpy(at, &copy, sizeof(copy));
+	if (plen > 0)
+		memcpy(at + sizeof(copy), prefix, plen);
 	if (len > 0)
-		memcpy(r->filling->buf + r->filling->used + sizeof(copy), data, len);
+		memcpy(at + sizeof(copy) + plen, data, len);
 	r->filling->used += need;
+}
+
+static void
+put(struct reader *r, const struct rec *h, const void *data, size_t len)
+{
+	put2(r, h, NULL, 0, data, len);
 }
 
 static void *
@@ -141,9 +153,11 @@ read_files(void *arg)
 		h.kind = REC_FRAME;
 		errbuf[0] = 0;
 		while ((st = capture_next(cap, &f, errbuf)) == CAPTURE_FRAME) {
-			/* Copy only what the analysis will read: most of a GRE
-			 * packet is payload it never looks at. */
-			size_t need = side_frame_needed(&f);
+			/* Decode here, once, and copy only what the analysis
+			 * will read: most of a GRE packet is payload it never
+			 * looks at, and its headers travel decoded. */
+			struct side_decoded dec;
+			size_t need = side_frame_decode(&f, &dec);
 
 			h.kind = need > 0 ? REC_FRAME : REC_SKIP;
 			h.caplen = (uint32_t)need;
@@ -153,7 +167,10 @@ read_files(void *arg)
 			h.ts = f.ts;
 			if (r->legs != NULL)
 				h.leg = legs_id_of(&f);
-			put(r, &h, f.data, need);
+			if (need > 0)
+				put2(r, &h, &dec, sizeof(dec), f.data, need);
+			else
+				put(r, &h, NULL, 0);
 			if (r->side->progress != NULL && ++n % SIDE_PROGRESS_EVERY == 0)
 				r->side->progress(r->side->progress_ctx, r->side,
 				                  capture_offset(cap), total);
@@ -214,14 +231,16 @@ replay(struct reader *r, const struct chunk *c, uint32_t *index, char *errbuf, c
 			break;
 		case REC_FRAME:
 			if (*index != NO_INDEX) {
-				struct capture_frame f = {data,           h.caplen, h.wirelen,
-				                          h.ts,           h.number, h.linktype,
+				struct side_decoded dec;
+				struct capture_frame f = {data + sizeof(dec), h.caplen,   h.wirelen,
+				                          h.ts,               h.number,   h.linktype,
 				                          h.leg.interface};
 
+				memcpy(&dec, data, sizeof(dec));
 				if (r->legs != NULL)
-					legs_input_frame(r->legs, *index, &f, &h.leg);
+					legs_input_decoded(r->legs, *index, &f, &h.leg, &dec);
 				else
-					side_input_frame(r->side, *index, &f);
+					side_input_decoded(r->side, *index, &f, &dec);
 			}
 			break;
 		case REC_SKIP:

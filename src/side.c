@@ -9,8 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "gre.h"
-#include "ip.h"
+#include "greflow.h"
 #include "link.h"
 #include "tcp.h"
 
@@ -119,6 +118,17 @@ handle_tcp(struct side *s, const struct ip_packet *ip, const uint8_t *p, size_t 
 	control_segment(s->control, ip, &tcp, where);
 }
 
+/* A parsed PPTP GRE packet. */
+static void
+gre_ready(struct side *s, const struct ip_packet *ip, const struct gre_packet *g,
+          const struct frame_ref *where)
+{
+	if (filtered_out(s, ip))
+		return;
+	s->counters.gre_pptp++;
+	greflow_on_packet(&s->tunnels, &s->diag, ip, g, where);
+}
+
 static void
 handle_gre(struct side *s, const struct ip_packet *ip, const uint8_t *p, size_t len,
            const struct frame_ref *where)
@@ -147,11 +157,11 @@ handle_gre(struct side *s, const struct ip_packet *ip, const uint8_t *p, size_t 
 		         g.protocol);
 		return;
 	}
-	if (filtered_out(s, ip))
-		return;
-	s->counters.gre_pptp++;
-	tunnels_on_gre(&s->tunnels, &s->diag, ip, &g, where);
+	gre_ready(s, ip, &g, where);
 }
+
+static void ip_ready(struct side *s, struct ip_packet *ip, unsigned depth,
+                     const struct frame_ref *where);
 
 /* Decode an IP packet (version from its first nibble) and what it carries. */
 static void
@@ -160,8 +170,6 @@ handle_ip(struct side *s, const uint8_t *p, size_t len, unsigned depth,
 {
 	struct ip_packet ip;
 	enum parse_status st;
-	const uint8_t *payload;
-	size_t plen;
 
 	if (len == 0 || depth > SIDE_MAX_NESTING)
 		return;
@@ -179,28 +187,38 @@ handle_ip(struct side *s, const uint8_t *p, size_t len, unsigned depth,
 			         where, "IPv%u header: %s", p[0] >> 4, parse_status_name(st));
 		return;
 	}
-	if (ip.proto != IP_PROTO_TCP && ip.proto != IP_PROTO_GRE && ip.proto != IP_PROTO_IPIP &&
-	    ip.proto != IP_PROTO_IPV6)
+	ip_ready(s, &ip, depth, where);
+}
+
+/* A parsed IP header: reassemble if it is a fragment, then what it carries. */
+static void
+ip_ready(struct side *s, struct ip_packet *ip, unsigned depth, const struct frame_ref *where)
+{
+	const uint8_t *payload;
+	size_t plen;
+
+	if (ip->proto != IP_PROTO_TCP && ip->proto != IP_PROTO_GRE && ip->proto != IP_PROTO_IPIP &&
+	    ip->proto != IP_PROTO_IPV6)
 		return;
-	payload = ip.payload;
-	plen = ip.payload_len;
-	if (ip.is_fragment) {
+	payload = ip->payload;
+	plen = ip->payload_len;
+	if (ip->is_fragment) {
 		enum frag_result fr;
 
-		fr = frag_add(s->frag, &ip, where->ts, &payload, &plen);
+		fr = frag_add(s->frag, ip, where->ts, &payload, &plen);
 		if (fr == FRAG_DROPPED)
 			diag_add(&s->diag, CODE_IP_FRAGMENT_DROPPED, where,
 			         "IPv4 fragment dropped (overlap, size or table limit)");
 		if (fr != FRAG_COMPLETE)
 			return;
-		ip.truncated = false;
+		ip->truncated = false;
 	}
-	switch (ip.proto) {
+	switch (ip->proto) {
 	case IP_PROTO_TCP:
-		handle_tcp(s, &ip, payload, plen, where);
+		handle_tcp(s, ip, payload, plen, where);
 		break;
 	case IP_PROTO_GRE:
-		handle_gre(s, &ip, payload, plen, where);
+		handle_gre(s, ip, payload, plen, where);
 		break;
 	default: /* IP-in-IP or IPv6-in-IP: the inner packet is the PPTP one */
 		handle_ip(s, payload, plen, depth + 1, where);
@@ -208,24 +226,29 @@ handle_ip(struct side *s, const uint8_t *p, size_t len, unsigned depth,
 	}
 }
 
-void
-side_frame(struct side *s, uint32_t file_index, const struct capture_frame *f)
+static void
+note_time(struct side *s, ts_ns_t ts)
+{
+	if (s->first_ts == 0 || ts < s->first_ts)
+		s->first_ts = ts;
+	if (ts > s->last_ts)
+		s->last_ts = ts;
+}
+
+/* A frame side_frame_decode could not take far: link and IP from the start. */
+static void
+frame_full(struct side *s, const struct capture_frame *f, const struct frame_ref *where,
+           struct side_input *in)
 {
 	struct link_frame lf;
 	enum parse_status st;
-	struct frame_ref where = {file_index, f->number, f->ts};
-	struct side_input *in = file_index < s->ninputs ? &s->inputs[file_index] : NULL;
 
-	if (s->first_ts == 0 || f->ts < s->first_ts)
-		s->first_ts = f->ts;
-	if (f->ts > s->last_ts)
-		s->last_ts = f->ts;
 	st = link_parse(f->linktype, f->data, f->caplen, &lf);
 	if (st != PARSE_OK || lf.offset > f->caplen) {
 		if (in != NULL)
 			in->ignored++;
 		if (st == PARSE_UNSUPPORTED && !link_supported(f->linktype))
-			diag_add(&s->diag, CODE_LINK_UNSUPPORTED, &where,
+			diag_add(&s->diag, CODE_LINK_UNSUPPORTED, where,
 			         "link type %d (%s) not decoded", f->linktype,
 			         link_name(f->linktype));
 		return;
@@ -235,44 +258,119 @@ side_frame(struct side *s, uint32_t file_index, const struct capture_frame *f)
 			in->ignored++;
 		return;
 	}
-	handle_ip(s, f->data + lf.offset, f->caplen - lf.offset, 0, &where);
+	handle_ip(s, f->data + lf.offset, f->caplen - lf.offset, 0, where);
+}
+
+static void
+frame_decoded(struct side *s, uint32_t file_index, const struct capture_frame *f,
+              const struct side_decoded *d)
+{
+	struct frame_ref where = {file_index, f->number, f->ts};
+	struct side_input *in = file_index < s->ninputs ? &s->inputs[file_index] : NULL;
+	struct ip_packet ip;
+	struct gre_packet g;
+	size_t off;
+
+	note_time(s, f->ts);
+	switch ((enum side_decode_kind)d->kind) {
+	case SIDE_DECODE_SKIP:
+		return;
+	case SIDE_DECODE_IP:
+		ip = d->ip;
+		/* The offset travels in the pointer field (see side_frame_decode). */
+		off = (size_t)(uintptr_t)d->ip.payload;
+		if (off > f->caplen)
+			break;
+		ip.payload = f->data + off;
+		if (ip.payload_len > f->caplen - off)
+			ip.payload_len = f->caplen - off;
+		ip_ready(s, &ip, 0, &where);
+		return;
+	case SIDE_DECODE_GRE:
+		ip = d->ip;
+		g = d->gre;
+		off = (size_t)(uintptr_t)d->gre.payload;
+		if (off > f->caplen)
+			break;
+		ip.payload = NULL;
+		ip.payload_len = 0;
+		g.payload = f->data + off;
+		if (g.payload_len > f->caplen - off)
+			g.payload_len = f->caplen - off;
+		gre_ready(s, &ip, &g, &where);
+		return;
+	case SIDE_DECODE_FULL:
+		break;
+	}
+	frame_full(s, f, &where, in);
+}
+
+void
+side_frame(struct side *s, uint32_t file_index, const struct capture_frame *f)
+{
+	struct side_decoded d;
+
+	side_frame_decode(f, &d);
+	frame_decoded(s, file_index, f, &d);
+}
+
+size_t
+side_frame_decode(const struct capture_frame *f, struct side_decoded *d)
+{
+	struct link_frame lf;
+	const uint8_t *p;
+	size_t len, off;
+	enum parse_status st;
+
+	d->kind = SIDE_DECODE_FULL;
+	if (link_parse(f->linktype, f->data, f->caplen, &lf) != PARSE_OK || lf.offset > f->caplen ||
+	    (lf.ethertype != LINK_ETHERTYPE_IPV4 && lf.ethertype != LINK_ETHERTYPE_IPV6))
+		return f->caplen; /* the analysis counts or reports it */
+	p = f->data + lf.offset;
+	len = f->caplen - lf.offset;
+	if (len == 0)
+		return f->caplen;
+	st = p[0] >> 4 == 4   ? ipv4_parse(p, len, &d->ip)
+	     : p[0] >> 4 == 6 ? ipv6_parse(p, len, &d->ip)
+	                      : PARSE_INVALID;
+	if (st != PARSE_OK || d->ip.is_fragment)
+		return f->caplen; /* reported, or reassembled, by the analysis */
+	switch (d->ip.proto) {
+	case IP_PROTO_GRE:
+		if (!d->ip.truncated &&
+		    gre_parse(d->ip.payload, d->ip.payload_len, &d->gre) == PARSE_OK &&
+		    gre_is_pptp(&d->gre)) {
+			off = (size_t)(d->gre.payload - f->data);
+			d->kind = SIDE_DECODE_GRE;
+			/* Pointers become offsets from the frame's start, so that
+			 * the decoding survives the copy into another buffer. */
+			d->gre.payload = (const uint8_t *)(uintptr_t)off;
+			d->ip.payload = NULL;
+			if (d->gre.payload_len <= GREFLOW_PAYLOAD_READ)
+				return f->caplen;
+			d->gre.payload_len = GREFLOW_PAYLOAD_READ;
+			return off + GREFLOW_PAYLOAD_READ;
+		}
+		/* Not PPTP, or damaged: the analysis says so. */
+		/* FALLTHROUGH */
+	case IP_PROTO_TCP:
+	case IP_PROTO_IPIP:
+	case IP_PROTO_IPV6:
+		d->kind = SIDE_DECODE_IP;
+		d->ip.payload = (const uint8_t *)(uintptr_t)(d->ip.payload - f->data);
+		return f->caplen;
+	default:
+		d->kind = SIDE_DECODE_SKIP;
+		return 0;
+	}
 }
 
 size_t
 side_frame_needed(const struct capture_frame *f)
 {
-	struct link_frame lf;
-	struct ip_packet ip;
-	struct gre_packet g;
-	const uint8_t *p;
-	size_t len;
-	enum parse_status st;
+	struct side_decoded d;
 
-	if (link_parse(f->linktype, f->data, f->caplen, &lf) != PARSE_OK || lf.offset > f->caplen ||
-	    (lf.ethertype != LINK_ETHERTYPE_IPV4 && lf.ethertype != LINK_ETHERTYPE_IPV6))
-		return f->caplen; /* side_frame counts or reports it */
-	p = f->data + lf.offset;
-	len = f->caplen - lf.offset;
-	if (len == 0)
-		return f->caplen;
-	st = p[0] >> 4 == 4   ? ipv4_parse(p, len, &ip)
-	     : p[0] >> 4 == 6 ? ipv6_parse(p, len, &ip)
-	                      : PARSE_INVALID;
-	if (st != PARSE_OK || ip.is_fragment || ip.truncated)
-		return f->caplen;
-	switch (ip.proto) {
-	case IP_PROTO_TCP:
-	case IP_PROTO_IPIP:
-	case IP_PROTO_IPV6:
-		return f->caplen;
-	case IP_PROTO_GRE:
-		if (gre_parse(ip.payload, ip.payload_len, &g) != PARSE_OK || !gre_is_pptp(&g) ||
-		    g.payload_len <= TUNNEL_GRE_PAYLOAD_READ)
-			return f->caplen;
-		return (size_t)(g.payload - f->data) + TUNNEL_GRE_PAYLOAD_READ;
-	default:
-		return 0;
-	}
+	return side_frame_decode(f, &d);
 }
 
 void
@@ -284,10 +382,7 @@ side_input_skip(struct side *s, uint32_t index, ts_ns_t ts)
 	if (in->first_ts == 0)
 		in->first_ts = ts;
 	in->last_ts = ts;
-	if (s->first_ts == 0 || ts < s->first_ts)
-		s->first_ts = ts;
-	if (ts > s->last_ts)
-		s->last_ts = ts;
+	note_time(s, ts);
 }
 
 uint32_t
@@ -306,13 +401,23 @@ side_input_begin(struct side *s, const char *path)
 void
 side_input_frame(struct side *s, uint32_t index, const struct capture_frame *f)
 {
+	struct side_decoded d;
+
+	side_frame_decode(f, &d);
+	side_input_decoded(s, index, f, &d);
+}
+
+void
+side_input_decoded(struct side *s, uint32_t index, const struct capture_frame *f,
+                   const struct side_decoded *d)
+{
 	struct side_input *in = &s->inputs[index];
 
 	in->packets++;
 	if (in->first_ts == 0)
 		in->first_ts = f->ts;
 	in->last_ts = f->ts;
-	side_frame(s, index, f);
+	frame_decoded(s, index, f, d);
 }
 
 void

@@ -1,6 +1,7 @@
 /*
- * Control connections, calls and their GRE, for one side (RFC 2637
- * sections 1.3, 2 and 4.1).
+ * Control connections and the call state machine, for one side (RFC 2637
+ * sections 1.3 and 2), and the GRE triples that tie packets to calls (the
+ * packets themselves are greflow.c's).
  *
  * Divergences from the RFC that real implementations show, accepted here
  * (the verdict reports them as warnings or notes, never as NAT defects):
@@ -18,20 +19,14 @@
 #include <string.h>
 
 #include "hash.h"
-#include "ppp.h"
 
 /* Seeds keep the two maps' key spaces apart. */
 #define SEED_TRIPLE 0x7472697000000001ULL
 #define SEED_CONN_ID 0x636f6e6e00000002ULL
-#define SEED_PAIR 0x7061697200000003ULL
-/* Payload bytes hashed into a GRE fingerprint: enough to tell packets apart. */
-#define GRE_FP_PAYLOAD_BYTES TUNNEL_GRE_PAYLOAD_READ
 /* Calls of a connection looked at when searching it for a pending or the
  * only live call: real connections carry one or two calls at a time, and a
  * flood of calls on one connection must not make every message a walk. */
 #define CALL_WALK_MAX 64
-/* Sampling starts by keeping everything: fp >> 40 is always below 2^24. */
-#define SAMPLE_LIMIT_ALL (UINT64_C(1) << 24)
 
 void
 tunnels_init(struct tunnels *t)
@@ -39,7 +34,7 @@ tunnels_init(struct tunnels *t)
 	memset(t, 0, sizeof(*t));
 	map_init(&t->by_triple, 4 * (size_t)TUNNEL_MAX_CALLS);
 	map_init(&t->by_conn_id, 2 * (size_t)TUNNEL_MAX_CALLS);
-	t->sample_limit = SAMPLE_LIMIT_ALL;
+	greflow_init(&t->gre);
 }
 
 void
@@ -49,7 +44,7 @@ tunnels_free(struct tunnels *t)
 		return;
 	free(t->calls);
 	free(t->conns);
-	free(t->samples);
+	greflow_free(&t->gre);
 	map_free(&t->by_triple);
 	map_free(&t->by_conn_id);
 	memset(t, 0, sizeof(*t));
@@ -197,13 +192,13 @@ call_gre_dir(const struct call *c, const struct addr *src, const struct addr *ds
 static bool
 call_live(const struct call *c)
 {
-	return c->state == CALL_ESTABLISHED || c->state == CALL_CLEARING ||
-	       c->kind == CALL_GRE_ONLY;
+	return !c->merged && (c->state == CALL_ESTABLISHED || c->state == CALL_CLEARING ||
+	                      c->kind == CALL_GRE_ONLY);
 }
 
-static void
-register_triple(struct tunnels *t, uint32_t ci, enum gre_direction dir,
-                const struct frame_ref *where)
+void
+tunnels_register_triple(struct tunnels *t, uint32_t ci, enum gre_direction dir,
+                        const struct frame_ref *where)
 {
 	struct call *c = &t->calls[ci];
 	const struct addr *src = dir == GRE_TO_PAC ? &c->pns : &c->pac;
@@ -366,8 +361,8 @@ establish(struct tunnels *t, uint32_t ci, const struct frame_ref *where)
 
 	c->state = CALL_ESTABLISHED;
 	c->established = *where;
-	register_triple(t, ci, GRE_TO_PAC, where);
-	register_triple(t, ci, GRE_TO_PNS, where);
+	tunnels_register_triple(t, ci, GRE_TO_PAC, where);
+	tunnels_register_triple(t, ci, GRE_TO_PNS, where);
 }
 
 /*
@@ -532,22 +527,6 @@ tunnels_on_message(struct tunnels *t, struct diag *d, uint32_t conn, bool from_c
 	}
 }
 
-/* The header part of the fingerprint: decides sampling before the payload is hashed. */
-static uint64_t
-gre_header_fingerprint(const struct gre_packet *g)
-{
-	uint64_t h = ((uint64_t)g->payload_len_field << 48) | ((uint64_t)g->has_seq << 33) |
-	             ((uint64_t)g->has_ack << 32);
-
-	return hash_mix64(h ^
-	                  ((uint64_t)(g->has_seq ? g->seq : 0) << 32 | (g->has_ack ? g->ack : 0)));
-}
-
-/*
- * The top bits come from the header alone, so whether a packet is sampled
- * (tunnel_sample_kept looks at fp >> 40) is known before its payload is
- * hashed; the low bits add the payload.  Both sides compute the same.
- */
 static int
 cmp_u32(const void *x, const void *y)
 {
@@ -591,169 +570,40 @@ tunnels_to_pns_shared(const struct tunnels *t, uint32_t ci, bool *shared)
 	return total;
 }
 
-uint64_t
-tunnel_gre_fingerprint(const struct gre_packet *g)
+uint32_t
+tunnels_gre_call(const struct tunnels *t, const struct addr *src, const struct addr *dst,
+                 uint16_t call_id, enum gre_direction *dir)
 {
-	size_t n = g->payload_len < GRE_FP_PAYLOAD_BYTES ? g->payload_len : GRE_FP_PAYLOAD_BYTES;
-	uint64_t h = gre_header_fingerprint(g);
-
-	return (h & ~UINT64_C(0xffffffffff)) |
-	       (hash_bytes(g->payload, n, h) & UINT64_C(0xffffffffff));
-}
-
-static void
-add_sample(struct tunnels *t, uint64_t fp, uint32_t ci, enum gre_direction dir,
-           const struct gre_packet *g, const struct frame_ref *where)
-{
-	struct gre_sample *s;
-
-	if (!tunnel_sample_kept(fp, t->sample_limit))
-		return;
-	if (t->nsamples == TUNNEL_MAX_SAMPLES) {
-		/* Full: halve the rate and keep only what the new rate would
-		 * have kept, so both sides stay comparable (consistent sampling). */
-		uint32_t i, o = 0;
-
-		t->sample_limit /= 2;
-		for (i = 0; i < t->nsamples; i++)
-			if (tunnel_sample_kept(t->samples[i].fp, t->sample_limit))
-				t->samples[o++] = t->samples[i];
-		t->nsamples = o;
-		if (!tunnel_sample_kept(fp, t->sample_limit))
-			return;
-	}
-	if (t->samples == NULL) {
-		t->samples = malloc(TUNNEL_MAX_SAMPLES * sizeof(*t->samples));
-		if (t->samples == NULL)
-			return;
-	}
-	s = &t->samples[t->nsamples++];
-	s->fp = fp;
-	s->call = ci;
-	s->dir = (uint8_t)dir;
-	s->has_seq = g->has_seq;
-	s->seq = g->seq;
-	s->where = *where;
-}
-
-/* A GRE-only call for packets whose triple no control message explained. */
-static uint32_t
-orphan_call(struct tunnels *t, const struct ip_packet *ip, uint16_t call_id,
-            const struct frame_ref *where, enum gre_direction *dir)
-{
-	uint64_t pair_back = hash_mix64(addr_hash(&ip->dst, SEED_PAIR) ^
-	                                hash_mix64(addr_hash(&ip->src, SEED_PAIR + 1)));
 	uint32_t ci;
+	int d;
+
+	if (!map_get(&t->by_triple, triple_key(src, dst, call_id), &ci) || ci >= t->ncalls)
+		return NO_INDEX;
+	d = call_gre_dir(&t->calls[ci], src, dst, call_id);
+	if (d < 0)
+		return NO_INDEX;
+	*dir = (enum gre_direction)d;
+	return ci;
+}
+
+uint32_t
+tunnels_add_gre_only(struct tunnels *t, const struct addr *src, const struct addr *dst,
+                     uint16_t call_id, const struct frame_ref *where)
+{
+	uint32_t ci = new_call(t, NO_INDEX, CALL_GRE_ONLY, where);
 	struct call *c;
 
-	/* The reverse direction of a GRE-only call already seen? */
-	if (map_get(&t->by_triple, pair_back, &ci) && ci < t->ncalls &&
-	    t->calls[ci].kind == CALL_GRE_ONLY && !t->calls[ci].has_pns_call_id &&
-	    addr_eq(&t->calls[ci].pns, &ip->dst) && addr_eq(&t->calls[ci].pac, &ip->src)) {
-		c = &t->calls[ci];
-		c->pns_call_id = call_id;
-		c->has_pns_call_id = true;
-		register_triple(t, ci, GRE_TO_PNS, where);
-		*dir = GRE_TO_PNS;
-		return ci;
-	}
-	ci = new_call(t, NO_INDEX, CALL_GRE_ONLY, where);
 	if (ci == NO_INDEX)
 		return NO_INDEX;
 	c = &t->calls[ci];
 	/* Roles unknown: the first sender is taken as "pns" only to name the
 	 * two directions; reports show roles_known = false. */
-	c->pns = ip->src;
-	c->pac = ip->dst;
+	c->pns = *src;
+	c->pac = *dst;
 	c->pac_call_id = call_id;
 	c->has_pac_call_id = true;
 	c->state = CALL_ESTABLISHED;
 	c->established = *where;
-	register_triple(t, ci, GRE_TO_PAC, where);
-	map_put(&t->by_triple,
-	        hash_mix64(addr_hash(&ip->src, SEED_PAIR) ^
-	                   hash_mix64(addr_hash(&ip->dst, SEED_PAIR + 1))),
-	        ci);
-	*dir = GRE_TO_PAC;
+	tunnels_register_triple(t, ci, GRE_TO_PAC, where);
 	return ci;
-}
-
-static void
-count_gre(struct gre_dir *gd, struct gre_dir *back, const struct ip_packet *ip,
-          const struct gre_packet *g, const struct frame_ref *where)
-{
-	struct ppp_frame ppp;
-
-	if (gd->packets == 0)
-		gd->first = *where;
-	gd->last = *where;
-	gd->packets++;
-	gd->bytes += g->payload_len_field;
-	gd->key = g->call_id;
-	if (!g->has_seq && g->payload_len_field == 0)
-		gd->ack_only++;
-	if (g->has_seq) {
-		gd->seq_packets++;
-		if (!gd->seq_seen || (int32_t)(g->seq - gd->max_seq) > 0) {
-			gd->max_seq = g->seq;
-			gd->seq_seen = true;
-		}
-	}
-	if (g->has_ack && (!gd->ack_seen || (int32_t)(g->ack - gd->max_ack) > 0)) {
-		gd->max_ack = g->ack;
-		gd->ack_seen = true;
-		back->seq_packets_at_ack = back->seq_packets;
-	}
-	if (ip->version == 4 && !ip->checksum_ok) {
-		if (gd->checksum_bad++ == 0)
-			gd->first_checksum_bad = *where;
-	} else if (gd->checksum_bad == 0) {
-		gd->checksum_good_before_bad++;
-		gd->last_checksum_good = *where;
-	}
-	if (g->payload_len > 0 && ppp_parse(g->payload, g->payload_len, &ppp) == PARSE_OK &&
-	    ppp.protocol == PPP_PROTO_LCP && ppp.is_control) {
-		if (ppp.code == PPP_CODE_CONF_REQ) {
-			if (gd->lcp_conf_req++ == 0)
-				gd->first_lcp_req = *where;
-		} else if (ppp.code >= PPP_CODE_CONF_ACK && ppp.code <= PPP_CODE_CONF_REJ) {
-			gd->lcp_conf_reply++;
-		}
-	}
-}
-
-void
-tunnels_on_gre(struct tunnels *t, struct diag *d, const struct ip_packet *ip,
-               const struct gre_packet *g, const struct frame_ref *where)
-{
-	uint32_t ci;
-	int dir = -1;
-	enum gre_direction odir;
-	struct call *c;
-
-	t->gre_packets++;
-	if (map_get(&t->by_triple, triple_key(&ip->src, &ip->dst, g->call_id), &ci) &&
-	    ci < t->ncalls)
-		dir = call_gre_dir(&t->calls[ci], &ip->src, &ip->dst, g->call_id);
-	if (dir < 0) {
-		ci = orphan_call(t, ip, g->call_id, where, &odir);
-		if (ci == NO_INDEX) {
-			diag_add(d, CODE_LIMIT_REACHED, where,
-			         "GRE Call ID %u not tracked: %u calls already", g->call_id,
-			         TUNNEL_MAX_CALLS);
-			return;
-		}
-		dir = (int)odir;
-	}
-	c = &t->calls[ci];
-	if (dir == GRE_TO_PAC)
-		count_gre(&c->to_pac, &c->to_pns, ip, g, where);
-	else
-		count_gre(&c->to_pns, &c->to_pac, ip, g, where);
-	if (where->ts > c->end.ts || !frame_ref_seen(&c->end))
-		c->end = *where;
-	/* An ack-only packet has no payload and no sequence number: nothing
-	 * to tell it from another tunnel's, so it is counted, not sampled. */
-	if (g->has_seq && tunnel_sample_kept(gre_header_fingerprint(g), t->sample_limit))
-		add_sample(t, tunnel_gre_fingerprint(g), ci, (enum gre_direction)dir, g, where);
 }

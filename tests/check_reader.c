@@ -40,7 +40,7 @@ assert_same(const struct side *a, const struct side *b)
 		ck_assert_uint_eq(a->tunnels.calls[i].to_pns.last.file,
 		                  b->tunnels.calls[i].to_pns.last.file);
 	}
-	ck_assert_uint_eq(a->tunnels.nsamples, b->tunnels.nsamples);
+	ck_assert_uint_eq(a->tunnels.gre.nsamples, b->tunnels.gre.nsamples);
 }
 
 START_TEST(threaded_equals_inline)

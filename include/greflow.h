@@ -1,0 +1,125 @@
+/*
+ * Enhanced GRE of one side (RFC 2637 section 4.1): which call each packet
+ * belongs to and in which direction, its counts per direction, the
+ * consistently sampled fingerprints that follow packets across the NAT,
+ * and the GRE-only flows of calls whose control connection the capture
+ * does not hold.
+ *
+ * GRE-only flows are kept per direction (src, dst, key): a capture that
+ * starts after the calls were set up shows several flows between one
+ * address pair on the outside of a NAT (every client behind one public
+ * address), and nothing in one direction's packets says which flow of the
+ * other direction is its reverse.  Two directions become one call only on
+ * evidence: an address pair with exactly one flow each way (the reading
+ * ends), the other side of the NAT (greflow_pair_across), or a control
+ * message naming both Call IDs on one connection.
+ */
+#ifndef PPTP_NATCHECK_GREFLOW_H
+#define PPTP_NATCHECK_GREFLOW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common.h"
+#include "diag.h"
+#include "gre.h"
+#include "ip.h"
+#include "map.h"
+
+/* Payload bytes of a GRE packet the analysis reads: the fingerprint's
+ * share and the PPP header.  A reader may drop the rest. */
+#define GREFLOW_PAYLOAD_READ 64
+/* GRE fingerprints kept per side (adaptive sampling above this). */
+#define GREFLOW_MAX_SAMPLES 131072
+/* Address pairs with GRE-only flows remembered per side: each needs one
+ * slot; the calls behind them are capped by TUNNEL_MAX_CALLS anyway. */
+#define GREFLOW_MAX_PAIRS 16384
+
+enum gre_direction { GRE_TO_PAC, GRE_TO_PNS };
+
+/* GRE of one call in one direction. */
+struct gre_dir {
+	uint64_t packets, bytes, ack_only;
+	struct frame_ref first, last;
+	uint16_t key; /* Call ID in the key (the receiver's) */
+	bool seq_seen, ack_seen;
+	uint32_t max_seq, max_ack; /* ack: acknowledgments carried in this direction */
+	uint64_t seq_packets;      /* packets with a sequence number */
+	/* seq_packets of this direction when the other direction's ack last
+	 * advanced: what was sent after it is still unacknowledged. */
+	uint64_t seq_packets_at_ack;
+	uint32_t lcp_conf_req, lcp_conf_reply; /* LCP Configure-Request / Ack-Nak-Rej sent */
+	struct frame_ref first_lcp_req;
+	uint64_t checksum_bad, checksum_good_before_bad;
+	struct frame_ref first_checksum_bad, last_checksum_good;
+};
+
+/* One sampled GRE packet (see greflow_fingerprint). */
+struct gre_sample {
+	uint64_t fp;
+	uint32_t call;
+	uint32_t seq;
+	uint8_t dir; /* enum gre_direction */
+	bool has_seq;
+	struct frame_ref where;
+};
+
+struct greflow {
+	struct gre_sample *samples;
+	uint32_t nsamples;
+	uint64_t sample_limit; /* keep a packet when fp >> 40 < sample_limit */
+	uint64_t packets;
+	/* Unordered address pair -> GRE-only calls seen between them, and how
+	 * many (GREFLOW_* below): the reading's end pairs lone flows. */
+	struct map by_pair;
+	uint64_t pairs_dropped;
+};
+
+struct tunnels;
+
+void greflow_init(struct greflow *g);
+void greflow_free(struct greflow *g);
+
+/* One Enhanced GRE packet (gre_is_pptp true): attributed, counted, sampled. */
+void greflow_on_packet(struct tunnels *t, struct diag *d, const struct ip_packet *ip,
+                       const struct gre_packet *g, const struct frame_ref *where);
+
+/*
+ * After the last packet: GRE-only flows between an address pair that holds
+ * exactly one flow each way are the two directions of one call.
+ */
+void greflow_finish(struct tunnels *t);
+
+/*
+ * Fingerprint of a GRE packet from what no NAT rewrites: flags, payload
+ * length, sequence and acknowledgment numbers, payload bytes.  The key is
+ * left out: which direction carries the PAC's (unchanged) Call ID is not
+ * known for GRE seen without its control connection.
+ */
+uint64_t greflow_fingerprint(const struct gre_packet *g);
+
+/* Threshold in force for the samples (compare with the other side's). */
+static inline bool
+greflow_sample_kept(uint64_t fp, uint64_t limit)
+{
+	return (fp >> 40) < limit;
+}
+
+/*
+ * Joining two lone directions into one call, by whatever evidence: a remap
+ * (greflow_remap_new) collects the joins, greflow_join joins calls x and y
+ * (false when they are not the two lone directions of one address pair),
+ * greflow_remap_apply moves the samples and frees the remap.
+ */
+struct call;
+bool greflow_lone_direction(const struct call *c);
+uint32_t *greflow_remap_new(const struct tunnels *t);
+bool greflow_join(struct tunnels *t, uint32_t x, uint32_t y, uint32_t *remap);
+void greflow_remap_apply(struct tunnels *t, uint32_t *remap);
+
+/* Count one packet of a direction (exposed for the suite). */
+void greflow_count(struct gre_dir *gd, struct gre_dir *back, const struct ip_packet *ip,
+                   const struct gre_packet *g, const struct frame_ref *where);
+
+#endif
