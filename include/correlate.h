@@ -18,6 +18,14 @@
 #define CORRELATE_WINDOW_NS (5 * NS_PER_SEC)
 /* Offset samples kept for the median: plenty for a stable estimate. */
 #define CORRELATE_MAX_OFFSET_SAMPLES 8192
+/* GRE-only flows (no control connection to say that a call ended and
+ * another began with the same Call IDs) count a sequence number's several
+ * contents as several streams only when they arrive this close together,
+ * on at least CORRELATE_MERGE_MIN_SEQS sequence numbers: a sender that
+ * restarts at 0 repeats a number seconds later, concurrent streams within
+ * their packet spacing. */
+#define CORRELATE_MERGE_WINDOW_NS (NS_PER_SEC / 2)
+#define CORRELATE_MERGE_MIN_SEQS 3
 /* A spread of offsets wider than this says the pairing is doubtful. */
 #define CORRELATE_SPREAD_WARN_NS (NS_PER_SEC / 2)
 
@@ -50,8 +58,11 @@ struct gre_fate {
  */
 struct gre_merge {
 	uint32_t streams; /* distinct contents seen under one sequence number */
+	uint32_t seqs;    /* sequence numbers that arrived with several contents */
 	uint32_t seq;
 	struct frame_ref first, second;
+	struct addr receiver; /* the host that received them, and its key */
+	uint16_t key;
 };
 
 struct tunnel_pair {
@@ -80,9 +91,10 @@ struct correlation {
 /*
  * Paired mode: a = inside, b = outside.  Single mode: b = NULL.
  * forced: a clock offset given by the user, or NULL.  false on memory
- * exhaustion.
+ * exhaustion.  The sides change in one way only: GRE-only directions one
+ * side left apart and the other shows to be one call are joined.
  */
-bool correlate(const struct side *a, const struct side *b, const struct clock_offset *forced,
+bool correlate(struct side *a, struct side *b, const struct clock_offset *forced,
                struct correlation *c);
 void correlation_free(struct correlation *c);
 

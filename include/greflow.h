@@ -32,9 +32,10 @@
 #define GREFLOW_PAYLOAD_READ 64
 /* GRE fingerprints kept per side (adaptive sampling above this). */
 #define GREFLOW_MAX_SAMPLES 131072
-/* Address pairs with GRE-only flows remembered per side: each needs one
- * slot; the calls behind them are capped by TUNNEL_MAX_CALLS anyway. */
-#define GREFLOW_MAX_PAIRS 16384
+/* Matching packets before a lone GRE direction follows its twin across the
+ * NAT: one packet can match by chance (two tunnels sending identical LCP
+ * frames); three in a row with unique fingerprints cannot. */
+#define GREFLOW_ACROSS_MIN_VOTES 3
 
 enum gre_direction { GRE_TO_PAC, GRE_TO_PNS };
 
@@ -70,10 +71,6 @@ struct greflow {
 	uint32_t nsamples;
 	uint64_t sample_limit; /* keep a packet when fp >> 40 < sample_limit */
 	uint64_t packets;
-	/* Unordered address pair -> GRE-only calls seen between them, and how
-	 * many (GREFLOW_* below): the reading's end pairs lone flows. */
-	struct map by_pair;
-	uint64_t pairs_dropped;
 };
 
 struct tunnels;
@@ -117,6 +114,24 @@ bool greflow_lone_direction(const struct call *c);
 uint32_t *greflow_remap_new(const struct tunnels *t);
 bool greflow_join(struct tunnels *t, uint32_t x, uint32_t y, uint32_t *remap);
 void greflow_remap_apply(struct tunnels *t, uint32_t *remap);
+/* Call keep takes lone direction gone as its GRE to the PNS, triple unchanged
+ * (gone's flow is the one keep registered as its own). */
+void greflow_absorb(struct tunnels *t, uint32_t keep, uint32_t gone, uint32_t *remap);
+/* Call ci's two directions swap (its samples follow when the remap is applied). */
+void greflow_remap_flip(uint32_t *remap, uint32_t ci);
+
+/* Call ci's two ends swap: the first sender was the PAC after all. */
+void greflow_orient(struct tunnels *t, uint32_t ci, uint32_t *remap);
+
+/*
+ * Lone directions of mine whose packets are, over there (the other side of
+ * the NAT), the two directions of one call become one call here too,
+ * oriented as there.  Packets are compared by fingerprint at the common
+ * sampling limit; only fingerprints unique on both sides vote, and a lone
+ * direction follows the call and direction that holds at least
+ * GREFLOW_ACROSS_MIN_VOTES of its packets and two thirds of its matches.
+ */
+void greflow_pair_across(struct tunnels *mine, const struct tunnels *other, uint64_t limit);
 
 /* Count one packet of a direction (exposed for the suite). */
 void greflow_count(struct gre_dir *gd, struct gre_dir *back, const struct ip_packet *ip,

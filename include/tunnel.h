@@ -35,12 +35,17 @@
 /* Call-related messages kept per call (OCRQ, OCRP, SLIs, CCRQ, CDN...);
  * later ones are counted only: the first ones carry the evidence. */
 #define CALL_MAX_MSGS 16
+/* Call messages kept per connection that name no call the capture saw
+ * set up (a capture started after the calls were placed): CCRQ, CDN, SLI
+ * and WEN of its one or two calls are a handful. */
+#define CONN_MAX_LATE_MSGS 8
 /* Collisions recorded per side. */
 #define TUNNEL_MAX_COLLISIONS 1024
 enum call_kind {
 	CALL_OUTGOING, /* placed by the PNS with OCRQ */
 	CALL_INCOMING, /* placed by the PAC with ICRQ */
 	CALL_GRE_ONLY, /* GRE seen, control connection not in the capture */
+	CALL_LATE,     /* set up before the capture began: its GRE, then later messages */
 };
 
 enum call_state {
@@ -97,6 +102,11 @@ struct conn {
 	 * one message per segment (Linux nf_nat_pptp) misses them */
 	uint32_t split_messages;
 	char hostname[65], vendor[65]; /* from SCCRQ/SCCRP, printable only */
+	/* Messages naming calls set up before the capture began, tied to
+	 * their GRE-only calls when the reading ends (tunnels_finish). */
+	uint32_t nlate;
+	struct call_msg late[CONN_MAX_LATE_MSGS];
+	bool late_from_client[CONN_MAX_LATE_MSGS]; /* roles may be learnt later */
 };
 
 struct collision {
@@ -136,6 +146,13 @@ void tunnels_on_message(struct tunnels *t, struct diag *d, uint32_t conn, bool f
 
 /* The control connection closed (FIN both ways or RST): its calls end. */
 void tunnels_conn_closed(struct tunnels *t, uint32_t conn, const struct frame_ref *where);
+
+/*
+ * After the last frame: the GRE-only flows named by a connection's later
+ * messages become that connection's call (CALL_LATE), and what no call
+ * explains is reported (pptp_unknown_call).
+ */
+void tunnels_finish(struct tunnels *t, struct diag *d);
 
 /* The call holding the GRE triple (src, dst, Call ID), and the direction; NO_INDEX when none. */
 uint32_t tunnels_gre_call(const struct tunnels *t, const struct addr *src, const struct addr *dst,

@@ -14,6 +14,9 @@
  * 3. GRE fate: each sampled outside packet found inside tells where the NAT
  *    delivered it; a twin in another tunnel is misdelivery, at the right
  *    host under another Call ID is a Call ID not restored.
+ * 0. Before all: lone GRE-only directions of one side that the other side
+ *    shows to be one call are joined there (greflow_pair_across): the only
+ *    change correlate makes to a side.
  * Memory: the samples already bounded per side, plus arrays per call.
  */
 #include "correlate.h"
@@ -263,7 +266,8 @@ pair_by_control(const struct side *a, const struct side *b, const struct clock_o
 
 struct gre_vote_ctx {
 	const struct side *a, *b;
-	struct map votes; /* (call a << 32 | call b) -> count */
+	const bool *ambiguous; /* per outside call: return triple shared */
+	struct map votes;      /* (call a << 32 | call b) -> count */
 	bool failed;
 };
 
@@ -276,6 +280,9 @@ vote(void *ctx, const struct fp_entry *x, const struct fp_entry *y, bool unique)
 
 	if (!unique)
 		return; /* identical packets of several tunnels prove nothing */
+	/* GRE back on a shared triple may be any of its tunnels': no vote. */
+	if (vc->ambiguous[y->call] && vc->b->tunnels.gre.samples[y->sample].dir == GRE_TO_PNS)
+		return;
 	map_get(&vc->votes, key, &n);
 	if (!map_put(&vc->votes, key, n + 1))
 		vc->failed = true;
@@ -516,11 +523,29 @@ cmp_sample_seq(const void *x, const void *y)
 
 	if (a->call != b->call)
 		return a->call < b->call ? -1 : 1;
+	if (a->dir != b->dir)
+		return a->dir < b->dir ? -1 : 1;
 	if (a->seq != b->seq)
 		return a->seq < b->seq ? -1 : 1;
 	if (a->fp != b->fp)
 		return a->fp < b->fp ? -1 : 1;
 	return a->where.frame < b->where.frame ? -1 : a->where.frame > b->where.frame;
+}
+
+/* Packets of one group (same call, same sequence number) within the merge window. */
+static bool
+close_together(const struct gre_sample *const *v, uint32_t from, uint32_t to)
+{
+	ts_ns_t lo = v[from]->where.ts, hi = lo;
+	uint32_t k;
+
+	for (k = from + 1; k < to; k++) {
+		if (v[k]->where.ts < lo)
+			lo = v[k]->where.ts;
+		if (v[k]->where.ts > hi)
+			hi = v[k]->where.ts;
+	}
+	return hi - lo <= CORRELATE_MERGE_WINDOW_NS;
 }
 
 /* Inside GRE to each client: does one call's flow carry several streams? */
@@ -536,27 +561,35 @@ find_merged_streams(struct correlation *c, const struct side *a)
 	for (i = 0; i < t->gre.nsamples; i++) {
 		const struct gre_sample *s = &t->gre.samples[i];
 
-		if (s->dir == GRE_TO_PNS && s->has_seq &&
-		    greflow_sample_kept(s->fp, c->sample_limit) &&
-		    t->calls[s->call].kind != CALL_GRE_ONLY)
+		/* GRE-only: either end may be the client. */
+		if (s->has_seq && greflow_sample_kept(s->fp, c->sample_limit) &&
+		    s->call < t->ncalls && !t->calls[s->call].merged &&
+		    (s->dir == GRE_TO_PNS || t->calls[s->call].kind == CALL_GRE_ONLY))
 			v[n++] = s;
 	}
 	qsort(v, n, sizeof(*v), cmp_sample_seq);
 	for (i = 0; i < n; i = k) {
 		uint32_t distinct = 1, pi;
 		struct gre_merge *m;
+		bool gre_only = t->calls[v[i]->call].kind == CALL_GRE_ONLY;
 
-		for (k = i + 1; k < n && v[k]->call == v[i]->call && v[k]->seq == v[i]->seq; k++)
+		for (k = i + 1; k < n && v[k]->call == v[i]->call && v[k]->dir == v[i]->dir &&
+		                v[k]->seq == v[i]->seq;
+		     k++)
 			if (v[k]->fp != v[k - 1]->fp)
 				distinct++; /* equal fingerprints: a duplicated frame, not a stream
 				             */
 		pi = c->pair_of[SIDE_A][v[i]->call];
-		if (distinct < 2 || pi == NO_INDEX)
+		if (distinct < 2 || pi == NO_INDEX || (gre_only && !close_together(v, i, k)))
 			continue;
 		m = &c->pairs[pi].merged;
+		m->seqs++;
 		if (distinct > m->streams) {
+			const struct call *rc = &t->calls[v[i]->call];
 			uint32_t j = i + 1;
 
+			m->receiver = v[i]->dir == GRE_TO_PNS ? rc->pns : rc->pac;
+			m->key = v[i]->dir == GRE_TO_PNS ? rc->pns_call_id : rc->pac_call_id;
 			while (v[j]->fp == v[i]->fp)
 				j++;
 			m->streams = distinct;
@@ -565,6 +598,15 @@ find_merged_streams(struct correlation *c, const struct side *a)
 			m->first = v[i]->where.ts <= v[j]->where.ts ? v[i]->where : v[j]->where;
 			m->second = v[i]->where.ts <= v[j]->where.ts ? v[j]->where : v[i]->where;
 		}
+	}
+	/* A GRE-only flow needs several such numbers: one could be chance. */
+	for (i = 0; i < c->npairs; i++) {
+		struct tunnel_pair *p = &c->pairs[i];
+
+		if (p->call[SIDE_A] != NO_INDEX &&
+		    t->calls[p->call[SIDE_A]].kind == CALL_GRE_ONLY &&
+		    p->merged.seqs < CORRELATE_MERGE_MIN_SEQS)
+			memset(&p->merged, 0, sizeof(p->merged));
 	}
 	free(v);
 	return true;
@@ -595,8 +637,7 @@ compute_overlap(struct correlation *c, const struct side *a, const struct side *
 }
 
 bool
-correlate(const struct side *a, const struct side *b, const struct clock_offset *forced,
-          struct correlation *c)
+correlate(struct side *a, struct side *b, const struct clock_offset *forced, struct correlation *c)
 {
 	struct fp_entry *ca = NULL, *cb = NULL, *sa = NULL, *sb = NULL;
 	size_t nca = 0, ncb = 0, nsa = 0, nsb = 0;
@@ -616,6 +657,10 @@ correlate(const struct side *a, const struct side *b, const struct clock_offset 
 	c->sample_limit = a->tunnels.gre.sample_limit < b->tunnels.gre.sample_limit
 	                      ? a->tunnels.gre.sample_limit
 	                      : b->tunnels.gre.sample_limit;
+	/* GRE-only flows one side could not pair (several between one address
+	 * pair: clients behind one NAT address, seen late) follow the other. */
+	greflow_pair_across(&b->tunnels, &a->tunnels, c->sample_limit);
+	greflow_pair_across(&a->tunnels, &b->tunnels, c->sample_limit);
 	ca = control_entries(a, &nca);
 	cb = control_entries(b, &ncb);
 	sa = sample_entries(a, c->sample_limit, &nsa);
@@ -644,8 +689,12 @@ correlate(const struct side *a, const struct side *b, const struct clock_offset 
 		twin_b[i] = NO_INDEX;
 	if (!pair_by_control(a, b, &c->clock, twin_a, twin_b))
 		goto out;
+	amb = ambiguous_calls(b);
+	if (amb == NULL)
+		goto out;
 	vc.a = a;
 	vc.b = b;
+	vc.ambiguous = amb;
 	vc.failed = false;
 	if (!pair_by_gre(sa, nsa, sb, nsb, &vc, twin_a, twin_b, by_gre))
 		goto out;
@@ -657,9 +706,7 @@ correlate(const struct side *a, const struct side *b, const struct clock_offset 
 	fc.a = a;
 	fc.b = b;
 	fc.c = c;
-	fc.ambiguous = amb = ambiguous_calls(b);
-	if (amb == NULL)
-		goto out;
+	fc.ambiguous = amb;
 	merge_equal(sa, nsa, sb, nsb, record_fate, &fc);
 	drop_absorbed(c);
 	if (!find_merged_streams(c, a))

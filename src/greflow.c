@@ -21,13 +21,15 @@
 /* Sampling starts by keeping everything: fp >> 40 is always below 2^24. */
 #define SAMPLE_LIMIT_ALL (UINT64_C(1) << 24)
 #define SEED_PAIR 0x7061697200000003ULL
+/* A remap entry: the call that now holds a call's packets, and whether their
+ * direction flips (calls are far fewer than 2^31). */
+#define REMAP_FLIP UINT32_C(0x80000000)
 
 void
 greflow_init(struct greflow *g)
 {
 	memset(g, 0, sizeof(*g));
 	g->sample_limit = SAMPLE_LIMIT_ALL;
-	map_init(&g->by_pair, GREFLOW_MAX_PAIRS);
 }
 
 void
@@ -36,7 +38,6 @@ greflow_free(struct greflow *g)
 	if (g == NULL)
 		return;
 	free(g->samples);
-	map_free(&g->by_pair);
 	memset(g, 0, sizeof(*g));
 }
 
@@ -145,40 +146,6 @@ greflow_count(struct gre_dir *gd, struct gre_dir *back, const struct ip_packet *
 	}
 }
 
-static uint64_t
-pair_key_ordered(const struct addr *src, const struct addr *dst)
-{
-	return hash_mix64(addr_hash(src, SEED_PAIR) ^ hash_mix64(addr_hash(dst, SEED_PAIR + 1)));
-}
-
-/* A GRE-only call for packets whose triple no control message explained. */
-static uint32_t
-gre_only_call(struct tunnels *t, const struct ip_packet *ip, uint16_t call_id,
-              const struct frame_ref *where, enum gre_direction *dir)
-{
-	uint32_t ci;
-	struct call *c;
-
-	/* The reverse direction of a GRE-only call already seen? */
-	if (map_get(&t->gre.by_pair, pair_key_ordered(&ip->dst, &ip->src), &ci) && ci < t->ncalls &&
-	    t->calls[ci].kind == CALL_GRE_ONLY && !t->calls[ci].has_pns_call_id &&
-	    addr_eq(&t->calls[ci].pns, &ip->dst) && addr_eq(&t->calls[ci].pac, &ip->src)) {
-		c = &t->calls[ci];
-		c->pns_call_id = call_id;
-		c->has_pns_call_id = true;
-		tunnels_register_triple(t, ci, GRE_TO_PNS, where);
-		*dir = GRE_TO_PNS;
-		return ci;
-	}
-	ci = tunnels_add_gre_only(t, &ip->src, &ip->dst, call_id, where);
-	if (ci == NO_INDEX)
-		return NO_INDEX;
-	if (!map_put(&t->gre.by_pair, pair_key_ordered(&ip->src, &ip->dst), ci))
-		t->gre.pairs_dropped++;
-	*dir = GRE_TO_PAC;
-	return ci;
-}
-
 void
 greflow_on_packet(struct tunnels *t, struct diag *d, const struct ip_packet *ip,
                   const struct gre_packet *g, const struct frame_ref *where)
@@ -190,13 +157,16 @@ greflow_on_packet(struct tunnels *t, struct diag *d, const struct ip_packet *ip,
 	t->gre.packets++;
 	ci = tunnels_gre_call(t, &ip->src, &ip->dst, g->call_id, &dir);
 	if (ci == NO_INDEX) {
-		ci = gre_only_call(t, ip, g->call_id, where, &dir);
+		/* A flow no control message explained: one direction of a call
+		 * whose reverse is decided later, on evidence. */
+		ci = tunnels_add_gre_only(t, &ip->src, &ip->dst, g->call_id, where);
 		if (ci == NO_INDEX) {
 			diag_add(d, CODE_LIMIT_REACHED, where,
 			         "GRE Call ID %u not tracked: %u calls already", g->call_id,
 			         TUNNEL_MAX_CALLS);
 			return;
 		}
+		dir = GRE_TO_PAC;
 	}
 	c = &t->calls[ci];
 	if (dir == GRE_TO_PAC)
@@ -222,7 +192,7 @@ greflow_lone_direction(const struct call *c)
 
 /* Move gone's direction (gone.pns -> gone.pac) into keep as its GRE to the PNS. */
 static void
-merge(struct tunnels *t, uint32_t keep, uint32_t gone, uint32_t *remap)
+move_back(struct tunnels *t, uint32_t keep, uint32_t gone, uint32_t *remap)
 {
 	struct call *k = &t->calls[keep], *g = &t->calls[gone];
 
@@ -231,18 +201,62 @@ merge(struct tunnels *t, uint32_t keep, uint32_t gone, uint32_t *remap)
 	/* Stall counting cannot be replayed: start it here (see the top). */
 	k->to_pns.seq_packets_at_ack = k->to_pns.seq_packets;
 	k->to_pac.seq_packets_at_ack = k->to_pac.seq_packets;
-	k->pns_call_id = g->pac_call_id;
-	k->has_pns_call_id = true;
 	if (g->start.ts < k->start.ts)
 		k->start = g->start;
 	if (g->end.ts > k->end.ts)
 		k->end = g->end;
 	memset(&g->to_pac, 0, sizeof(g->to_pac));
-	tunnels_register_triple(t, keep, GRE_TO_PNS, &g->established);
-	remap[gone] = keep;
+	remap[gone] = keep | REMAP_FLIP;
 }
 
-/* Samples of merged calls now belong to the call that took them, reversed. */
+static void
+merge(struct tunnels *t, uint32_t keep, uint32_t gone, uint32_t *remap)
+{
+	struct call *k = &t->calls[keep], *g = &t->calls[gone];
+
+	move_back(t, keep, gone, remap);
+	k->pns_call_id = g->pac_call_id;
+	k->has_pns_call_id = true;
+	tunnels_register_triple(t, keep, GRE_TO_PNS, &g->established);
+}
+
+void
+greflow_absorb(struct tunnels *t, uint32_t keep, uint32_t gone, uint32_t *remap)
+{
+	if (remap == NULL || keep >= t->ncalls || gone >= t->ncalls || keep == gone)
+		return;
+	move_back(t, keep, gone, remap);
+}
+
+void
+greflow_remap_flip(uint32_t *remap, uint32_t ci)
+{
+	if (remap == NULL)
+		return;
+	remap[ci] = remap[ci] == NO_INDEX ? ci | REMAP_FLIP : remap[ci] ^ REMAP_FLIP;
+}
+
+void
+greflow_orient(struct tunnels *t, uint32_t ci, uint32_t *remap)
+{
+	struct call *c = &t->calls[ci];
+	struct gre_dir gd = c->to_pac;
+	struct addr a = c->pns;
+	uint16_t id = c->pns_call_id;
+	bool has = c->has_pns_call_id;
+
+	c->to_pac = c->to_pns;
+	c->to_pns = gd;
+	c->pns = c->pac;
+	c->pac = a;
+	c->pns_call_id = c->pac_call_id;
+	c->has_pns_call_id = c->has_pac_call_id;
+	c->pac_call_id = id;
+	c->has_pac_call_id = has;
+	greflow_remap_flip(remap, ci);
+}
+
+/* Samples of moved calls now belong to the call that took them, maybe reversed. */
 static void
 apply_remap(struct tunnels *t, const uint32_t *remap)
 {
@@ -250,11 +264,14 @@ apply_remap(struct tunnels *t, const uint32_t *remap)
 
 	for (i = 0; i < t->gre.nsamples; i++) {
 		struct gre_sample *s = &t->gre.samples[i];
+		uint32_t r;
 
-		if (s->call < t->ncalls && remap[s->call] != NO_INDEX) {
-			s->call = remap[s->call];
-			s->dir = GRE_TO_PNS;
-		}
+		if (s->call >= t->ncalls || remap[s->call] == NO_INDEX)
+			continue;
+		r = remap[s->call];
+		s->call = r & ~REMAP_FLIP;
+		if ((r & REMAP_FLIP) != 0)
+			s->dir = s->dir == GRE_TO_PAC ? GRE_TO_PNS : GRE_TO_PAC;
 	}
 }
 
@@ -274,7 +291,7 @@ greflow_join(struct tunnels *t, uint32_t x, uint32_t y, uint32_t *remap)
 {
 	struct call *a, *b;
 
-	if (x == y || x >= t->ncalls || y >= t->ncalls)
+	if (remap == NULL || x == y || x >= t->ncalls || y >= t->ncalls)
 		return false;
 	a = &t->calls[x];
 	b = &t->calls[y];
@@ -292,7 +309,8 @@ greflow_join(struct tunnels *t, uint32_t x, uint32_t y, uint32_t *remap)
 void
 greflow_remap_apply(struct tunnels *t, uint32_t *remap)
 {
-	apply_remap(t, remap);
+	if (remap != NULL)
+		apply_remap(t, remap);
 	free(remap);
 }
 
@@ -361,4 +379,169 @@ greflow_finish(struct tunnels *t)
 	}
 	greflow_remap_apply(t, remap);
 	free(v);
+}
+
+/* ---- lone directions paired by the other side of the NAT ---- */
+
+struct across_entry {
+	uint64_t fp;
+	uint32_t call;
+	uint8_t dir;
+};
+
+static int
+cmp_across(const void *x, const void *y)
+{
+	const struct across_entry *a = x, *b = y;
+
+	if (a->fp != b->fp)
+		return a->fp < b->fp ? -1 : 1;
+	return a->call < b->call ? -1 : a->call > b->call;
+}
+
+static struct across_entry *
+across_entries(const struct tunnels *t, uint64_t limit, bool lone_only, size_t *n)
+{
+	struct across_entry *e = malloc(((size_t)t->gre.nsamples + 1) * sizeof(*e));
+	uint32_t i;
+	size_t k = 0;
+
+	if (e == NULL)
+		return NULL;
+	for (i = 0; i < t->gre.nsamples; i++) {
+		const struct gre_sample *s = &t->gre.samples[i];
+
+		if (!greflow_sample_kept(s->fp, limit) || s->call >= t->ncalls ||
+		    (lone_only && !greflow_lone_direction(&t->calls[s->call])))
+			continue;
+		e[k++] = (struct across_entry){s->fp, s->call, s->dir};
+	}
+	if (k > 0)
+		qsort(e, k, sizeof(*e), cmp_across);
+	*n = k;
+	return e;
+}
+
+/* The other side's call and direction most of a lone direction's packets belong to. */
+struct across_best {
+	uint32_t other, votes, total;
+	uint8_t dir;
+};
+
+static void
+count_votes(const struct across_entry *m, size_t nm, const struct across_entry *o, size_t no,
+            struct map *votes)
+{
+	size_t i = 0, j = 0;
+
+	while (i < nm && j < no) {
+		size_t ie, je;
+
+		if (m[i].fp != o[j].fp) {
+			if (m[i].fp < o[j].fp)
+				i++;
+			else
+				j++;
+			continue;
+		}
+		for (ie = i; ie < nm && m[ie].fp == m[i].fp; ie++)
+			;
+		for (je = j; je < no && o[je].fp == o[j].fp; je++)
+			;
+		/* Identical packets of several flows prove nothing. */
+		if (ie - i == 1 && je - j == 1) {
+			uint64_t key =
+			    (uint64_t)m[i].call << 32 | (uint64_t)o[j].call << 1 | o[j].dir;
+			uint32_t n = 0;
+
+			map_get(votes, key, &n);
+			(void)map_put(votes, key, n + 1);
+		}
+		i = ie;
+		j = je;
+	}
+}
+
+void
+greflow_pair_across(struct tunnels *mine, const struct tunnels *other, uint64_t limit)
+{
+	struct across_entry *m = NULL, *o = NULL;
+	struct across_best *best = NULL;
+	uint32_t *remap = NULL, *want_pac = NULL, *want_pns = NULL, i;
+	size_t nm = 0, no = 0;
+	struct map votes;
+
+	map_init(&votes, SIZE_MAX);
+	m = across_entries(mine, limit, true, &nm);
+	o = across_entries(other, limit, false, &no);
+	best = calloc((size_t)mine->ncalls + 1, sizeof(*best));
+	want_pac = malloc(((size_t)other->ncalls + 1) * sizeof(*want_pac));
+	want_pns = malloc(((size_t)other->ncalls + 1) * sizeof(*want_pns));
+	remap = greflow_remap_new(mine);
+	if (m == NULL || o == NULL || best == NULL || want_pac == NULL || want_pns == NULL ||
+	    remap == NULL || nm == 0)
+		goto out;
+	count_votes(m, nm, o, no, &votes);
+	for (i = 0; i < votes.cap; i++) {
+		const struct map_slot *sl = &votes.slots[i];
+		uint32_t mc, oc;
+
+		if (!sl->used)
+			continue;
+		mc = (uint32_t)(sl->key >> 32);
+		oc = (uint32_t)(sl->key & 0xffffffff) >> 1;
+		if (mc >= mine->ncalls || oc >= other->ncalls)
+			continue;
+		best[mc].total += sl->value;
+		if (sl->value > best[mc].votes) {
+			best[mc].votes = sl->value;
+			best[mc].other = oc;
+			best[mc].dir = (uint8_t)(sl->key & 1);
+		}
+	}
+	for (i = 0; i < other->ncalls; i++)
+		want_pac[i] = want_pns[i] = NO_INDEX;
+	for (i = 0; i < mine->ncalls; i++) {
+		const struct across_best *b = &best[i];
+		uint32_t *slot;
+
+		/* A clear majority of enough packets, or no opinion. */
+		if (b->votes < GREFLOW_ACROSS_MIN_VOTES || 3 * b->votes < 2 * b->total)
+			continue;
+		slot = b->dir == GRE_TO_PAC ? &want_pac[b->other] : &want_pns[b->other];
+		/* Two lone directions both the same flow over there: neither is sure. */
+		*slot = *slot == NO_INDEX ? i : NO_INDEX - 1;
+	}
+	for (i = 0; i < other->ncalls; i++) {
+		uint32_t x = want_pac[i], y = want_pns[i];
+
+		if (x >= mine->ncalls || y >= mine->ncalls)
+			continue;
+		if (greflow_join(mine, x, y, remap))
+			/* Remember which one is the flow to the PAC, to orient below. */
+			want_pns[i] = mine->calls[x].merged ? y : x;
+		else
+			want_pns[i] = NO_INDEX;
+	}
+	greflow_remap_apply(mine, remap);
+	remap = greflow_remap_new(mine);
+	if (remap == NULL)
+		goto out;
+	/* The joined call named as over there: its flow to the PAC is x's. */
+	for (i = 0; i < other->ncalls; i++) {
+		uint32_t x = want_pac[i], keep = want_pns[i];
+
+		if (x >= mine->ncalls || keep >= mine->ncalls || x == keep)
+			continue;
+		/* keep took x's flow as its GRE to the PNS: the wrong way round. */
+		greflow_orient(mine, keep, remap);
+	}
+out:
+	greflow_remap_apply(mine, remap);
+	map_free(&votes);
+	free(m);
+	free(o);
+	free(best);
+	free(want_pac);
+	free(want_pns);
 }

@@ -386,7 +386,7 @@ struct orientation {
 
 /* Vote, tunnel by tunnel, for the leg where the translated endpoint's packets show first. */
 static bool
-orient(const struct side *x, const struct side *y, struct orientation *o)
+orient(struct side *x, struct side *y, struct orientation *o)
 {
 	struct correlation corr;
 	struct clock_offset same_clock;

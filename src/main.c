@@ -503,8 +503,8 @@ note_server_unmatched(const struct options *o, struct side *const *sides, unsign
  * same (the user may know better, e.g. when the packets were matched wrongly).
  */
 static void
-note_offset_contradiction(const struct options *o, const struct side *inside,
-                          const struct side *outside, ts_ns_t given, bool swapped)
+note_offset_contradiction(const struct options *o, struct side *inside, struct side *outside,
+                          ts_ns_t given, bool swapped)
 {
 	struct correlation est;
 	ts_ns_t diff;

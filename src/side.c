@@ -486,6 +486,8 @@ void
 side_finish(struct side *s)
 {
 	control_finish(s->control);
+	greflow_finish(&s->tunnels);
+	tunnels_finish(&s->tunnels, &s->diag);
 }
 
 /*

@@ -80,6 +80,8 @@ call_kind_name(enum call_kind k)
 		return "incoming";
 	case CALL_GRE_ONLY:
 		return "gre-only";
+	case CALL_LATE:
+		return "late";
 	}
 	return "unknown";
 }
@@ -507,6 +509,21 @@ tunnels_on_message(struct tunnels *t, struct diag *d, uint32_t conn, bool from_c
 	}
 	if (ci == NO_INDEX)
 		ci = only_live_call(t, conn);
+	if (ci == NO_INDEX && cn->last_call == NO_INDEX && cn->nlate < CONN_MAX_LATE_MSGS) {
+		/* A connection with no call set up in the capture: the call was
+		 * placed before it began.  Kept to be tied to its GRE at the end. */
+		struct call_msg *lm = &cn->late[cn->nlate++];
+
+		lm->where = *where;
+		lm->fingerprint = fp;
+		lm->type = (uint8_t)m->type;
+		cn->late_from_client[cn->nlate - 1] = from_client;
+		lm->has_call_id = m->has_call_id;
+		lm->call_id = m->call_id;
+		lm->has_peer_call_id = m->has_peer_call_id;
+		lm->peer_call_id = m->peer_call_id;
+		return;
+	}
 	if (ci == NO_INDEX) {
 		diag_add(d, CODE_PPTP_UNKNOWN_CALL, where,
 		         "%s names Call ID %u, unknown on this connection", ti->abbrev,
@@ -606,4 +623,237 @@ tunnels_add_gre_only(struct tunnels *t, const struct addr *src, const struct add
 	c->established = *where;
 	tunnels_register_triple(t, ci, GRE_TO_PAC, where);
 	return ci;
+}
+
+/* ---- calls set up before the capture began ---- */
+
+/*
+ * Which flow a late message names: the GRE from the PNS carries the PAC's
+ * Call ID, the GRE from the PAC the PNS's.  *to_pac says which direction.
+ * CDN is taken by the RFC (the PAC's Call ID) and, failing that, as pptpd
+ * and the Linux editor send it (the PNS's).
+ */
+static uint32_t
+late_flow(const struct tunnels *t, const struct conn *cn, const struct call_msg *m, bool *to_pac)
+{
+	const struct addr *pns = cn->pns_is_client ? &cn->client : &cn->server;
+	const struct addr *pac = cn->pns_is_client ? &cn->server : &cn->client;
+	enum gre_direction dir;
+	uint32_t ci = NO_INDEX;
+	uint16_t id;
+
+	switch (m->type) {
+	case PPTP_CCRQ: /* PNS: its own Call ID */
+		*to_pac = false;
+		return m->has_call_id ? tunnels_gre_call(t, pac, pns, m->call_id, &dir) : NO_INDEX;
+	case PPTP_CDN: /* PAC: its own (RFC), or the PNS's */
+		if (!m->has_call_id)
+			return NO_INDEX;
+		*to_pac = true;
+		ci = tunnels_gre_call(t, pns, pac, m->call_id, &dir);
+		if (ci == NO_INDEX) {
+			*to_pac = false;
+			ci = tunnels_gre_call(t, pac, pns, m->call_id, &dir);
+		}
+		return ci;
+	case PPTP_SLI: /* from the PNS: the PAC's; from the PAC: the PNS's */
+	case PPTP_WEN:
+		if (!m->has_peer_call_id)
+			return NO_INDEX;
+		id = m->peer_call_id;
+		*to_pac = m->to_pac;
+		return m->to_pac ? tunnels_gre_call(t, pns, pac, id, &dir)
+		                 : tunnels_gre_call(t, pac, pns, id, &dir);
+	default:
+		return NO_INDEX;
+	}
+}
+
+struct late_tie {
+	uint32_t fwd, back; /* calls holding the flow to the PAC, to the PNS */
+	bool has_back_id;   /* the PNS's Call ID, from a CCRQ */
+	uint16_t back_id;
+};
+
+static void
+adopt(struct tunnels *t, uint32_t conn, uint32_t ci)
+{
+	struct conn *cn = &t->conns[conn];
+	struct call *c = &t->calls[ci];
+	uint32_t k;
+
+	c->kind = CALL_LATE;
+	c->roles_known = true;
+	c->conn = conn;
+	c->next_on_conn = cn->last_call;
+	cn->last_call = ci;
+	cn->calls++;
+	for (k = 0; k < cn->nlate; k++) {
+		const struct call_msg *m = &cn->late[k];
+
+		if (c->nmsgs++ < CALL_MAX_MSGS)
+			c->msgs[c->nmsgs - 1] = *m;
+		if (m->where.ts > c->end.ts)
+			c->end = m->where;
+		if (m->type == PPTP_CCRQ && c->state == CALL_ESTABLISHED)
+			c->state = CALL_CLEARING;
+		else if (m->type == PPTP_CDN)
+			c->state = CALL_DISCONNECTED;
+	}
+	cn->nlate = 0;
+}
+
+/* Whether call ci carries GRE both ways (joined, or set up with both IDs). */
+static bool
+both_ways(const struct tunnels *t, uint32_t ci)
+{
+	return ci != NO_INDEX && t->calls[ci].has_pns_call_id && t->calls[ci].has_pac_call_id;
+}
+
+/* The flows each connection's late messages name, and how many connections name each. */
+static void
+name_flows(const struct tunnels *t, struct late_tie *tie, uint32_t *named)
+{
+	uint32_t i, k;
+
+	for (i = 0; i < t->nconns; i++) {
+		struct conn *cn = &t->conns[i];
+		struct late_tie *lt = &tie[i];
+
+		lt->fwd = lt->back = NO_INDEX;
+		lt->back_id = 0;
+		lt->has_back_id = false;
+		if (cn->nlate == 0 || !cn->pns_known)
+			continue;
+		for (k = 0; k < cn->nlate; k++) {
+			struct call_msg *m = &cn->late[k];
+			bool to_pac;
+			uint32_t ci;
+
+			m->to_pac = cn->late_from_client[k] == cn->pns_is_client;
+			if (m->type == PPTP_CCRQ && m->has_call_id && !lt->has_back_id) {
+				lt->has_back_id = true;
+				lt->back_id = m->call_id;
+			}
+			ci = late_flow(t, cn, m, &to_pac);
+			if (ci == NO_INDEX || t->calls[ci].kind != CALL_GRE_ONLY)
+				continue;
+			if (to_pac && lt->fwd == NO_INDEX)
+				lt->fwd = ci;
+			else if (!to_pac && lt->back == NO_INDEX)
+				lt->back = ci;
+		}
+		/* One direction named, of a call that already has both. */
+		if (lt->fwd == NO_INDEX && both_ways(t, lt->back))
+			lt->fwd = lt->back;
+		if (lt->back == NO_INDEX && both_ways(t, lt->fwd))
+			lt->back = lt->fwd;
+		if (lt->fwd != NO_INDEX)
+			named[lt->fwd]++;
+		if (lt->back != NO_INDEX && lt->back != lt->fwd)
+			named[lt->back]++;
+	}
+}
+
+/*
+ * A connection whose messages name both directions of one call, or two
+ * lone directions no other connection names, owns that call.  Several
+ * connections naming one flow to the PNS are several calls sharing its
+ * triple (a NAT without an editor): each keeps its own flow to the PAC and
+ * registers the shared triple, so the collision is recorded as for calls
+ * seen set up, and the shared flow's packets go to the newest of them.
+ */
+static void
+tie_late(struct tunnels *t)
+{
+	struct late_tie *tie = malloc(((size_t)t->nconns + 1) * sizeof(*tie));
+	uint32_t *named = calloc((size_t)t->ncalls + 1, sizeof(*named));
+	uint32_t *remap = greflow_remap_new(t);
+	uint32_t i;
+
+	if (tie == NULL || named == NULL || remap == NULL)
+		goto out;
+	name_flows(t, tie, named);
+	/* Joins first: a join moves the flow to the PNS into the other call. */
+	for (i = 0; i < t->nconns; i++) {
+		struct late_tie *lt = &tie[i];
+
+		if (lt->fwd == NO_INDEX || lt->back == NO_INDEX || lt->fwd == lt->back ||
+		    named[lt->fwd] != 1 || named[lt->back] != 1)
+			continue;
+		if (greflow_join(t, lt->fwd, lt->back, remap)) {
+			uint32_t keep = t->calls[lt->fwd].merged ? lt->back : lt->fwd;
+
+			lt->fwd = lt->back = keep;
+		}
+	}
+	/* Orientation flips compose badly with moves: apply the joins first. */
+	greflow_remap_apply(t, remap);
+	remap = greflow_remap_new(t);
+	if (remap == NULL)
+		goto out;
+	/* Calls sharing a flow back register its triple before any is adopted
+	 * (adopting applies their clearing messages, after which a call no
+	 * longer holds a triple): the first takes the flow's packets. */
+	for (i = 0; i < t->nconns; i++) {
+		struct late_tie *lt = &tie[i];
+		struct call *c;
+
+		if (lt->fwd == NO_INDEX || lt->fwd == lt->back || named[lt->fwd] != 1 ||
+		    !greflow_lone_direction(&t->calls[lt->fwd]))
+			continue;
+		c = &t->calls[lt->fwd];
+		if (lt->back != NO_INDEX && t->calls[lt->back].kind == CALL_GRE_ONLY &&
+		    !t->calls[lt->back].has_pns_call_id) {
+			/* A lone flow back (or one another call took already). */
+			c->pns_call_id = t->calls[lt->back].pac_call_id;
+			if (!t->calls[lt->back].merged)
+				greflow_absorb(t, lt->fwd, lt->back, remap);
+		} else if (lt->back == NO_INDEX && lt->has_back_id) {
+			/* No GRE back in this capture: the ID from the CCRQ. */
+			c->pns_call_id = lt->back_id;
+		} else {
+			continue;
+		}
+		c->has_pns_call_id = true;
+		c->to_pns.key = c->pns_call_id;
+		tunnels_register_triple(t, lt->fwd, GRE_TO_PNS, &c->established);
+		lt->back = lt->fwd;
+	}
+	for (i = 0; i < t->nconns; i++) {
+		struct late_tie *lt = &tie[i];
+		const struct conn *cn = &t->conns[i];
+
+		if (lt->fwd == NO_INDEX || lt->fwd != lt->back || named[lt->fwd] != 1)
+			continue;
+		/* Make the call's "pns" the connection's PNS. */
+		if (!addr_eq(&t->calls[lt->fwd].pns, cn->pns_is_client ? &cn->client : &cn->server))
+			greflow_orient(t, lt->fwd, remap);
+		adopt(t, i, lt->fwd);
+	}
+out:
+	greflow_remap_apply(t, remap);
+	free(tie);
+	free(named);
+}
+
+void
+tunnels_finish(struct tunnels *t, struct diag *d)
+{
+	uint32_t i, k;
+
+	tie_late(t);
+	for (i = 0; i < t->nconns; i++) {
+		const struct conn *cn = &t->conns[i];
+
+		for (k = 0; k < cn->nlate; k++) {
+			const struct call_msg *m = &cn->late[k];
+			const struct pptp_type_info *ti = pptp_type_info(m->type);
+
+			diag_add(d, CODE_PPTP_UNKNOWN_CALL, &m->where,
+			         "%s names Call ID %u, unknown on this connection",
+			         ti != NULL ? ti->abbrev : "?",
+			         m->has_call_id ? m->call_id : m->peer_call_id);
+		}
+	}
 }

@@ -572,7 +572,7 @@ judge_gre(struct judge *j, const struct tunnel_pair *p, const struct call *in,
 		f = finding_add(j, CODE_GRE_MISDELIVERED, SEV_ERROR,
 		                "%s received the server's GRE of %u tunnels under its Call ID %u: "
 		                "sequence number %u arrived %u times with different contents",
-		                fmt_addr(&in->pns, host), p->merged.streams, in->pns_call_id,
+		                fmt_addr(&p->merged.receiver, host), p->merged.streams, p->merged.key,
 		                p->merged.seq, p->merged.streams);
 		finding_tunnel(j, f, p->id);
 		f->dir = FDIR_TO_PNS;
@@ -1059,6 +1059,97 @@ single_judgeable(const struct call *c)
 	return c->kind != CALL_GRE_ONLY || (c->to_pac.packets > 0 && c->to_pns.packets > 0);
 }
 
+/* ---- tunnels known only by their GRE (captures started late) ---- */
+
+/*
+ * A tunnel known only by its GRE, seen one way on both sides: whether
+ * anything came back, and whether the NAT delivered it, is unknown.
+ */
+static bool
+gre_only_one_way(const struct judge *j, const struct tunnel_pair *p)
+{
+	const struct call *in = pair_call(j, p, SIDE_A), *out = pair_call(j, p, SIDE_B);
+
+	return in != NULL && out != NULL && in->kind == CALL_GRE_ONLY &&
+	       out->kind == CALL_GRE_ONLY &&
+	       (in->to_pac.packets + out->to_pac.packets == 0 ||
+	        in->to_pns.packets + out->to_pns.packets == 0);
+}
+
+/* GRE of a call from host h, by the addresses (GRE-only calls have no roles). */
+static const struct gre_dir *
+gre_from(const struct call *c, const struct addr *h)
+{
+	if (addr_eq(&c->pns, h))
+		return &c->to_pac;
+	if (addr_eq(&c->pac, h))
+		return &c->to_pns;
+	return NULL;
+}
+
+/*
+ * GRE from a server to the NAT's address that no client received, found
+ * outside as a flow of its own (the capture began after its calls were
+ * set up, so no control message says whose it was), while the tunnels
+ * between that server and clients behind that address received no GRE
+ * from it inside: the NAT delivered the server's GRE to none of them.
+ * Which of them it was for cannot be told; each is named.
+ */
+static void
+judge_unclaimed_gre(struct judge *j)
+{
+	uint32_t i, k;
+	char srv[ADDR_STRLEN], nat[ADDR_STRLEN];
+
+	for (i = 0; i < j->corr->npairs; i++) {
+		const struct tunnel_pair *d = &j->corr->pairs[i];
+		const struct call *g = pair_call(j, d, SIDE_B);
+		ts_ns_t off = j->corr->clock.offset;
+		struct finding *f = NULL;
+
+		if (g == NULL || d->call[SIDE_A] != NO_INDEX || g->kind != CALL_GRE_ONLY ||
+		    g->has_pns_call_id || g->to_pac.packets < GRE_LOSS_MIN ||
+		    g->to_pac.last.ts + off < j->a->first_ts ||
+		    g->to_pac.first.ts + off > j->a->last_ts)
+			continue; /* not while the inside capture ran */
+		for (k = 0; k < j->corr->npairs; k++) {
+			const struct tunnel_pair *p = &j->corr->pairs[k];
+			const struct call *in = pair_call(j, p, SIDE_A), *out = pair_call(j, p, SIDE_B);
+			const struct gre_dir *back_in, *fwd_out;
+
+			if (in == NULL || out == NULL || k == i)
+				continue;
+			/* Outside: this tunnel runs between the same NAT address and server. */
+			fwd_out = gre_from(out, &g->pac);
+			back_in = gre_from(in, &g->pns);
+			if (fwd_out == NULL || back_in == NULL || fwd_out->packets == 0 ||
+			    back_in->packets > 0 || gre_from(out, &g->pns) == NULL)
+				continue;
+			if (f == NULL) {
+				f = finding_add(
+				    j, CODE_GRE_RETURN_BLOCKED,
+				    absence_severity(j->a, NULL, NULL, NULL, DAMAGE_GRE),
+				    "%llu GRE packets from the server %s to the NAT's address %s "
+				    "(key %u) reached no client, and the clients' tunnels to that "
+				    "server received no GRE from it (the control connections are not "
+				    "in the captures: whose packets they were cannot be told)",
+				    (unsigned long long)g->to_pac.packets, fmt_addr(&g->pns, srv),
+				    fmt_addr(&g->pac, nat), g->pac_call_id);
+				finding_tunnel(j, f, d->id);
+				finding_evidence(f, role_of(j, SIDE_B), &g->to_pac.first,
+				                 "first GRE to the NAT, key %u", g->pac_call_id);
+				finding_evidence(f, role_of(j, SIDE_B), &g->to_pac.last,
+				                 "last GRE to the NAT, key %u", g->pac_call_id);
+				absence_note(f, j->a, NULL);
+			}
+			finding_tunnel(j, f, p->id);
+			finding_evidence(f, role_of(j, SIDE_A), &in->start,
+			                 "tunnel %u: GRE to the server, none back", p->id);
+			j->v->tunnels[p->id - 1].marks |= MARK_TO_PNS;
+		}
+	}
+}
+
 /* evidence_incomplete: which capture, and the first damage that shows it. */
 static void
 note_damage(struct judge *j, const struct side *s)
@@ -1159,11 +1250,14 @@ verdict_judge(const struct side *a, const struct side *b, const struct correlati
 		/* A tunnel a torn capture cut is not judged (side_call_cut). */
 		if (!pair_cut(a, b, p) &&
 		    (b == NULL ? single_judgeable(&a->tunnels.calls[p->call[SIDE_A]])
-		               : p->call[SIDE_A] != NO_INDEX && p->call[SIDE_B] != NO_INDEX))
+		               : p->call[SIDE_A] != NO_INDEX && p->call[SIDE_B] != NO_INDEX &&
+		                     !gre_only_one_way(&j, p)))
 			judged++;
 		else if (v->tunnels[i].value == VERDICT_PASS)
 			v->tunnels[i].value = VERDICT_INCONCLUSIVE;
 	}
+	if (b != NULL)
+		judge_unclaimed_gre(&j);
 	judge_collisions(&j, SIDE_A);
 	if (b != NULL) {
 		judge_collisions(&j, SIDE_B);

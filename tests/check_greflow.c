@@ -175,6 +175,84 @@ START_TEST(gre_of_a_known_call)
 }
 END_TEST
 
+/*
+ * Two clients behind one NAT address, seen only by their GRE: outside, two
+ * flows each way between the NAT and the server, which nothing there pairs;
+ * inside each client has its own address.  The inside pairs the outside.
+ */
+static void
+feed_two_clients(struct pb_feed *fd, bool outside)
+{
+	struct pb_ip srv = pb_ip(192, 0, 2, 10), nat = pb_ip(198, 51, 100, 1);
+	struct pb_ip cl[2] = {pb_ip(10, 0, 0, 1), pb_ip(10, 0, 0, 2)};
+	uint16_t back_in = 256, back_out[2] = {40001, 40002}, fwd[2] = {700, 701};
+	uint8_t ppp[12] = {0xff, 0x03, 0xc0, 0x21, 0x09, 0, 0, 8, 'c', 0, 'u', 0};
+	uint32_t i, k;
+
+	for (i = 0; i < 5; i++)
+		for (k = 0; k < 2; k++) {
+			ppp[9] = (uint8_t)k;
+			ppp[10] = 'u';
+			pb_feed_gre(fd, outside ? nat : cl[k], srv, fwd[k], i, i, ppp, sizeof(ppp),
+			            false);
+			ppp[10] = 'd';
+			pb_feed_gre(fd, srv, outside ? nat : cl[k], outside ? back_out[k] : back_in,
+			            i, i + 1, ppp, sizeof(ppp), false);
+		}
+}
+
+START_TEST(flows_behind_one_address_stay_apart_until_the_other_side_pairs_them)
+{
+	struct side out;
+	struct pb_feed fo = {&out, 0, NS_PER_SEC};
+	uint32_t i;
+
+	ck_assert(side_init(&out, SIDE_OUTSIDE, NULL));
+	feed_two_clients(&feed, false);
+	feed_two_clients(&fo, true);
+	side_finish(&side);
+	side_finish(&out);
+	/* Inside: one flow each way per client address, so one call each. */
+	ck_assert_uint_eq(live_calls(&side.tunnels), 2);
+	/* Outside: two flows each way between the same two addresses: no guess. */
+	ck_assert_uint_eq(live_calls(&out.tunnels), 4);
+	for (i = 0; i < out.tunnels.ncalls; i++)
+		ck_assert(!out.tunnels.calls[i].has_pns_call_id);
+	greflow_pair_across(&out.tunnels, &side.tunnels, side.tunnels.gre.sample_limit);
+	ck_assert_uint_eq(live_calls(&out.tunnels), 2);
+	for (i = 0; i < out.tunnels.ncalls; i++) {
+		const struct call *c = &out.tunnels.calls[i];
+
+		if (c->merged)
+			continue;
+		/* Each outside call: one client's key to the server, its own key back. */
+		ck_assert(c->has_pns_call_id && c->has_pac_call_id);
+		ck_assert_uint_eq(c->pac_call_id - 700, c->pns_call_id - 40001);
+		ck_assert_uint_eq(c->to_pac.packets, 5);
+		ck_assert_uint_eq(c->to_pns.packets, 5);
+	}
+	/* Every sample follows its flow into the call that took it, in its direction. */
+	{
+		uint32_t per[64][2];
+
+		ck_assert_uint_lt(out.tunnels.ncalls, 64);
+		memset(per, 0, sizeof(per));
+		for (i = 0; i < out.tunnels.gre.nsamples; i++) {
+			const struct gre_sample *sm = &out.tunnels.gre.samples[i];
+
+			ck_assert(!out.tunnels.calls[sm->call].merged);
+			per[sm->call][sm->dir]++;
+		}
+		for (i = 0; i < out.tunnels.ncalls; i++)
+			if (!out.tunnels.calls[i].merged) {
+				ck_assert_uint_eq(per[i][GRE_TO_PAC], 5);
+				ck_assert_uint_eq(per[i][GRE_TO_PNS], 5);
+			}
+	}
+	side_free(&out);
+}
+END_TEST
+
 static Suite *
 greflow_suite(void)
 {
@@ -186,6 +264,7 @@ greflow_suite(void)
 	tcase_add_test(tc, count_one_direction);
 	tcase_add_test(tc, lone_flows_pair_up);
 	tcase_add_test(tc, gre_of_a_known_call);
+	tcase_add_test(tc, flows_behind_one_address_stay_apart_until_the_other_side_pairs_them);
 	suite_add_tcase(s, tc);
 	return s;
 }

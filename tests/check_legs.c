@@ -150,7 +150,7 @@ judge_one(const char *path, const char *want_in, const char *want_out, struct ou
 	struct verdict_options opt = {false};
 	char cerr[CAPTURE_ERRBUF_SIZE];
 	struct capture *cap = capture_open(path, cerr);
-	const struct side *a, *b;
+	struct side *a, *b;
 	uint32_t i;
 	unsigned k;
 

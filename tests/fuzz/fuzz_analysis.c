@@ -97,7 +97,7 @@ check_json(const char *text, size_t len, const struct verdict *v)
 }
 
 static void
-judge(const struct side *a, const struct side *b, bool options)
+judge(struct side *a, struct side *b, bool options)
 {
 	struct correlation corr;
 	struct verdict v;

@@ -23,7 +23,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void
-judge(const struct side *a, const struct side *b, uint64_t frames)
+judge(struct side *a, struct side *b, uint64_t frames)
 {
 	struct correlation corr;
 	struct verdict v;
