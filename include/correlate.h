@@ -65,11 +65,25 @@ struct gre_merge {
 	uint16_t key;
 };
 
+/*
+ * GRE to the client after the last packet the NAT delivered: the run of
+ * sampled outside packets, while the inside capture ran, none of which
+ * reached the inside.  Loss leaves later packets delivered; a lost mapping
+ * leaves this run growing to the end.
+ */
+struct gre_cut {
+	uint64_t delivered;  /* sampled packets to the client found inside (anywhere) */
+	uint64_t lost_after; /* sampled packets after the last delivered one, none inside */
+	struct frame_ref last_delivered_out, last_delivered_in;
+	struct frame_ref first_lost, last_lost;
+};
+
 struct tunnel_pair {
 	uint32_t id;      /* 1-based, in order of first appearance */
 	uint32_t call[2]; /* call index per side, NO_INDEX when unseen */
 	struct gre_fate to_pns, to_pac;
 	struct gre_merge merged; /* inside GRE to the client, when several streams */
+	struct gre_cut cut;      /* GRE to the client the NAT stopped delivering */
 	bool by_gre;             /* paired by GRE content rather than control messages */
 };
 

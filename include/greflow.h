@@ -24,6 +24,7 @@
 #include "common.h"
 #include "diag.h"
 #include "gre.h"
+#include "icmp.h"
 #include "ip.h"
 #include "map.h"
 
@@ -54,6 +55,11 @@ struct gre_dir {
 	struct frame_ref first_lcp_req;
 	uint64_t checksum_bad, checksum_good_before_bad;
 	struct frame_ref first_checksum_bad, last_checksum_good;
+	/* ICMP errors quoting a packet of this direction: who refused it. */
+	uint32_t icmp_errors;
+	struct frame_ref first_icmp, last_icmp;
+	struct addr icmp_from; /* sender of the first */
+	uint8_t icmp_version, icmp_type, icmp_code;
 };
 
 /* One sampled GRE packet (see greflow_fingerprint). */
@@ -71,7 +77,13 @@ struct greflow {
 	uint32_t nsamples;
 	uint64_t sample_limit; /* keep a packet when fp >> 40 < sample_limit */
 	uint64_t packets;
+	/* ICMP errors quoting PPTP GRE of no call this side knows. */
+	uint64_t icmp_unattributed;
+	struct frame_ref first_icmp_unattributed;
 };
+
+/* The sampling limit when every packet is kept: the scale of a sampled count. */
+#define GREFLOW_SAMPLE_ALL (UINT64_C(1) << 24)
 
 struct tunnels;
 
@@ -81,6 +93,13 @@ void greflow_free(struct greflow *g);
 /* One Enhanced GRE packet (gre_is_pptp true): attributed, counted, sampled. */
 void greflow_on_packet(struct tunnels *t, struct diag *d, const struct ip_packet *ip,
                        const struct gre_packet *g, const struct frame_ref *where);
+
+/*
+ * An ICMP or ICMPv6 error (sent by ip->src) quoting a PPTP GRE packet: recorded
+ * on the call and direction of the quoted packet.
+ */
+void greflow_on_icmp(struct tunnels *t, const struct ip_packet *ip, const struct icmp_error *e,
+                     const struct frame_ref *where);
 
 /*
  * After the last packet: GRE-only flows between an address pair that holds

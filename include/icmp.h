@@ -52,6 +52,9 @@ struct icmp_error {
  */
 enum parse_status icmp_parse(const uint8_t *p, size_t len, uint8_t version, struct icmp_error *out);
 
+/* Whether an ICMP (4) or ICMPv6 (6) type is an error message, which quotes a packet. */
+bool icmp_is_error_type(uint8_t version, uint8_t type);
+
 /* "protocol unreachable", "port unreachable", "time exceeded"...: for reports. */
 const char *icmp_error_name(const struct icmp_error *e);
 

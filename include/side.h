@@ -57,6 +57,9 @@ struct side_counters {
 	uint64_t tcp_pptp_segments, gre_pptp, gre_other;
 	uint64_t checksum_bad_control; /* bad IPv4 checksums on control packets */
 	struct frame_ref first_checksum_bad_control;
+	uint64_t icmp_gre;     /* ICMP errors quoting PPTP GRE */
+	uint64_t icmp_control; /* ICMP errors quoting a control connection segment */
+	struct frame_ref first_icmp_control;
 };
 
 struct side;
@@ -114,7 +117,7 @@ uint32_t side_input_begin(struct side *s, const char *path);
 enum side_decode_kind {
 	SIDE_DECODE_FULL, /* decode in the analysis: not IP, damaged, fragment, nested... */
 	SIDE_DECODE_SKIP, /* an IP packet of no interest: only its time counts */
-	SIDE_DECODE_IP,   /* ip holds the top-level IPv4/IPv6 header (TCP, ICMP) */
+	SIDE_DECODE_IP,   /* ip holds the top-level IPv4/IPv6 header (TCP, ICMP errors...) */
 	SIDE_DECODE_GRE,  /* ip and gre hold an unfragmented PPTP GRE packet */
 };
 

@@ -52,6 +52,11 @@ static const struct code_info codes[] = {
      "Some GRE packets did not cross the NAT. A few losses are normal under load; many "
      "mean a congested or filtering NAT.",
      "GRE lost in the NAT"},
+    {CODE_GRE_MAPPING_LOST, "gre_mapping_lost", SEV_ERROR,
+     "The NAT stopped delivering the server's GRE to the client in the middle of the tunnel "
+     "while the server kept sending: its GRE state was lost (flushed, timed out, rebooted). "
+     "The tunnel is dead (Windows error 807 or 619) until the client reconnects.",
+     "GRE mapping lost mid-tunnel"},
     {CODE_GRE_ONE_WAY, "gre_one_way", SEV_ERROR,
      "GRE flows in one direction only: the other side's packets are filtered or "
      "mis-translated (Windows error 619/806).",

@@ -623,6 +623,69 @@ minus_offset(ts_ns_t t, ts_ns_t offset)
 	return r;
 }
 
+/*
+ * Which outside packets to a client reached the inside at all (their
+ * fingerprint is there, whoever got it), and for each tunnel the run of
+ * those that did not after the last that did (struct gre_cut).  Samples
+ * are in capture order within each side.
+ */
+static bool
+find_cuts(struct correlation *c, const struct side *a, const struct side *b,
+          const struct fp_entry *sa, size_t nsa, const struct fp_entry *sb, size_t nsb)
+{
+	const struct tunnels *tb = &b->tunnels;
+	uint32_t *inside = malloc(((size_t)tb->gre.nsamples + 1) * sizeof(*inside));
+	size_t i = 0, j = 0;
+	uint32_t k;
+
+	if (inside == NULL)
+		return false;
+	for (k = 0; k < tb->gre.nsamples; k++)
+		inside[k] = NO_INDEX;
+	while (i < nsa && j < nsb) {
+		size_t ie, je;
+
+		if (sa[i].fp != sb[j].fp) {
+			if (sa[i].fp < sb[j].fp)
+				i++;
+			else
+				j++;
+			continue;
+		}
+		for (ie = i; ie < nsa && sa[ie].fp == sa[i].fp; ie++)
+			;
+		for (je = j; je < nsb && sb[je].fp == sb[j].fp; je++)
+			;
+		for (; j < je; j++)
+			inside[sb[j].sample] = sa[i].sample;
+		i = ie;
+	}
+	for (k = 0; k < tb->gre.nsamples; k++) {
+		const struct gre_sample *s = &tb->gre.samples[k];
+		uint32_t pi;
+		struct gre_cut *cut;
+		ts_ns_t t_in = s->where.ts + c->clock.offset;
+
+		if (s->dir != GRE_TO_PNS || !greflow_sample_kept(s->fp, c->sample_limit) ||
+		    s->call >= tb->ncalls || (pi = c->pair_of[SIDE_B][s->call]) == NO_INDEX ||
+		    c->pairs[pi].call[SIDE_A] == NO_INDEX)
+			continue;
+		cut = &c->pairs[pi].cut;
+		if (inside[k] != NO_INDEX) {
+			cut->delivered++;
+			cut->last_delivered_out = s->where;
+			cut->last_delivered_in = a->tunnels.gre.samples[inside[k]].where;
+			cut->lost_after = 0;
+		} else if (t_in >= a->first_ts && t_in <= a->last_ts) {
+			if (cut->lost_after++ == 0)
+				cut->first_lost = s->where;
+			cut->last_lost = s->where;
+		}
+	}
+	free(inside);
+	return true;
+}
+
 static void
 compute_overlap(struct correlation *c, const struct side *a, const struct side *b)
 {
@@ -710,6 +773,8 @@ correlate(struct side *a, struct side *b, const struct clock_offset *forced, str
 	merge_equal(sa, nsa, sb, nsb, record_fate, &fc);
 	drop_absorbed(c);
 	if (!find_merged_streams(c, a))
+		goto out;
+	if (!find_cuts(c, a, b, sa, nsa, sb, nsb))
 		goto out;
 	compute_overlap(c, a, b);
 	ok = true;

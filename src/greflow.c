@@ -19,7 +19,7 @@
 /* Payload bytes hashed into a GRE fingerprint: enough to tell packets apart. */
 #define GRE_FP_PAYLOAD_BYTES GREFLOW_PAYLOAD_READ
 /* Sampling starts by keeping everything: fp >> 40 is always below 2^24. */
-#define SAMPLE_LIMIT_ALL (UINT64_C(1) << 24)
+#define SAMPLE_LIMIT_ALL GREFLOW_SAMPLE_ALL
 #define SEED_PAIR 0x7061697200000003ULL
 /* A remap entry: the call that now holds a call's packets, and whether their
  * direction flips (calls are far fewer than 2^31). */
@@ -179,6 +179,33 @@ greflow_on_packet(struct tunnels *t, struct diag *d, const struct ip_packet *ip,
 	 * to tell it from another tunnel's, so it is counted, not sampled. */
 	if (g->has_seq && greflow_sample_kept(header_fingerprint(g), t->gre.sample_limit))
 		add_sample(&t->gre, greflow_fingerprint(g), ci, dir, g, where);
+}
+
+void
+greflow_on_icmp(struct tunnels *t, const struct ip_packet *ip, const struct icmp_error *e,
+                const struct frame_ref *where)
+{
+	enum gre_direction dir;
+	uint32_t ci;
+	struct gre_dir *gd;
+
+	if (!e->has_gre)
+		return;
+	ci = tunnels_gre_call(t, &e->quoted_src, &e->quoted_dst, e->gre_call_id, &dir);
+	if (ci == NO_INDEX) {
+		if (t->gre.icmp_unattributed++ == 0)
+			t->gre.first_icmp_unattributed = *where;
+		return;
+	}
+	gd = dir == GRE_TO_PAC ? &t->calls[ci].to_pac : &t->calls[ci].to_pns;
+	if (gd->icmp_errors++ == 0) {
+		gd->first_icmp = *where;
+		gd->icmp_from = ip->src;
+		gd->icmp_version = e->version;
+		gd->icmp_type = e->type;
+		gd->icmp_code = e->code;
+	}
+	gd->last_icmp = *where;
 }
 
 /* ---- pairing the two directions of GRE-only calls ---- */

@@ -25,8 +25,8 @@
 #define GRE_KEY_FLAG 0x20
 #define GRE_VERSION_MASK 0x07
 
-static bool
-is_error_type(uint8_t version, uint8_t type)
+bool
+icmp_is_error_type(uint8_t version, uint8_t type)
 {
 	if (version == 4)
 		return type == ICMP_DEST_UNREACH || type == 4 /* source quench */ ||
@@ -130,7 +130,7 @@ icmp_parse(const uint8_t *p, size_t len, uint8_t version, struct icmp_error *out
 	(void)cursor_skip(&c, 6); /* checksum, type-specific word */
 	if (c.err)
 		return PARSE_TRUNCATED;
-	if (!is_error_type(version, out->type))
+	if (!icmp_is_error_type(version, out->type))
 		return PARSE_UNSUPPORTED;
 	st = version == 4 ? quoted_ipv4(&c, out) : quoted_ipv6(&c, out);
 	if (st != PARSE_OK)

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "greflow.h"
+#include "icmp.h"
 #include "link.h"
 #include "tcp.h"
 
@@ -160,6 +161,29 @@ handle_gre(struct side *s, const struct ip_packet *ip, const uint8_t *p, size_t 
 	gre_ready(s, ip, &g, where);
 }
 
+/*
+ * An ICMP error quoting PPTP GRE or a control segment: evidence of who
+ * refused the quoted packet (a NAT without a mapping for it, a filter).
+ * Errors about other traffic, and ICMP that is no error, are ignored.
+ */
+static void
+handle_icmp(struct side *s, const struct ip_packet *ip, const uint8_t *p, size_t len,
+            const struct frame_ref *where)
+{
+	struct icmp_error e;
+
+	if (ip->proto != (ip->version == 4 ? IP_PROTO_ICMP : IP_PROTO_ICMPV6) ||
+	    icmp_parse(p, len, ip->version, &e) != PARSE_OK)
+		return;
+	if (e.has_gre) {
+		s->counters.icmp_gre++;
+		greflow_on_icmp(&s->tunnels, ip, &e, where);
+	} else if (e.has_ports && (e.sport == TCP_PORT_PPTP || e.dport == TCP_PORT_PPTP)) {
+		if (s->counters.icmp_control++ == 0)
+			s->counters.first_icmp_control = *where;
+	}
+}
+
 static void ip_ready(struct side *s, struct ip_packet *ip, unsigned depth,
                      const struct frame_ref *where);
 
@@ -198,7 +222,8 @@ ip_ready(struct side *s, struct ip_packet *ip, unsigned depth, const struct fram
 	size_t plen;
 
 	if (ip->proto != IP_PROTO_TCP && ip->proto != IP_PROTO_GRE && ip->proto != IP_PROTO_IPIP &&
-	    ip->proto != IP_PROTO_IPV6)
+	    ip->proto != IP_PROTO_IPV6 && ip->proto != IP_PROTO_ICMP &&
+	    ip->proto != IP_PROTO_ICMPV6)
 		return;
 	payload = ip->payload;
 	plen = ip->payload_len;
@@ -219,6 +244,10 @@ ip_ready(struct side *s, struct ip_packet *ip, unsigned depth, const struct fram
 		break;
 	case IP_PROTO_GRE:
 		handle_gre(s, ip, payload, plen, where);
+		break;
+	case IP_PROTO_ICMP:
+	case IP_PROTO_ICMPV6:
+		handle_icmp(s, ip, payload, plen, where);
 		break;
 	default: /* IP-in-IP or IPv6-in-IP: the inner packet is the PPTP one */
 		handle_ip(s, payload, plen, depth + 1, where);
@@ -356,6 +385,18 @@ side_frame_decode(const struct capture_frame *f, struct side_decoded *d)
 	case IP_PROTO_TCP:
 	case IP_PROTO_IPIP:
 	case IP_PROTO_IPV6:
+		d->kind = SIDE_DECODE_IP;
+		d->ip.payload = (const uint8_t *)(uintptr_t)(d->ip.payload - f->data);
+		return f->caplen;
+	case IP_PROTO_ICMP:
+	case IP_PROTO_ICMPV6:
+		/* Only errors are read (their quote may name a tunnel): the
+		 * first byte, the type, tells (RFC 792, RFC 4443 2.1). */
+		if (d->ip.payload_len == 0 ||
+		    !icmp_is_error_type(d->ip.version, d->ip.payload[0])) {
+			d->kind = SIDE_DECODE_SKIP;
+			return 0;
+		}
 		d->kind = SIDE_DECODE_IP;
 		d->ip.payload = (const uint8_t *)(uintptr_t)(d->ip.payload - f->data);
 		return f->caplen;

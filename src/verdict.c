@@ -42,6 +42,20 @@
 /* GRE lost across the NAT before it is worth a warning: a packet or two
  * in flight when a capture stops is normal. */
 #define GRE_LOSS_MIN 3
+/*
+ * Loss or a lost mapping: loss leaves later packets delivered; a NAT that
+ * lost its GRE state delivers none after some point while the server
+ * keeps sending.  The run after the last delivered packet is a cut when
+ * it holds at least GRE_CUT_MIN_PACKETS packets over GRE_CUT_MIN_NS:
+ * 2 s is longer than any queue a NAT holds (a congested one drops for
+ * tens to hundreds of milliseconds), and 8 packets are several PPP frames
+ * in a row, not one or two in flight when a capture stops.  When the NAT
+ * itself answered those packets with ICMP errors quoting them after the
+ * last delivery, it says it had nowhere to send them: GRE_LOSS_MIN
+ * packets, at any speed, suffice.
+ */
+#define GRE_CUT_MIN_PACKETS 8
+#define GRE_CUT_MIN_NS (2 * NS_PER_SEC)
 
 struct judge {
 	const struct side *a, *b; /* b NULL in single mode */
@@ -513,6 +527,81 @@ return_triple(const struct judge *j, struct finding *f, const struct call *out, 
 	f->triple_call_id = out->pns_call_id;
 }
 
+/* ICMP errors quoting this direction's GRE, as evidence of who refused it. */
+static void
+icmp_evidence(struct finding *f, enum side_role side, const struct gre_dir *gd)
+{
+	struct icmp_error e;
+	char from[ADDR_STRLEN];
+
+	if (f == NULL || gd == NULL || gd->icmp_errors == 0)
+		return;
+	memset(&e, 0, sizeof(e));
+	e.version = gd->icmp_version;
+	e.type = gd->icmp_type;
+	e.code = gd->icmp_code;
+	finding_evidence(f, side, &gd->first_icmp, "ICMP%s %s from %s quoting this GRE (%u in all)",
+	                 e.version == 6 ? "v6" : "", icmp_error_name(&e),
+	                 fmt_addr(&gd->icmp_from, from), gd->icmp_errors);
+	if (gd->icmp_errors > 1)
+		finding_evidence(f, side, &gd->last_icmp, "last ICMP error quoting this GRE");
+}
+
+/* ICMP errors quoting a control connection's segments, seen on side s. */
+static void
+control_icmp_evidence(struct finding *f, const struct side *s)
+{
+	if (s == NULL || s->counters.icmp_control == 0)
+		return;
+	finding_evidence(f, s->role, &s->counters.first_icmp_control,
+	                 "ICMP error quoting a control connection segment (%llu in all)",
+	                 (unsigned long long)s->counters.icmp_control);
+}
+
+/*
+ * The NAT stopped delivering the server's GRE mid-tunnel (see
+ * GRE_CUT_MIN_PACKETS): true when reported, so that it is not also loss.
+ */
+static bool
+judge_gre_cut(struct judge *j, const struct tunnel_pair *p, const struct call *in,
+              const struct call *out)
+{
+	const struct gre_cut *cut = &p->cut;
+	const struct gre_dir *gd = &out->to_pns;
+	uint64_t scale = j->corr->sample_limit > 0 ? GREFLOW_SAMPLE_ALL / j->corr->sample_limit : 1;
+	uint64_t lost = cut->lost_after * (scale > 0 ? scale : 1);
+	ts_ns_t span = cut->last_lost.ts - cut->first_lost.ts;
+	bool icmp = gd->icmp_errors > 0 && gd->last_icmp.ts >= cut->last_delivered_out.ts;
+	struct finding *f;
+	char srv[ADDR_STRLEN];
+
+	if (cut->delivered == 0 || cut->lost_after == 0 ||
+	    (!(lost >= GRE_CUT_MIN_PACKETS && span >= GRE_CUT_MIN_NS) &&
+	     !(icmp && lost >= GRE_LOSS_MIN)))
+		return false;
+	f = finding_add(
+	    j, CODE_GRE_MAPPING_LOST, absence_severity(j->a, in, NULL, NULL, DAMAGE_GRE),
+	    "the NAT stopped delivering GRE from the server %s to the client: after the last "
+	    "packet it delivered, %llu%s more reached the NAT (key %u) over %.3f s and none the "
+	    "client%s",
+	    fmt_addr(&out->pac, srv), (unsigned long long)lost, scale > 1 ? " (sampled)" : "",
+	    gd->key, (double)span / 1e9,
+	    icmp ? "; the NAT answered them with ICMP errors: it had no mapping left" : "");
+	finding_tunnel(j, f, p->id);
+	finding_evidence(f, role_of(j, SIDE_B), &cut->last_delivered_out,
+	                 "last GRE to the client the NAT delivered");
+	finding_evidence(f, role_of(j, SIDE_A), &cut->last_delivered_in,
+	                 "the same packet, delivered");
+	finding_evidence(f, role_of(j, SIDE_B), &cut->first_lost,
+	                 "first GRE to the client not delivered");
+	finding_evidence(f, role_of(j, SIDE_B), &cut->last_lost,
+	                 "last GRE to the client not delivered");
+	icmp_evidence(f, role_of(j, SIDE_B), gd);
+	absence_note(f, j->a, NULL);
+	j->v->tunnels[p->id - 1].marks |= MARK_TO_PNS;
+	return true;
+}
+
 static void
 judge_gre(struct judge *j, const struct tunnel_pair *p, const struct call *in,
           const struct call *out)
@@ -543,6 +632,8 @@ judge_gre(struct judge *j, const struct tunnel_pair *p, const struct call *in,
 		finding_evidence(f, ra, &in->to_pac.first, "first GRE to the server");
 		finding_evidence(f, rb, &out->to_pns.first, "first GRE to the client");
 		finding_evidence(f, rb, &out->established, "call established (OCRP)");
+		icmp_evidence(f, rb, &out->to_pns);
+		icmp_evidence(f, ra, &in->to_pac);
 		absence_note(f, j->a, j->b);
 		tv->marks |= MARK_TO_PAC | MARK_TO_PNS;
 		return;
@@ -557,6 +648,7 @@ judge_gre(struct judge *j, const struct tunnel_pair *p, const struct call *in,
 		finding_packets(f, FDIR_TO_PAC, in_pac, 0);
 		finding_evidence(f, ra, &in->to_pac.first, "first GRE to the server");
 		finding_evidence(f, ra, &in->to_pac.last, "last GRE to the server");
+		icmp_evidence(f, ra, &in->to_pac);
 		absence_note(f, j->b, NULL);
 		tv->marks |= MARK_TO_PAC;
 	} else if (in_pac > out_pac + GRE_LOSS_MIN) {
@@ -567,6 +659,7 @@ judge_gre(struct judge *j, const struct tunnel_pair *p, const struct call *in,
 		finding_packets(f, FDIR_TO_PAC, in_pac, out_pac);
 		finding_evidence(f, ra, &in->to_pac.first, "first GRE to the server");
 		finding_evidence(f, rb, &out->to_pac.first, "first GRE to the server");
+		icmp_evidence(f, ra, &in->to_pac);
 	}
 	if (p->merged.streams >= 2) {
 		f = finding_add(j, CODE_GRE_MISDELIVERED, SEV_ERROR,
@@ -633,8 +726,12 @@ judge_gre(struct judge *j, const struct tunnel_pair *p, const struct call *in,
 		return_triple(j, f, out, shared);
 		finding_evidence(f, rb, &out->to_pns.first, "first GRE to the client");
 		finding_evidence(f, ra, &in->established, "call established inside");
+		icmp_evidence(f, rb, &out->to_pns);
 		absence_note(f, j->a, NULL);
 		tv->marks |= MARK_TO_PNS;
+	} else if (p->to_pns.ambiguous == 0 && out->to_pns.packets == out_pns &&
+	           judge_gre_cut(j, p, in, out)) {
+		/* reported: the mapping was lost, not packets */
 	} else if (out_pns > in_pns + GRE_LOSS_MIN && p->to_pns.ambiguous == 0 &&
 	           out->to_pns.packets == out_pns) {
 		f = finding_add(j, CODE_GRE_LOSS, SEV_WARNING,
@@ -644,6 +741,7 @@ judge_gre(struct judge *j, const struct tunnel_pair *p, const struct call *in,
 		finding_packets(f, FDIR_TO_PNS, in_pns, out_pns);
 		finding_evidence(f, rb, &out->to_pns.first, "first GRE to the client");
 		finding_evidence(f, ra, &in->to_pns.first, "first GRE to the client");
+		icmp_evidence(f, rb, &out->to_pns);
 	}
 }
 
@@ -1003,6 +1101,7 @@ judge_pair(struct judge *j, const struct tunnel_pair *p)
 			finding_tunnel(j, f, p->id);
 			finding_evidence(f, j->a->role,
 			                 back ? &in->to_pac.first : &in->to_pns.first, "first GRE");
+			icmp_evidence(f, j->a->role, back ? &in->to_pac : &in->to_pns);
 			absence_note(f, j->a, NULL);
 			tv->marks |= back ? MARK_TO_PNS : MARK_TO_PAC;
 		}
@@ -1035,6 +1134,8 @@ judge_pair(struct judge *j, const struct tunnel_pair *p)
 		finding_tunnel(j, f, p->id);
 		finding_evidence(f, in != NULL ? j->a->role : j->b->role, &c->start,
 		                 "tunnel starts");
+		control_icmp_evidence(f, j->a);
+		control_icmp_evidence(f, j->b);
 		absence_note(f, other, NULL);
 		tv->marks |= MARK_REQUEST;
 		return;
@@ -1114,7 +1215,8 @@ judge_unclaimed_gre(struct judge *j)
 			continue; /* not while the inside capture ran */
 		for (k = 0; k < j->corr->npairs; k++) {
 			const struct tunnel_pair *p = &j->corr->pairs[k];
-			const struct call *in = pair_call(j, p, SIDE_A), *out = pair_call(j, p, SIDE_B);
+			const struct call *in = pair_call(j, p, SIDE_A),
+			                  *out = pair_call(j, p, SIDE_B);
 			const struct gre_dir *back_in, *fwd_out;
 
 			if (in == NULL || out == NULL || k == i)
@@ -1131,7 +1233,8 @@ judge_unclaimed_gre(struct judge *j)
 				    absence_severity(j->a, NULL, NULL, NULL, DAMAGE_GRE),
 				    "%llu GRE packets from the server %s to the NAT's address %s "
 				    "(key %u) reached no client, and the clients' tunnels to that "
-				    "server received no GRE from it (the control connections are not "
+				    "server received no GRE from it (the control connections are "
+				    "not "
 				    "in the captures: whose packets they were cannot be told)",
 				    (unsigned long long)g->to_pac.packets, fmt_addr(&g->pns, srv),
 				    fmt_addr(&g->pac, nat), g->pac_call_id);
@@ -1140,6 +1243,7 @@ judge_unclaimed_gre(struct judge *j)
 				                 "first GRE to the NAT, key %u", g->pac_call_id);
 				finding_evidence(f, role_of(j, SIDE_B), &g->to_pac.last,
 				                 "last GRE to the NAT, key %u", g->pac_call_id);
+				icmp_evidence(f, role_of(j, SIDE_B), &g->to_pac);
 				absence_note(f, j->a, NULL);
 			}
 			finding_tunnel(j, f, p->id);
