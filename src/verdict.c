@@ -1086,8 +1086,10 @@ judge_pair(struct judge *j, const struct tunnel_pair *p)
 	if (j->b == NULL) {
 		/* Single capture: what one vantage point can show. */
 		bool gre_any = in->to_pac.packets + in->to_pns.packets > 0;
+		/* GRE back on a shared triple is counted on one of its calls. */
+		uint64_t back_shared = tunnels_to_pns_shared(&j->a->tunnels, p->call[SIDE_A], NULL);
 
-		if (gre_any && (in->to_pac.packets == 0 || in->to_pns.packets == 0) &&
+		if (gre_any && (in->to_pac.packets == 0 || back_shared == 0) &&
 		    in->kind != CALL_GRE_ONLY) {
 			bool back = in->to_pns.packets == 0;
 
