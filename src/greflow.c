@@ -500,6 +500,11 @@ greflow_pair_across(struct tunnels *mine, const struct tunnels *other, uint64_t 
 
 	map_init(&votes, SIZE_MAX);
 	m = across_entries(mine, limit, true, &nm);
+	if (m == NULL || nm == 0) {
+		/* Nothing lone here (the usual case): nothing to sort over there. */
+		free(m);
+		return;
+	}
 	o = across_entries(other, limit, false, &no);
 	best = calloc((size_t)mine->ncalls + 1, sizeof(*best));
 	want_pac = malloc(((size_t)other->ncalls + 1) * sizeof(*want_pac));
