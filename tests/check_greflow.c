@@ -253,6 +253,66 @@ START_TEST(flows_behind_one_address_stay_apart_until_the_other_side_pairs_them)
 }
 END_TEST
 
+/*
+ * A capture joining a control connection after its call was set up: GRE
+ * both ways, then the PNS's Call-Clear-Request (its Call ID, the key of
+ * the GRE back) and the PAC's Call-Disconnect-Notify (the PAC's Call ID,
+ * the key of the GRE to it).  The GRE becomes that connection's call.
+ */
+START_TEST(later_messages_tie_gre_to_their_connection)
+{
+	struct pb_ip pns = pb_ip(10, 0, 0, 1), pac = pb_ip(192, 0, 2, 1);
+	uint8_t msg[PB_MAX];
+	const struct tunnels *t = &side.tunnels;
+	const struct call *c = NULL;
+	size_t n;
+	uint32_t i;
+
+	for (i = 0; i < 3; i++) {
+		/* The server's GRE comes first: the flow's first sender is the PAC. */
+		pb_feed_gre(&feed, pac, pns, 256, i, 0, lcp_conf_req, sizeof(lcp_conf_req), false);
+		pb_feed_gre(&feed, pns, pac, 700, i, 0, lcp_conf_ack, sizeof(lcp_conf_ack), false);
+	}
+	n = pb_pptp(msg, PPTP_CCRQ, 256, 0, 0, 0);
+	pb_feed_tcp(&feed, pns, 40000, pac, 1723, 1000, 0x18, msg, n);
+	n = pb_pptp(msg, PPTP_CDN, 700, 0, 0, 1);
+	pb_feed_tcp(&feed, pac, 1723, pns, 40000, 5000, 0x18, msg, n);
+	side_finish(&side);
+	ck_assert_uint_eq(live_calls(t), 1);
+	for (i = 0; i < t->ncalls; i++)
+		if (!t->calls[i].merged)
+			c = &t->calls[i];
+	ck_assert_ptr_nonnull(c);
+	ck_assert_int_eq(c->kind, CALL_LATE);
+	ck_assert(c->roles_known);
+	ck_assert_uint_eq(c->conn, 0);
+	/* Oriented by the connection, not by the first GRE sender. */
+	ck_assert_uint_eq(c->pns.bytes[0], 10);
+	ck_assert_uint_eq(c->pns_call_id, 256);
+	ck_assert_uint_eq(c->pac_call_id, 700);
+	ck_assert_uint_eq(c->to_pac.key, 700);
+	ck_assert_uint_eq(c->to_pns.key, 256);
+	ck_assert_uint_eq(c->to_pac.packets, 3);
+	ck_assert_uint_eq(c->to_pns.packets, 3);
+	ck_assert_uint_eq(c->nmsgs, 2);
+	ck_assert_int_eq(c->msgs[0].type, PPTP_CCRQ);
+	ck_assert(c->msgs[0].to_pac);
+	ck_assert_int_eq(c->state, CALL_DISCONNECTED);
+	/* The samples follow: the server's packets are GRE to the PNS now. */
+	ck_assert_uint_eq(t->gre.nsamples, 6);
+	for (i = 0; i < t->gre.nsamples; i++) {
+		const struct gre_sample *sm = &t->gre.samples[i];
+		struct gre_packet from_pac = gre_of(256, sm->seq, lcp_conf_req, sizeof(lcp_conf_req));
+
+		ck_assert(&t->calls[sm->call] == c);
+		ck_assert_int_eq(sm->dir,
+		                 sm->fp == greflow_fingerprint(&from_pac) ? GRE_TO_PNS : GRE_TO_PAC);
+	}
+	/* Nothing left unexplained. */
+	ck_assert_uint_eq(side.diag.entries[CODE_PPTP_UNKNOWN_CALL].count, 0);
+}
+END_TEST
+
 static Suite *
 greflow_suite(void)
 {
@@ -265,6 +325,7 @@ greflow_suite(void)
 	tcase_add_test(tc, lone_flows_pair_up);
 	tcase_add_test(tc, gre_of_a_known_call);
 	tcase_add_test(tc, flows_behind_one_address_stay_apart_until_the_other_side_pairs_them);
+	tcase_add_test(tc, later_messages_tie_gre_to_their_connection);
 	suite_add_tcase(s, tc);
 	return s;
 }
