@@ -69,7 +69,8 @@ struct gre_merge {
  * GRE to the client after the last packet the NAT delivered: the run of
  * sampled outside packets, while the inside capture ran, none of which
  * reached the inside.  Loss leaves later packets delivered; a lost mapping
- * leaves this run growing to the end.
+ * leaves this run growing to the end.  Packets sent once the call was
+ * being cleared (CCRQ or CDN) are left out: they may rightly go nowhere.
  */
 struct gre_cut {
 	uint64_t delivered;  /* sampled packets to the client found inside (anywhere) */

@@ -624,6 +624,21 @@ minus_offset(ts_ns_t t, ts_ns_t offset)
 }
 
 /*
+ * When a call began to be cleared (its first CCRQ or CDN), or 0: GRE the
+ * server sends after that may rightly go nowhere.
+ */
+static ts_ns_t
+clearing_ts(const struct call *c)
+{
+	uint32_t k, nm = c->nmsgs < CALL_MAX_MSGS ? c->nmsgs : CALL_MAX_MSGS;
+
+	for (k = 0; k < nm; k++)
+		if (c->msgs[k].type == PPTP_CCRQ || c->msgs[k].type == PPTP_CDN)
+			return c->msgs[k].where.ts;
+	return 0;
+}
+
+/*
  * Which outside packets to a client reached the inside at all (their
  * fingerprint is there, whoever got it), and for each tunnel the run of
  * those that did not after the last that did (struct gre_cut).  Samples
@@ -664,13 +679,16 @@ find_cuts(struct correlation *c, const struct side *a, const struct side *b,
 		const struct gre_sample *s = &tb->gre.samples[k];
 		uint32_t pi;
 		struct gre_cut *cut;
-		ts_ns_t t_in = s->where.ts + c->clock.offset;
+		ts_ns_t t_in = s->where.ts + c->clock.offset, cleared;
 
 		if (s->dir != GRE_TO_PNS || !greflow_sample_kept(s->fp, c->sample_limit) ||
 		    s->call >= tb->ncalls || (pi = c->pair_of[SIDE_B][s->call]) == NO_INDEX ||
 		    c->pairs[pi].call[SIDE_A] == NO_INDEX)
 			continue;
 		cut = &c->pairs[pi].cut;
+		cleared = clearing_ts(&tb->calls[s->call]);
+		if (cleared != 0 && s->where.ts >= cleared)
+			continue; /* the call was being cleared: nowhere to deliver may be right */
 		if (inside[k] != NO_INDEX) {
 			cut->delivered++;
 			cut->last_delivered_out = s->where;
