@@ -10,7 +10,9 @@
  *    fingerprint (OCRQ/ICRQ bytes with Call IDs masked, serial number
  *    included) whose start times agree within CORRELATE_WINDOW_NS are
  *    twins; closest first.  Calls left over (GRE-only, or whose request was
- *    not captured) are paired by the GRE packets they share.
+ *    not captured) are paired by the GRE packets they share; calls set up
+ *    before the capture began and still unpaired, by their first later
+ *    message (CCRQ, CDN) and its time, closest first.
  * 3. GRE fate: each sampled outside packet found inside tells where the NAT
  *    delivered it; a twin in another tunnel is misdelivery, at the right
  *    host under another Call ID is a Call ID not restored.
@@ -207,9 +209,28 @@ assign(struct edge *e, size_t n, uint32_t *twin_a, uint32_t *twin_b, bool *by_gr
 	}
 }
 
+/*
+ * What pairs a call by control messages: its request (OCRQ or ICRQ), or
+ * for a call set up before the capture began, its first later message
+ * (CCRQ, CDN...), with Call IDs masked; 0 when it has none, or when
+ * pairing this way is not asked for (late: only late calls still unpaired).
+ */
+static uint64_t
+control_key(const struct call *c, bool late, const uint32_t *twin, uint32_t ci, ts_ns_t *ts)
+{
+	if (!late) {
+		*ts = c->start.ts;
+		return c->request_fp;
+	}
+	if (c->kind != CALL_LATE || c->nmsgs == 0 || twin[ci] != NO_INDEX)
+		return 0;
+	*ts = c->msgs[0].where.ts;
+	return c->msgs[0].fingerprint;
+}
+
 static bool
 pair_by_control(const struct side *a, const struct side *b, const struct clock_offset *clock,
-                uint32_t *twin_a, uint32_t *twin_b)
+                uint32_t *twin_a, uint32_t *twin_b, bool late)
 {
 	const struct tunnels *ta = &a->tunnels, *tb = &b->tunnels;
 	struct fp_entry *req_b = malloc(((size_t)tb->ncalls + 1) * sizeof(*req_b));
@@ -218,28 +239,33 @@ pair_by_control(const struct side *a, const struct side *b, const struct clock_o
 	uint32_t i;
 	bool ok = req_b != NULL;
 
-	for (i = 0; ok && i < tb->ncalls; i++)
-		if (tb->calls[i].request_fp != 0 && pairable(&tb->calls[i]))
-			req_b[nreq++] = (struct fp_entry){tb->calls[i].request_fp,
-			                                  tb->calls[i].start.ts, i, NO_INDEX};
+	for (i = 0; ok && i < tb->ncalls; i++) {
+		ts_ns_t ts = 0;
+		uint64_t key = control_key(&tb->calls[i], late, twin_b, i, &ts);
+
+		if (key != 0 && pairable(&tb->calls[i]))
+			req_b[nreq++] = (struct fp_entry){key, ts, i, NO_INDEX};
+	}
 	if (ok)
 		qsort(req_b, nreq, sizeof(*req_b), cmp_fp_entry);
 	for (i = 0; ok && i < ta->ncalls; i++) {
 		const struct call *c = &ta->calls[i];
 		size_t lo = 0, hi = nreq;
+		ts_ns_t c_ts = 0;
+		uint64_t c_key = control_key(c, late, twin_a, i, &c_ts);
 
-		if (c->request_fp == 0 || !pairable(c))
+		if (c_key == 0 || !pairable(c))
 			continue;
 		while (lo < hi) {
 			size_t mid = lo + (hi - lo) / 2;
 
-			if (req_b[mid].fp < c->request_fp)
+			if (req_b[mid].fp < c_key)
 				lo = mid + 1;
 			else
 				hi = mid;
 		}
-		for (; lo < nreq && req_b[lo].fp == c->request_fp; lo++) {
-			uint64_t dt = abs_diff(c->start.ts - clock->offset, req_b[lo].ts);
+		for (; lo < nreq && req_b[lo].fp == c_key; lo++) {
+			uint64_t dt = abs_diff(c_ts - clock->offset, req_b[lo].ts);
 
 			if (clock->known && dt > (uint64_t)CORRELATE_WINDOW_NS)
 				continue;
@@ -768,7 +794,7 @@ correlate(struct side *a, struct side *b, const struct clock_offset *forced, str
 		twin_a[i] = NO_INDEX;
 	for (i = 0; i < b->tunnels.ncalls; i++)
 		twin_b[i] = NO_INDEX;
-	if (!pair_by_control(a, b, &c->clock, twin_a, twin_b))
+	if (!pair_by_control(a, b, &c->clock, twin_a, twin_b, false))
 		goto out;
 	amb = ambiguous_calls(b);
 	if (amb == NULL)
@@ -778,6 +804,9 @@ correlate(struct side *a, struct side *b, const struct clock_offset *forced, str
 	vc.ambiguous = amb;
 	vc.failed = false;
 	if (!pair_by_gre(sa, nsa, sb, nsb, &vc, twin_a, twin_b, by_gre))
+		goto out;
+	/* Late calls their GRE could not pair (none crossed): by their messages. */
+	if (!pair_by_control(a, b, &c->clock, twin_a, twin_b, true))
 		goto out;
 	if (!build_pairs(c, a, b, twin_a, twin_b, by_gre))
 		goto out;

@@ -527,8 +527,10 @@ void
 side_finish(struct side *s)
 {
 	control_finish(s->control);
-	greflow_finish(&s->tunnels);
+	/* Connections' later messages first: they name flows; what they leave
+	 * apart is paired by address only when nothing else can be. */
 	tunnels_finish(&s->tunnels, &s->diag);
+	greflow_finish(&s->tunnels);
 }
 
 /*

@@ -673,6 +673,8 @@ struct late_tie {
 	uint32_t fwd, back; /* calls holding the flow to the PAC, to the PNS */
 	bool has_back_id;   /* the PNS's Call ID, from a CCRQ */
 	uint16_t back_id;
+	bool has_fwd_id; /* the PAC's Call ID, from an SLI to the PAC or a CDN */
+	uint16_t fwd_id;
 };
 
 static void
@@ -710,11 +712,86 @@ both_ways(const struct tunnels *t, uint32_t ci)
 	return ci != NO_INDEX && t->calls[ci].has_pns_call_id && t->calls[ci].has_pac_call_id;
 }
 
-/* The flows each connection's late messages name, and how many connections name each. */
+/* Lone GRE directions by (source, destination), to find the only one between two hosts. */
+struct lone_flow {
+	uint64_t key;
+	uint32_t call;
+};
+
+static uint64_t
+flow_key(const struct addr *src, const struct addr *dst)
+{
+	return hash_mix64(addr_hash(src, SEED_TRIPLE + 2) ^
+	                  hash_mix64(addr_hash(dst, SEED_TRIPLE + 3)));
+}
+
+static int
+cmp_lone_flow(const void *x, const void *y)
+{
+	const struct lone_flow *a = x, *b = y;
+
+	if (a->key != b->key)
+		return a->key < b->key ? -1 : 1;
+	return a->call < b->call ? -1 : a->call > b->call;
+}
+
+static struct lone_flow *
+lone_flows(const struct tunnels *t, uint32_t *n)
+{
+	struct lone_flow *v = malloc(((size_t)t->ncalls + 1) * sizeof(*v));
+	uint32_t i;
+
+	*n = 0;
+	if (v == NULL)
+		return NULL;
+	for (i = 0; i < t->ncalls; i++)
+		if (greflow_lone_direction(&t->calls[i]))
+			v[(*n)++] =
+			    (struct lone_flow){flow_key(&t->calls[i].pns, &t->calls[i].pac), i};
+	if (*n > 0)
+		qsort(v, *n, sizeof(*v), cmp_lone_flow);
+	return v;
+}
+
+/* The one lone GRE direction from src to dst, or NO_INDEX (none, or several). */
+static uint32_t
+only_flow(const struct tunnels *t, const struct lone_flow *v, uint32_t n, const struct addr *src,
+          const struct addr *dst)
+{
+	uint64_t key = flow_key(src, dst);
+	uint32_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (v[mid].key < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo >= n || v[lo].key != key || (lo + 1 < n && v[lo + 1].key == key))
+		return NO_INDEX;
+	if (!addr_eq(&t->calls[v[lo].call].pns, src) || !addr_eq(&t->calls[v[lo].call].pac, dst))
+		return NO_INDEX;
+	return v[lo].call;
+}
+
+/*
+ * The flows each connection's late messages name, and how many connections
+ * name each.  A direction no message names is the only lone GRE between
+ * the connection's two hosts that way, if there is exactly one: a client
+ * with one control connection to a server carries its call's GRE.  Not
+ * for the GRE back when a CCRQ named the PNS's Call ID and no flow has it:
+ * that mismatch is what the NAT did (a Call ID not restored).  A connection
+ * whose messages name several calls (two CCRQ Call IDs...) is left alone:
+ * which GRE is whose call is not known.
+ */
 static void
 name_flows(const struct tunnels *t, struct late_tie *tie, uint32_t *named)
 {
-	uint32_t i, k;
+	uint32_t i, k, nlone = 0;
+	struct lone_flow *lone = lone_flows(t, &nlone);
+	bool several;
 
 	for (i = 0; i < t->nconns; i++) {
 		struct conn *cn = &t->conns[i];
@@ -723,6 +800,9 @@ name_flows(const struct tunnels *t, struct late_tie *tie, uint32_t *named)
 		lt->fwd = lt->back = NO_INDEX;
 		lt->back_id = 0;
 		lt->has_back_id = false;
+		lt->fwd_id = 0;
+		lt->has_fwd_id = false;
+		several = false;
 		if (cn->nlate == 0 || !cn->pns_known)
 			continue;
 		for (k = 0; k < cn->nlate; k++) {
@@ -731,9 +811,18 @@ name_flows(const struct tunnels *t, struct late_tie *tie, uint32_t *named)
 			uint32_t ci;
 
 			m->to_pac = cn->late_from_client[k] == cn->pns_is_client;
-			if (m->type == PPTP_CCRQ && m->has_call_id && !lt->has_back_id) {
+			if (m->type == PPTP_CCRQ && m->has_call_id) {
+				several = several || (lt->has_back_id && lt->back_id != m->call_id);
 				lt->has_back_id = true;
 				lt->back_id = m->call_id;
+			}
+			if ((m->type == PPTP_SLI && m->to_pac && m->has_peer_call_id) ||
+			    (m->type == PPTP_CDN && m->has_call_id)) {
+				uint16_t id = m->type == PPTP_SLI ? m->peer_call_id : m->call_id;
+
+				several = several || (lt->has_fwd_id && lt->fwd_id != id);
+				lt->has_fwd_id = true;
+				lt->fwd_id = id;
 			}
 			ci = late_flow(t, cn, m, &to_pac);
 			if (ci == NO_INDEX || t->calls[ci].kind != CALL_GRE_ONLY)
@@ -742,6 +831,20 @@ name_flows(const struct tunnels *t, struct late_tie *tie, uint32_t *named)
 				lt->fwd = ci;
 			else if (!to_pac && lt->back == NO_INDEX)
 				lt->back = ci;
+		}
+		/* Messages of several calls: which GRE is whose is not known. */
+		if (several) {
+			lt->fwd = lt->back = NO_INDEX;
+			continue;
+		}
+		if (lone != NULL) {
+			const struct addr *pns = cn->pns_is_client ? &cn->client : &cn->server;
+			const struct addr *pac = cn->pns_is_client ? &cn->server : &cn->client;
+
+			if (lt->fwd == NO_INDEX)
+				lt->fwd = only_flow(t, lone, nlone, pns, pac);
+			if (lt->back == NO_INDEX && !lt->has_back_id)
+				lt->back = only_flow(t, lone, nlone, pac, pns);
 		}
 		/* One direction named, of a call that already has both. */
 		if (lt->fwd == NO_INDEX && both_ways(t, lt->back))
@@ -753,6 +856,7 @@ name_flows(const struct tunnels *t, struct late_tie *tie, uint32_t *named)
 		if (lt->back != NO_INDEX && lt->back != lt->fwd)
 			named[lt->back]++;
 	}
+	free(lone);
 }
 
 /*
@@ -819,6 +923,26 @@ tie_late(struct tunnels *t)
 		c->to_pns.key = c->pns_call_id;
 		tunnels_register_triple(t, lt->fwd, GRE_TO_PNS, &c->established);
 		lt->back = lt->fwd;
+	}
+	/* Only GRE back in this capture: the call is that flow, turned round,
+	 * with the PAC's Call ID from an SLI or CDN (a CDN carrying the PNS's
+	 * ID, as pptpd's does, names no flow to the PAC). */
+	for (i = 0; i < t->nconns; i++) {
+		struct late_tie *lt = &tie[i];
+		struct call *c;
+
+		if (lt->fwd != NO_INDEX || lt->back == NO_INDEX || named[lt->back] != 1 ||
+		    !greflow_lone_direction(&t->calls[lt->back]))
+			continue;
+		greflow_orient(t, lt->back, remap);
+		c = &t->calls[lt->back];
+		if (lt->has_fwd_id && lt->fwd_id != c->pns_call_id) {
+			c->pac_call_id = lt->fwd_id;
+			c->has_pac_call_id = true;
+			tunnels_register_triple(t, lt->back, GRE_TO_PAC, &c->established);
+		}
+		adopt(t, i, lt->back);
+		lt->fwd = lt->back = NO_INDEX; /* done: not again below */
 	}
 	for (i = 0; i < t->nconns; i++) {
 		struct late_tie *lt = &tie[i];

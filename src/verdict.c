@@ -1120,7 +1120,11 @@ judge_pair(struct judge *j, const struct tunnel_pair *p)
 		ts_ns_t t0 = in != NULL ? c->start.ts - off : c->start.ts + off;
 		ts_ns_t t1 = in != NULL ? c->end.ts - off : c->end.ts + off;
 
-		if (!j->corr->overlap || !(covered_by(other, t0) || covered_by(other, t1))) {
+		/* GRE alone, without its control connection, on one side only says
+		 * nothing of a control connection the NAT dropped: unjudged, unless
+		 * judge_unclaimed_gre finds the clients it starved. */
+		if (!j->corr->overlap || !(covered_by(other, t0) || covered_by(other, t1)) ||
+		    c->kind == CALL_GRE_ONLY) {
 			tv->value = VERDICT_INCONCLUSIVE;
 			return;
 		}
