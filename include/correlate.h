@@ -79,12 +79,23 @@ struct gre_cut {
 	struct frame_ref first_lost, last_lost;
 };
 
+/*
+ * Sampled packets of each direction that the receiving side's capture did
+ * not hold although it was running: loss, counted only while both
+ * captures ran (one started or stopped earlier is no loss).
+ */
+struct gre_losses {
+	uint64_t fwd_sampled, fwd_lost;   /* to the PAC: inside samples, those not outside */
+	uint64_t back_sampled, back_lost; /* to the PNS: outside samples, those not inside */
+};
+
 struct tunnel_pair {
 	uint32_t id;      /* 1-based, in order of first appearance */
 	uint32_t call[2]; /* call index per side, NO_INDEX when unseen */
 	struct gre_fate to_pns, to_pac;
 	struct gre_merge merged; /* inside GRE to the client, when several streams */
 	struct gre_cut cut;      /* GRE to the client the NAT stopped delivering */
+	struct gre_losses losses;
 	bool by_gre;             /* paired by GRE content rather than control messages */
 };
 

@@ -139,6 +139,14 @@ void greflow_absorb(struct tunnels *t, uint32_t keep, uint32_t gone, uint32_t *r
 /* Call ci's two directions swap (its samples follow when the remap is applied). */
 void greflow_remap_flip(uint32_t *remap, uint32_t ci);
 
+/*
+ * A call with one direction only (a lone GRE-only direction, or a call set
+ * up before the capture began whose other direction is not known yet), and
+ * half taking lone as that other direction (false when it cannot be).
+ */
+bool greflow_half(const struct call *c);
+bool greflow_fill(struct tunnels *t, uint32_t half, uint32_t lone, uint32_t *remap);
+
 /* Call ci's two ends swap: the first sender was the PAC after all. */
 void greflow_orient(struct tunnels *t, uint32_t ci, uint32_t *remap);
 

@@ -674,17 +674,21 @@ static bool
 find_cuts(struct correlation *c, const struct side *a, const struct side *b,
           const struct fp_entry *sa, size_t nsa, const struct fp_entry *sb, size_t nsb)
 {
-	const struct tunnels *tb = &b->tunnels;
+	const struct tunnels *ta = &a->tunnels, *tb = &b->tunnels;
 	uint32_t *inside = malloc(((size_t)tb->gre.nsamples + 1) * sizeof(*inside));
+	bool *outside = calloc((size_t)ta->gre.nsamples + 1, sizeof(*outside));
 	size_t i = 0, j = 0;
 	uint32_t k;
 
-	if (inside == NULL)
+	if (inside == NULL || outside == NULL) {
+		free(inside);
+		free(outside);
 		return false;
+	}
 	for (k = 0; k < tb->gre.nsamples; k++)
 		inside[k] = NO_INDEX;
 	while (i < nsa && j < nsb) {
-		size_t ie, je;
+		size_t ie, je, x;
 
 		if (sa[i].fp != sb[j].fp) {
 			if (sa[i].fp < sb[j].fp)
@@ -697,20 +701,40 @@ find_cuts(struct correlation *c, const struct side *a, const struct side *b,
 			;
 		for (je = j; je < nsb && sb[je].fp == sb[j].fp; je++)
 			;
+		for (x = i; x < ie; x++)
+			outside[sa[x].sample] = true;
 		for (; j < je; j++)
 			inside[sb[j].sample] = sa[i].sample;
 		i = ie;
+	}
+	/* GRE to the PAC: inside samples of paired calls the outside lacks. */
+	for (k = 0; k < ta->gre.nsamples; k++) {
+		const struct gre_sample *s = &ta->gre.samples[k];
+		ts_ns_t t_out = s->where.ts - c->clock.offset;
+		uint32_t pi;
+
+		if (s->dir != GRE_TO_PAC || !greflow_sample_kept(s->fp, c->sample_limit) ||
+		    s->call >= ta->ncalls || (pi = c->pair_of[SIDE_A][s->call]) == NO_INDEX ||
+		    c->pairs[pi].call[SIDE_B] == NO_INDEX || t_out < b->first_ts || t_out > b->last_ts)
+			continue;
+		c->pairs[pi].losses.fwd_sampled++;
+		c->pairs[pi].losses.fwd_lost += !outside[k];
 	}
 	for (k = 0; k < tb->gre.nsamples; k++) {
 		const struct gre_sample *s = &tb->gre.samples[k];
 		uint32_t pi;
 		struct gre_cut *cut;
 		ts_ns_t t_in = s->where.ts + c->clock.offset, cleared;
+		bool covered = t_in >= a->first_ts && t_in <= a->last_ts;
 
 		if (s->dir != GRE_TO_PNS || !greflow_sample_kept(s->fp, c->sample_limit) ||
 		    s->call >= tb->ncalls || (pi = c->pair_of[SIDE_B][s->call]) == NO_INDEX ||
 		    c->pairs[pi].call[SIDE_A] == NO_INDEX)
 			continue;
+		if (covered) {
+			c->pairs[pi].losses.back_sampled++;
+			c->pairs[pi].losses.back_lost += inside[k] == NO_INDEX;
+		}
 		cut = &c->pairs[pi].cut;
 		cleared = clearing_ts(&tb->calls[s->call]);
 		if (cleared != 0 && s->where.ts >= cleared)
@@ -718,15 +742,16 @@ find_cuts(struct correlation *c, const struct side *a, const struct side *b,
 		if (inside[k] != NO_INDEX) {
 			cut->delivered++;
 			cut->last_delivered_out = s->where;
-			cut->last_delivered_in = a->tunnels.gre.samples[inside[k]].where;
+			cut->last_delivered_in = ta->gre.samples[inside[k]].where;
 			cut->lost_after = 0;
-		} else if (t_in >= a->first_ts && t_in <= a->last_ts) {
+		} else if (covered) {
 			if (cut->lost_after++ == 0)
 				cut->first_lost = s->where;
 			cut->last_lost = s->where;
 		}
 	}
 	free(inside);
+	free(outside);
 	return true;
 }
 

@@ -408,6 +408,53 @@ greflow_finish(struct tunnels *t)
 	free(v);
 }
 
+bool
+greflow_half(const struct call *c)
+{
+	if (c->merged)
+		return false;
+	if (c->kind == CALL_GRE_ONLY)
+		return !c->has_pns_call_id;
+	return c->kind == CALL_LATE && c->has_pac_call_id != c->has_pns_call_id;
+}
+
+bool
+greflow_fill(struct tunnels *t, uint32_t half, uint32_t lone, uint32_t *remap)
+{
+	struct call *h, *l;
+
+	if (remap == NULL || half >= t->ncalls || lone >= t->ncalls || half == lone)
+		return false;
+	h = &t->calls[half];
+	l = &t->calls[lone];
+	if (!greflow_lone_direction(l) || !greflow_half(h) || greflow_lone_direction(h))
+		return false;
+	if (!h->has_pac_call_id && addr_eq(&l->pns, &h->pns) && addr_eq(&l->pac, &h->pac)) {
+		/* The missing GRE to the PAC: same way round, no flip. */
+		h->to_pac = l->to_pac;
+		h->to_pac.seq_packets_at_ack = h->to_pac.seq_packets;
+		h->pac_call_id = l->pac_call_id;
+		h->has_pac_call_id = true;
+		if (l->start.ts < h->start.ts)
+			h->start = l->start;
+		if (l->end.ts > h->end.ts)
+			h->end = l->end;
+		memset(&l->to_pac, 0, sizeof(l->to_pac));
+		l->merged = true;
+		remap[lone] = half;
+		tunnels_register_triple(t, half, GRE_TO_PAC, &l->established);
+		return true;
+	}
+	if (!h->has_pns_call_id && addr_eq(&l->pns, &h->pac) && addr_eq(&l->pac, &h->pns)) {
+		move_back(t, half, lone, remap);
+		h->pns_call_id = l->pac_call_id;
+		h->has_pns_call_id = true;
+		tunnels_register_triple(t, half, GRE_TO_PNS, &l->established);
+		return true;
+	}
+	return false;
+}
+
 /* ---- lone directions paired by the other side of the NAT ---- */
 
 struct across_entry {
@@ -439,7 +486,7 @@ across_entries(const struct tunnels *t, uint64_t limit, bool lone_only, size_t *
 		const struct gre_sample *s = &t->gre.samples[i];
 
 		if (!greflow_sample_kept(s->fp, limit) || s->call >= t->ncalls ||
-		    (lone_only && !greflow_lone_direction(&t->calls[s->call])))
+		    (lone_only && !greflow_half(&t->calls[s->call])))
 			continue;
 		e[k++] = (struct across_entry){s->fp, s->call, s->dir};
 	}
@@ -549,6 +596,16 @@ greflow_pair_across(struct tunnels *mine, const struct tunnels *other, uint64_t 
 
 		if (x >= mine->ncalls || y >= mine->ncalls)
 			continue;
+		/* A call set up before the capture with one direction known
+		 * takes the lone flow that is its other one. */
+		if (!greflow_lone_direction(&mine->calls[x]) || !greflow_lone_direction(&mine->calls[y])) {
+			if (greflow_lone_direction(&mine->calls[x]))
+				greflow_fill(mine, y, x, remap);
+			else if (greflow_lone_direction(&mine->calls[y]))
+				greflow_fill(mine, x, y, remap);
+			want_pns[i] = NO_INDEX;
+			continue;
+		}
 		if (greflow_join(mine, x, y, remap))
 			/* Remember which one is the flow to the PAC, to orient below. */
 			want_pns[i] = mine->calls[x].merged ? y : x;

@@ -50,9 +50,11 @@
  * 2 s is longer than any queue a NAT holds (a congested one drops for
  * tens to hundreds of milliseconds), and 8 packets are several PPP frames
  * in a row, not one or two in flight when a capture stops.  When the NAT
- * itself answered those packets with ICMP errors quoting them after the
- * last delivery, it says it had nowhere to send them: GRE_LOSS_MIN
- * packets, at any speed, suffice.
+ * itself answered them with an ICMP error from its own address quoting
+ * the tunnel's GRE, after the last delivery, it says it has no mapping for
+ * them (a full queue drops silently): one undelivered packet, at any
+ * speed, then suffices, as the kernel's own captures show (the server's
+ * next LCP Echo-Request after the deletion, one ICMP error each).
  */
 #define GRE_CUT_MIN_PACKETS 8
 #define GRE_CUT_MIN_NS (2 * NS_PER_SEC)
@@ -527,6 +529,22 @@ return_triple(const struct judge *j, struct finding *f, const struct call *out, 
 	f->triple_call_id = out->pns_call_id;
 }
 
+/*
+ * Packets of one direction lost across the NAT: the sampled packets the
+ * receiving side's capture lacked while it ran (scaled by the sampling
+ * rate), or, with no sequenced packet to follow, the difference of the
+ * counts.  A capture started or stopped earlier loses nothing.
+ */
+static uint64_t
+gre_lost(const struct judge *j, uint64_t sampled, uint64_t lost, uint64_t sent, uint64_t got)
+{
+	uint64_t scale = j->corr->sample_limit > 0 ? GREFLOW_SAMPLE_ALL / j->corr->sample_limit : 1;
+
+	if (sampled > 0)
+		return lost * (scale > 0 ? scale : 1);
+	return sent > got ? sent - got : 0;
+}
+
 /* ICMP errors quoting this direction's GRE, as evidence of who refused it. */
 static void
 icmp_evidence(struct finding *f, enum side_role side, const struct gre_dir *gd)
@@ -571,22 +589,26 @@ judge_gre_cut(struct judge *j, const struct tunnel_pair *p, const struct call *i
 	uint64_t scale = j->corr->sample_limit > 0 ? GREFLOW_SAMPLE_ALL / j->corr->sample_limit : 1;
 	uint64_t lost = cut->lost_after * (scale > 0 ? scale : 1);
 	ts_ns_t span = cut->last_lost.ts - cut->first_lost.ts;
-	bool icmp = gd->icmp_errors > 0 && gd->last_icmp.ts >= cut->last_delivered_out.ts;
+	/* The NAT's own word: an ICMP error from its address (the quoted GRE's
+	 * destination) after the last delivery. */
+	bool icmp = gd->icmp_errors > 0 && gd->last_icmp.ts >= cut->last_delivered_out.ts &&
+	            addr_eq(&gd->icmp_from, &out->pns);
 	struct finding *f;
 	char srv[ADDR_STRLEN];
 
 	if (cut->delivered == 0 || cut->lost_after == 0 ||
-	    (!(lost >= GRE_CUT_MIN_PACKETS && span >= GRE_CUT_MIN_NS) &&
-	     !(icmp && lost >= GRE_LOSS_MIN)))
+	    (!(lost >= GRE_CUT_MIN_PACKETS && span >= GRE_CUT_MIN_NS) && !icmp))
 		return false;
 	f = finding_add(
 	    j, CODE_GRE_MAPPING_LOST, absence_severity(j->a, in, NULL, NULL, DAMAGE_GRE),
 	    "the NAT stopped delivering GRE from the server %s to the client: after the last "
-	    "packet it delivered, %llu%s more reached the NAT (key %u) over %.3f s and none the "
-	    "client%s",
+	    "packet it delivered, %llu more%s reached the NAT (key %u) within %.3f s and none "
+	    "reached the client%s",
 	    fmt_addr(&out->pac, srv), (unsigned long long)lost, scale > 1 ? " (sampled)" : "",
 	    gd->key, (double)span / 1e9,
-	    icmp ? "; the NAT answered them with ICMP errors: it had no mapping left" : "");
+	    icmp ? "; the NAT answered with ICMP errors from its own address: it had no mapping "
+	           "left"
+	         : "");
 	finding_tunnel(j, f, p->id);
 	finding_evidence(f, role_of(j, SIDE_B), &cut->last_delivered_out,
 	                 "last GRE to the client the NAT delivered");
@@ -651,10 +673,14 @@ judge_gre(struct judge *j, const struct tunnel_pair *p, const struct call *in,
 		icmp_evidence(f, ra, &in->to_pac);
 		absence_note(f, j->b, NULL);
 		tv->marks |= MARK_TO_PAC;
-	} else if (in_pac > out_pac + GRE_LOSS_MIN) {
+	} else if (gre_lost(j, p->losses.fwd_sampled, p->losses.fwd_lost, in_pac, out_pac) >
+	           GRE_LOSS_MIN) {
 		f = finding_add(j, CODE_GRE_LOSS, SEV_WARNING,
-		                "GRE to the server: %llu packets inside, %llu outside",
-		                (unsigned long long)in_pac, (unsigned long long)out_pac);
+		                "GRE to the server: %llu packets inside, %llu outside; %llu lost "
+		                "while both captures ran",
+		                (unsigned long long)in_pac, (unsigned long long)out_pac,
+		                (unsigned long long)gre_lost(j, p->losses.fwd_sampled,
+		                                             p->losses.fwd_lost, in_pac, out_pac));
 		finding_tunnel(j, f, p->id);
 		finding_packets(f, FDIR_TO_PAC, in_pac, out_pac);
 		finding_evidence(f, ra, &in->to_pac.first, "first GRE to the server");
@@ -732,11 +758,15 @@ judge_gre(struct judge *j, const struct tunnel_pair *p, const struct call *in,
 	} else if (p->to_pns.ambiguous == 0 && out->to_pns.packets == out_pns &&
 	           judge_gre_cut(j, p, in, out)) {
 		/* reported: the mapping was lost, not packets */
-	} else if (out_pns > in_pns + GRE_LOSS_MIN && p->to_pns.ambiguous == 0 &&
-	           out->to_pns.packets == out_pns) {
+	} else if (gre_lost(j, p->losses.back_sampled, p->losses.back_lost, out_pns, in_pns) >
+	               GRE_LOSS_MIN &&
+	           p->to_pns.ambiguous == 0 && out->to_pns.packets == out_pns) {
 		f = finding_add(j, CODE_GRE_LOSS, SEV_WARNING,
-		                "GRE to the client: %llu packets outside, %llu inside",
-		                (unsigned long long)out_pns, (unsigned long long)in_pns);
+		                "GRE to the client: %llu packets outside, %llu inside; %llu lost "
+		                "while both captures ran",
+		                (unsigned long long)out_pns, (unsigned long long)in_pns,
+		                (unsigned long long)gre_lost(j, p->losses.back_sampled,
+		                                             p->losses.back_lost, out_pns, in_pns));
 		finding_tunnel(j, f, p->id);
 		finding_packets(f, FDIR_TO_PNS, in_pns, out_pns);
 		finding_evidence(f, rb, &out->to_pns.first, "first GRE to the client");
