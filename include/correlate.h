@@ -77,6 +77,7 @@ struct gre_cut {
 	uint64_t lost_after; /* sampled packets after the last delivered one, none inside */
 	struct frame_ref last_delivered_out, last_delivered_in;
 	struct frame_ref first_lost, last_lost;
+	ts_ns_t cleared; /* outside time the call began to be cleared (CCRQ, CDN), or 0 */
 };
 
 /*
@@ -96,7 +97,7 @@ struct tunnel_pair {
 	struct gre_merge merged; /* inside GRE to the client, when several streams */
 	struct gre_cut cut;      /* GRE to the client the NAT stopped delivering */
 	struct gre_losses losses;
-	bool by_gre;             /* paired by GRE content rather than control messages */
+	bool by_gre; /* paired by GRE content rather than control messages */
 };
 
 struct correlation {

@@ -715,7 +715,8 @@ find_cuts(struct correlation *c, const struct side *a, const struct side *b,
 
 		if (s->dir != GRE_TO_PAC || !greflow_sample_kept(s->fp, c->sample_limit) ||
 		    s->call >= ta->ncalls || (pi = c->pair_of[SIDE_A][s->call]) == NO_INDEX ||
-		    c->pairs[pi].call[SIDE_B] == NO_INDEX || t_out < b->first_ts || t_out > b->last_ts)
+		    c->pairs[pi].call[SIDE_B] == NO_INDEX || t_out < b->first_ts ||
+		    t_out > b->last_ts)
 			continue;
 		c->pairs[pi].losses.fwd_sampled++;
 		c->pairs[pi].losses.fwd_lost += !outside[k];
@@ -736,7 +737,7 @@ find_cuts(struct correlation *c, const struct side *a, const struct side *b,
 			c->pairs[pi].losses.back_lost += inside[k] == NO_INDEX;
 		}
 		cut = &c->pairs[pi].cut;
-		cleared = clearing_ts(&tb->calls[s->call]);
+		cut->cleared = cleared = clearing_ts(&tb->calls[s->call]);
 		if (cleared != 0 && s->where.ts >= cleared)
 			continue; /* the call was being cleared: nowhere to deliver may be right */
 		if (inside[k] != NO_INDEX) {

@@ -593,27 +593,47 @@ judge_gre_cut(struct judge *j, const struct tunnel_pair *p, const struct call *i
 	 * destination) after the last delivery. */
 	bool icmp = gd->icmp_errors > 0 && gd->last_icmp.ts >= cut->last_delivered_out.ts &&
 	            addr_eq(&gd->icmp_from, &out->pns);
+	/* The packet the NAT refused may be one no fingerprint follows (an
+	 * acknowledgment alone): its ICMP error, after everything the client
+	 * received and before the call was cleared, while the inside capture
+	 * still ran, shows the cut as well. */
+	ts_ns_t icmp_in = gd->last_icmp.ts + j->corr->clock.offset;
+	bool icmp_only = icmp && cut->lost_after == 0 && in->to_pns.packets > 0 &&
+	                 icmp_in > in->to_pns.last.ts && icmp_in <= j->a->last_ts &&
+	                 (cut->cleared == 0 || gd->last_icmp.ts < cut->cleared);
 	struct finding *f;
 	char srv[ADDR_STRLEN];
 
-	if (cut->delivered == 0 || cut->lost_after == 0 ||
-	    (!(lost >= GRE_CUT_MIN_PACKETS && span >= GRE_CUT_MIN_NS) && !icmp))
+	if (!icmp_only && (cut->delivered == 0 || cut->lost_after == 0 ||
+	                   (!(lost >= GRE_CUT_MIN_PACKETS && span >= GRE_CUT_MIN_NS) && !icmp)))
 		return false;
-	f = finding_add(
-	    j, CODE_GRE_MAPPING_LOST, absence_severity(j->a, in, NULL, NULL, DAMAGE_GRE),
-	    "the NAT stopped delivering GRE from the server %s to the client: after the last "
-	    "packet it delivered, %llu more%s reached the NAT (key %u) within %.3f s and none "
-	    "reached the client%s",
-	    fmt_addr(&out->pac, srv), (unsigned long long)lost, scale > 1 ? " (sampled)" : "",
-	    gd->key, (double)span / 1e9,
-	    icmp ? "; the NAT answered with ICMP errors from its own address: it had no mapping "
-	           "left"
-	         : "");
+	if (icmp_only)
+		f = finding_add(
+		    j, CODE_GRE_MAPPING_LOST, absence_severity(j->a, in, NULL, NULL, DAMAGE_GRE),
+		    "the NAT stopped delivering GRE from the server %s to the client: "
+		    "after the last packet the client received, the NAT answered the "
+		    "server's GRE (key %u) with ICMP errors from its own address: it had "
+		    "no mapping left",
+		    fmt_addr(&out->pac, srv), gd->key);
+	else
+		f = finding_add(
+		    j, CODE_GRE_MAPPING_LOST, absence_severity(j->a, in, NULL, NULL, DAMAGE_GRE),
+		    "the NAT stopped delivering GRE from the server %s to the client: after the "
+		    "last packet it delivered, %llu more%s reached the NAT (key %u) within %.3f s "
+		    "and none reached the client%s",
+		    fmt_addr(&out->pac, srv), (unsigned long long)lost,
+		    scale > 1 ? " (sampled)" : "", gd->key, (double)span / 1e9,
+		    icmp ? "; the NAT answered with ICMP errors from its own address: it had no "
+		           "mapping left"
+		         : "");
 	finding_tunnel(j, f, p->id);
 	finding_evidence(f, role_of(j, SIDE_B), &cut->last_delivered_out,
 	                 "last GRE to the client the NAT delivered");
 	finding_evidence(f, role_of(j, SIDE_A), &cut->last_delivered_in,
 	                 "the same packet, delivered");
+	if (icmp_only)
+		finding_evidence(f, role_of(j, SIDE_A), &in->to_pns.last,
+		                 "last GRE the client received");
 	finding_evidence(f, role_of(j, SIDE_B), &cut->first_lost,
 	                 "first GRE to the client not delivered");
 	finding_evidence(f, role_of(j, SIDE_B), &cut->last_lost,
