@@ -30,7 +30,7 @@
  *   gre_forward_blocked it forwarded none of the client's GRE to the PAC (the return did)
  *   gre_return_blocked  it forwarded none of the PAC's GRE to the client (the forward did)
  *   gre_misdelivered    a client received frames of another tunnel
- *   gre_cut             the router's GRE state was deleted mid-tunnel: the PNS's end
+ *   gre_mapping_lost    the router's GRE state was deleted mid-tunnel: the PNS's end
  *                       received nothing sent after that while the PAC's end went on
  *                       sending, and the router answered with ICMP errors
  * A scenario may hold back assertions on pptp-natcheck's answer that its analysis does not
@@ -671,7 +671,7 @@ main(int argc, char **argv)
 				         "with %.0f ICMP errors)",
 				         cut, done, c->name, c->last_rx_own, after,
 				         kfact(&r, "icmp_sent"));
-				rule(&r, "gre_cut", true, "error", tags(i, -1, &r), why);
+				rule(&r, "gre_mapping_lost", true, "error", tags(i, -1, &r), why);
 			}
 		}
 	}
