@@ -9,10 +9,12 @@
  * 2. Calls: an inside call and an outside call with the same request
  *    fingerprint (OCRQ/ICRQ bytes with Call IDs masked, serial number
  *    included) whose start times agree within CORRELATE_WINDOW_NS are
- *    twins; closest first.  Calls left over (GRE-only, or whose request was
- *    not captured) are paired by the GRE packets they share; calls set up
- *    before the capture began and still unpaired, by their first later
- *    message (CCRQ, CDN) and its time, closest first.
+ *    twins when neither has another candidate.  Identical requests of
+ *    several clients (the same software sends the same OCRQ) are paired by
+ *    their GRE, and only then, if GRE cannot, closest in time.  Calls left over (GRE-only, or whose
+ * request was not captured) are paired by the GRE packets they share; calls set up before the
+ * capture began and still unpaired, by their first later message (CCRQ, CDN) and its time, closest
+ * first.
  * 3. GRE fate: each sampled outside packet found inside tells where the NAT
  *    delivered it; a twin in another tunnel is misdelivery, at the right
  *    host under another Call ID is a Call ID not restored.
@@ -212,36 +214,56 @@ assign(struct edge *e, size_t n, uint32_t *twin_a, uint32_t *twin_b, bool *by_gr
 /*
  * What pairs a call by control messages: its request (OCRQ or ICRQ), or
  * for a call set up before the capture began, its first later message
- * (CCRQ, CDN...), with Call IDs masked; 0 when it has none, or when
- * pairing this way is not asked for (late: only late calls still unpaired).
+ * (CCRQ, CDN...), with Call IDs masked; 0 when it has none or is paired.
+ * First pass (rest false): requests only.  Last pass (rest true): every
+ * call still unpaired, late ones included.
  */
 static uint64_t
-control_key(const struct call *c, bool late, const uint32_t *twin, uint32_t ci, ts_ns_t *ts)
+control_key(const struct call *c, bool rest, const uint32_t *twin, uint32_t ci, ts_ns_t *ts)
 {
-	if (!late) {
+	if (twin[ci] != NO_INDEX)
+		return 0;
+	if (c->request_fp != 0) {
 		*ts = c->start.ts;
 		return c->request_fp;
 	}
-	if (c->kind != CALL_LATE || c->nmsgs == 0 || twin[ci] != NO_INDEX)
+	if (!rest || c->kind != CALL_LATE || c->nmsgs == 0)
 		return 0;
 	*ts = c->msgs[0].where.ts;
 	return c->msgs[0].fingerprint;
 }
 
+/* Saturating count of candidates, for telling sure pairs from guesses. */
+static void
+count_up(uint8_t *n)
+{
+	if (*n < UINT8_MAX)
+		(*n)++;
+}
+
+/*
+ * Twins by control messages within CORRELATE_WINDOW_NS, closest first.
+ * The first pass (rest false) takes only sure pairs: a request with one
+ * candidate over there that has no other candidate here.  Identical
+ * requests (clients of one make send the same OCRQ) are left to their GRE,
+ * which tells them apart, and to the last pass (rest true) when it cannot.
+ */
 static bool
 pair_by_control(const struct side *a, const struct side *b, const struct clock_offset *clock,
-                uint32_t *twin_a, uint32_t *twin_b, bool late)
+                uint32_t *twin_a, uint32_t *twin_b, bool rest)
 {
 	const struct tunnels *ta = &a->tunnels, *tb = &b->tunnels;
 	struct fp_entry *req_b = malloc(((size_t)tb->ncalls + 1) * sizeof(*req_b));
+	uint8_t *cand_a = calloc((size_t)ta->ncalls + 1, 1),
+	        *cand_b = calloc((size_t)tb->ncalls + 1, 1);
 	struct edge *edges = NULL;
-	size_t nreq = 0, nedges = 0, cap = 0;
+	size_t nreq = 0, nedges = 0, cap = 0, k, o;
 	uint32_t i;
-	bool ok = req_b != NULL;
+	bool ok = req_b != NULL && cand_a != NULL && cand_b != NULL;
 
 	for (i = 0; ok && i < tb->ncalls; i++) {
 		ts_ns_t ts = 0;
-		uint64_t key = control_key(&tb->calls[i], late, twin_b, i, &ts);
+		uint64_t key = control_key(&tb->calls[i], rest, twin_b, i, &ts);
 
 		if (key != 0 && pairable(&tb->calls[i]))
 			req_b[nreq++] = (struct fp_entry){key, ts, i, NO_INDEX};
@@ -252,7 +274,7 @@ pair_by_control(const struct side *a, const struct side *b, const struct clock_o
 		const struct call *c = &ta->calls[i];
 		size_t lo = 0, hi = nreq;
 		ts_ns_t c_ts = 0;
-		uint64_t c_key = control_key(c, late, twin_a, i, &c_ts);
+		uint64_t c_key = control_key(c, rest, twin_a, i, &c_ts);
 
 		if (c_key == 0 || !pairable(c))
 			continue;
@@ -281,12 +303,21 @@ pair_by_control(const struct side *a, const struct side *b, const struct clock_o
 				cap = ncap;
 			}
 			edges[nedges++] = (struct edge){dt, i, req_b[lo].call};
+			count_up(&cand_a[i]);
+			count_up(&cand_b[req_b[lo].call]);
 		}
 	}
+	for (k = o = 0; ok && !rest && k < nedges; k++)
+		if (cand_a[edges[k].a] == 1 && cand_b[edges[k].b] == 1)
+			edges[o++] = edges[k];
+	if (ok && !rest)
+		nedges = o;
 	if (ok)
 		assign(edges, nedges, twin_a, twin_b, NULL, false);
 	free(edges);
 	free(req_b);
+	free(cand_a);
+	free(cand_b);
 	return ok;
 }
 
@@ -831,7 +862,8 @@ correlate(struct side *a, struct side *b, const struct clock_offset *forced, str
 	vc.failed = false;
 	if (!pair_by_gre(sa, nsa, sb, nsb, &vc, twin_a, twin_b, by_gre))
 		goto out;
-	/* Late calls their GRE could not pair (none crossed): by their messages. */
+	/* What GRE could not pair (identical requests, late calls whose GRE did
+	 * not cross): by their messages, closest in time. */
 	if (!pair_by_control(a, b, &c->clock, twin_a, twin_b, true))
 		goto out;
 	if (!build_pairs(c, a, b, twin_a, twin_b, by_gre))
