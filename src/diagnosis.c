@@ -159,6 +159,12 @@ diagnosis_advice(const struct report *r, enum code code, char *buf, size_t len)
 	case CODE_GRE_FORWARD_BLOCKED:
 		say(buf, len, "Allow outbound IP protocol 47 (GRE) through the NAT.");
 		break;
+	case CODE_GRE_MAPPING_LOST:
+		say(buf, len,
+		    "Find what deletes the NAT's GRE state while calls are up (conntrack -D or a "
+		    "flush, a GRE timeout shorter than the peers' echo interval, a reboot) and keep "
+		    "the PPTP helper attached; the clients must reconnect.");
+		break;
 	case CODE_UNEXPECTED_REWRITE:
 		if (failing(r, CODE_UNEXPECTED_REWRITE) == NULL) {
 			/* Only Call-Disconnect-Notify, which breaks nothing seen. */
@@ -491,6 +497,23 @@ cause_misdelivered(struct cause_ctx *c)
 	return true;
 }
 
+/* The NAT stopped delivering the server's GRE mid-tunnel (gre_mapping_lost). */
+static bool
+cause_mapping_lost_mid_tunnel(struct cause_ctx *c)
+{
+	uint32_t n;
+
+	if (failing(c->r, CODE_GRE_MAPPING_LOST) == NULL)
+		return false;
+	n = tunnels_failing(c->r, CODE_GRE_MAPPING_LOST);
+	say(c->d->cause, sizeof(c->d->cause),
+	    "the NAT lost its GRE mapping mid-tunnel: the server kept sending, %u %s heard "
+	    "nothing more.",
+	    n, plural(n, "tunnel", "tunnels"));
+	set(c, "gre_mapping_lost_mid_tunnel", CODE_GRE_MAPPING_LOST);
+	return true;
+}
+
 static bool
 cause_mapping_lost(struct cause_ctx *c)
 {
@@ -569,7 +592,8 @@ static const cause_fn fail_causes[] = {
     cause_gre_blocked,  cause_gre_forward,
     cause_checksum,     cause_not_restored,
     cause_inconsistent, cause_unexpected,
-    cause_misdelivered, cause_mapping_lost,
+    cause_misdelivered, cause_mapping_lost_mid_tunnel,
+    cause_mapping_lost,
     cause_unmatched,    cause_one_way,
     cause_other,
 };
