@@ -31,6 +31,8 @@ bool report_text(FILE *out, const struct report *r);
 bool report_json(FILE *out, const struct report *r);
 /* JUnit XML: a test case per tunnel and one for the capture pair (src/report_junit.c). */
 bool report_junit(FILE *out, const struct report *r);
+/* A self-contained HTML page (inline CSS and SVG, no script). */
+bool report_html(FILE *out, const struct report *r);
 
 /* "2026-11-25 08:50:32.123456" (UTC, unmarked) for a timestamp. */
 const char *report_time(ts_ns_t ts, char buf[64]);

@@ -39,6 +39,7 @@ struct options {
 	bool json_stdout;
 	const char *json_file;
 	const char *junit_file;
+	const char *html_file;
 	const char *output;
 	bool quiet, verbose, strict;
 	bool has_server;
@@ -77,6 +78,7 @@ usage(FILE *out)
 	    "  -f, --format text|json   report format on standard output (default text)\n"
 	    "  -j, --json FILE          also write the JSON report to FILE\n"
 	    "      --junit FILE         also write a JUnit XML report to FILE (for CI test views)\n"
+	    "      --html FILE          also write an HTML report with a diagram per tunnel\n"
 	    "  -o, --output FILE        write the report to FILE instead of standard output\n"
 	    "  -s, --server ADDR        look only at tunnels to or from this server (PAC)\n"
 	    "  -t, --time-offset SECS   inside clock minus outside clock (default: estimated)\n"
@@ -117,13 +119,14 @@ add_file(struct options *o, int s, const char *path)
 static int
 parse_options(int argc, char **argv, struct options *o, bool *done)
 {
-	enum { OPT_STRICT = 256, OPT_JUNIT, OPT_IGNORE, OPT_INSIDE_IF, OPT_OUTSIDE_IF };
+	enum { OPT_STRICT = 256, OPT_JUNIT, OPT_IGNORE, OPT_INSIDE_IF, OPT_OUTSIDE_IF, OPT_HTML };
 	static const struct option longopts[] = {
 	    {"inside", required_argument, NULL, 'i'},
 	    {"outside", required_argument, NULL, 'O'},
 	    {"format", required_argument, NULL, 'f'},
 	    {"json", required_argument, NULL, 'j'},
 	    {"junit", required_argument, NULL, OPT_JUNIT},
+	    {"html", required_argument, NULL, OPT_HTML},
 	    {"output", required_argument, NULL, 'o'},
 	    {"server", required_argument, NULL, 's'},
 	    {"time-offset", required_argument, NULL, 't'},
@@ -165,6 +168,9 @@ parse_options(int argc, char **argv, struct options *o, bool *done)
 			break;
 		case OPT_JUNIT:
 			o->junit_file = optarg;
+			break;
+		case OPT_HTML:
+			o->html_file = optarg;
 			break;
 		case 'o':
 			o->output = optarg;
@@ -595,6 +601,8 @@ main(int argc, char **argv)
 		plan_output(&outputs, "--json", o.json_file, report_json);
 	if (o.junit_file != NULL)
 		plan_output(&outputs, "--junit", o.junit_file, report_junit);
+	if (o.html_file != NULL)
+		plan_output(&outputs, "--html", o.html_file, report_html);
 	if ((rc = begin_outputs(&o, &outputs)) != 0)
 		return rc;
 	paired = o.nfiles[1] > 0;
