@@ -748,11 +748,41 @@ put_leg(FILE *out, const struct tunnel_view *t, const struct row *w, int s, int 
 		if (c != NULL && !w->to_pac && c->roles_known)
 			packets = tunnels_to_pns_shared(&side->tunnels, t->p->call[s], &shared);
 		seen = packets > 0;
+		/* None under this call's key inside: correlation may know where the
+		 * server's packets went (another key, another client). */
+		if (!seen && c != NULL && s == SIDE_A && t->nsides == 2 && !w->to_pac &&
+		    t->p->to_pns.not_restored > 0) {
+			const struct gre_fate *gf = &t->p->to_pns;
+
+			frame_name(fr, sizeof(fr), side, &gf->nr_inside);
+			fprintf(out,
+			        "<g class=\"i%s\"><path d=\"M%d %dH%d\"/><text x=\"%d\" y=\"%d\">GRE "
+			        "key <tspan class=\"x\">%u</tspan> \xc3\x97%llu sampled <tspan "
+			        "class=\"f\">%s</tspan></text></g>\n",
+			        cls, from, y, to, mid, y - 5, gf->not_restored_key,
+			        (unsigned long long)gf->not_restored, fr);
+			return;
+		}
 		fprintf(out, "<g class=\"%s%s%s\"><path d=\"M%d %dH%d\"/>", s == SIDE_A ? "i" : "o",
 		        cls, seen ? "" : " n", from, y, to);
 		fprintf(out, "<text x=\"%d\" y=\"%d\">", mid, y - 5);
 		if (c == NULL) {
 			fputs("GRE not seen</text></g>\n", out);
+			return;
+		}
+		if (!seen && s == SIDE_A && t->nsides == 2 && !w->to_pac &&
+		    t->p->to_pns.misdelivered > 0 &&
+		    t->p->to_pns.misdelivered_to < side->tunnels.ncalls) {
+			const struct gre_fate *gf = &t->p->to_pns;
+			const struct call *got = &side->tunnels.calls[gf->misdelivered_to];
+			char host[ADDR_STRLEN];
+
+			frame_name(fr, sizeof(fr), side, &gf->mis_inside);
+			fputs("GRE went to ", out);
+			put_esc(out, addr_format(got->kind == CALL_GRE_ONLY ? &got->pac : &got->pns,
+			                         host));
+			fprintf(out, " \xc3\x97%llu sampled <tspan class=\"f\">%s</tspan></text></g>\n",
+			        (unsigned long long)gf->misdelivered, fr);
 			return;
 		}
 		if (!seen) {
