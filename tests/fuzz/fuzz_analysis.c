@@ -144,6 +144,11 @@ judge(struct side *a, struct side *b, bool options)
 	if (text != NULL)
 		check_json(text, len, &v);
 	free(text);
+	/* Whatever the capture holds, the page gets no markup from it. */
+	text = render(report_html, &rep, &len);
+	if (text != NULL && (strstr(text, "<script") != NULL || strstr(text, "<img") != NULL))
+		abort();
+	free(text);
 	verdict_free(&v);
 	correlation_free(&corr);
 }
