@@ -319,8 +319,7 @@ print_head(FILE *out, const struct report *r)
 		fputs("</code></p>\n", out);
 	}
 	fprintf(out,
-	        "<p class=\"mono\">pptp-natcheck %s; exit status %d (0 pass, 1 NAT defect, "
-	        "3 inconclusive)</p>\n</header>\n",
+	        "<p class=\"mono\">pptp-natcheck %s, exit status %d</p>\n</header>\n",
 	        PPTP_NATCHECK_VERSION, (int)verdict_exit_status(v->value));
 }
 
