@@ -318,8 +318,7 @@ print_head(FILE *out, const struct report *r)
 		put_esc(out, h.cause);
 		fputs("</code></p>\n", out);
 	}
-	fprintf(out,
-	        "<p class=\"mono\">pptp-natcheck %s, exit status %d</p>\n</header>\n",
+	fprintf(out, "<p class=\"mono\">pptp-natcheck %s, exit status %d</p>\n</header>\n",
 	        PPTP_NATCHECK_VERSION, (int)verdict_exit_status(v->value));
 }
 
@@ -754,12 +753,13 @@ put_leg(FILE *out, const struct tunnel_view *t, const struct row *w, int s, int 
 			const struct gre_fate *gf = &t->p->to_pns;
 
 			frame_name(fr, sizeof(fr), side, &gf->nr_inside);
-			fprintf(out,
-			        "<g class=\"i%s\"><path d=\"M%d %dH%d\"/><text x=\"%d\" y=\"%d\">GRE "
-			        "key <tspan class=\"x\">%u</tspan> \xc3\x97%llu sampled <tspan "
-			        "class=\"f\">%s</tspan></text></g>\n",
-			        cls, from, y, to, mid, y - 5, gf->not_restored_key,
-			        (unsigned long long)gf->not_restored, fr);
+			fprintf(
+			    out,
+			    "<g class=\"i%s\"><path d=\"M%d %dH%d\"/><text x=\"%d\" y=\"%d\">GRE "
+			    "key <tspan class=\"x\">%u</tspan> \xc3\x97%llu sampled <tspan "
+			    "class=\"f\">%s</tspan></text></g>\n",
+			    cls, from, y, to, mid, y - 5, gf->not_restored_key,
+			    (unsigned long long)gf->not_restored, fr);
 			return;
 		}
 		fprintf(out, "<g class=\"%s%s%s\"><path d=\"M%d %dH%d\"/>", s == SIDE_A ? "i" : "o",
@@ -780,7 +780,8 @@ put_leg(FILE *out, const struct tunnel_view *t, const struct row *w, int s, int 
 			fputs("GRE went to ", out);
 			put_esc(out, addr_format(got->kind == CALL_GRE_ONLY ? &got->pac : &got->pns,
 			                         host));
-			fprintf(out, " \xc3\x97%llu sampled <tspan class=\"f\">%s</tspan></text></g>\n",
+			fprintf(out,
+			        " \xc3\x97%llu sampled <tspan class=\"f\">%s</tspan></text></g>\n",
 			        (unsigned long long)gf->misdelivered, fr);
 			return;
 		}
@@ -848,7 +849,6 @@ put_diagram(FILE *out, const struct tunnel_view *t)
 	const struct call *in = t->c[SIDE_A], *outc = t->nsides == 2 ? t->c[SIDE_B] : NULL;
 	const struct call *any = t->any;
 	int height = HEAD_HEIGHT + (int)t->nrows * ROW_HEIGHT + 6;
-	int right = LANE_SERVER;
 	unsigned i, k;
 
 	fprintf(out, "<svg class=\"d\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\">\n",
@@ -860,10 +860,10 @@ put_diagram(FILE *out, const struct tunnel_view *t)
 		              outc != NULL && in != NULL && !addr_eq(&outc->pns, &in->pns)
 		                  ? &outc->pns
 		                  : NULL);
-	put_lane_head(out, right, any->roles_known ? "server" : "endpoint",
+	put_lane_head(out, LANE_SERVER, any->roles_known ? "server" : "endpoint",
 	              outc != NULL ? &outc->pac : &any->pac);
-	fprintf(out, "\n<path class=\"ln\" d=\"M%d 38V%dM%d 38V%d", LANE_CLIENT, height - 4, right,
-	        height - 4);
+	fprintf(out, "\n<path class=\"ln\" d=\"M%d 38V%dM%d 38V%d", LANE_CLIENT, height - 4,
+	        LANE_SERVER, height - 4);
 	if (t->nsides == 2)
 		fprintf(out, "M%d 38V%d", LANE_NAT, height - 4);
 	fputs("\"/>\n", out);
