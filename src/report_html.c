@@ -312,6 +312,16 @@ print_head(FILE *out, const struct report *r)
 	        value_class(v->value), value_upper(v->value));
 	put_esc(out, h.summary);
 	fputs("</p>\n", out);
+	/* A pair given the other way round was judged the right way round: the
+	 * reader must know before trusting the names inside and outside. */
+	if (r->orient != NULL && r->orient->swapped) {
+		fputs("<p class=\"swapped\"><b>Captures given the other way round:</b> <code>",
+		      out);
+		put_esc(out, r->a->ninputs > 0 && r->a->inputs[0].path != NULL
+		                 ? r->a->inputs[0].path
+		                 : "?");
+		fputs("</code> holds the clients and was judged as inside.</p>\n", out);
+	}
 	if (h.cause[0] != 0) {
 		fprintf(out, "<p class=\"cause\">%s: <code>",
 		        v->count[SEV_ERROR] > 0 ? "Errors" : "Warnings");
@@ -360,6 +370,12 @@ print_inputs(FILE *out, const struct report *r)
 	if (r->b != NULL)
 		print_inputs_of(out, r->b);
 	fputs("</table>\n", out);
+	if (r->orient != NULL && r->orient->swapped) {
+		fputs("<p id=\"order\">Order: swapped: ", out);
+		put_esc(out, r->orient->how);
+		escf(out, " (NAT translates: %s)", orient_translated_name(r->orient->translated));
+		fputs("</p>\n", out);
+	}
 	if (r->b != NULL) {
 		if (ck->known)
 			fprintf(out,
@@ -842,6 +858,21 @@ put_lane_head(FILE *out, int x, const char *title, const struct addr *a)
 	}
 }
 
+/* The NAT's own address as the captures show it: the clients' translated
+ * address outside (masquerade), or the server's address inside (a port
+ * forward); NULL when it translates neither. */
+static const struct addr *
+nat_address(const struct call *in, const struct call *out)
+{
+	if (in == NULL || out == NULL)
+		return NULL;
+	if (!addr_eq(&out->pns, &in->pns))
+		return &out->pns;
+	if (!addr_eq(&out->pac, &in->pac))
+		return &in->pac;
+	return NULL;
+}
+
 static void
 put_diagram(FILE *out, const struct tunnel_view *t)
 {
@@ -856,10 +887,7 @@ put_diagram(FILE *out, const struct tunnel_view *t)
 	put_lane_head(out, LANE_CLIENT, any->roles_known ? "client" : "endpoint",
 	              in != NULL ? &in->pns : &any->pns);
 	if (t->nsides == 2)
-		put_lane_head(out, LANE_NAT, "NAT",
-		              outc != NULL && in != NULL && !addr_eq(&outc->pns, &in->pns)
-		                  ? &outc->pns
-		                  : NULL);
+		put_lane_head(out, LANE_NAT, "NAT", nat_address(in, outc));
 	put_lane_head(out, LANE_SERVER, any->roles_known ? "server" : "endpoint",
 	              outc != NULL ? &outc->pac : &any->pac);
 	fprintf(out, "\n<path class=\"ln\" d=\"M%d 38V%dM%d 38V%d", LANE_CLIENT, height - 4,

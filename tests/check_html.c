@@ -33,7 +33,7 @@ run_sim(struct run *r, unsigned n, unsigned flags)
 	side_finish(&r->out);
 	ck_assert(correlate(&r->in, &r->out, NULL, &r->corr));
 	ck_assert(verdict_judge(&r->in, &r->out, &r->corr, &opt, &r->v));
-	r->r = (struct report){&r->in, &r->out, &r->corr, &r->v, false};
+	r->r = (struct report){&r->in, &r->out, &r->corr, &r->v, false, NULL};
 }
 
 static void
@@ -266,6 +266,39 @@ START_TEST(escapes_capture_strings)
 }
 END_TEST
 
+/* A pair given the other way round says so, escaped, before anything else. */
+START_TEST(orientation_swapped)
+{
+	struct run r;
+	struct orientation o;
+	char *page;
+	const char *note, *order, *tunnels;
+
+	run_sim(&r, 1, 0);
+	page = render(&r.r);
+	ck_assert_ptr_null(strstr(page, "other way round"));
+	free(page);
+	memset(&o, 0, sizeof(o));
+	o.swapped = true;
+	o.clients = ORIENT_CLIENTS_B;
+	o.translated = ORIENT_TRANSLATED_SERVER;
+	snprintf(o.how, sizeof(o.how), "the <b> capture's client addresses are private");
+	r.r.orient = &o;
+	r.in.inputs[0].path = "lan&.pcap";
+	page = render(&r.r);
+	note = strstr(page, "<code>lan&amp;.pcap</code> holds the clients");
+	order = strstr(page, "Order: swapped: the &lt;b&gt; capture&#39;s client addresses are "
+	                     "private (NAT translates: server)");
+	tunnels = strstr(page, "<section id=\"tunnels\">");
+	ck_assert_ptr_nonnull(note);
+	ck_assert_ptr_nonnull(order);
+	ck_assert_ptr_nonnull(tunnels);
+	ck_assert(note < order && order < tunnels);
+	free(page);
+	run_free(&r);
+}
+END_TEST
+
 /* One capture: two lanes, no NAT. */
 START_TEST(single_capture)
 {
@@ -285,7 +318,7 @@ START_TEST(single_capture)
 	side_finish(&out);
 	ck_assert(correlate(&in, NULL, NULL, &corr));
 	ck_assert(verdict_judge(&in, NULL, &corr, &opt, &v));
-	rep = (struct report){&in, NULL, &corr, &v, false};
+	rep = (struct report){&in, NULL, &corr, &v, false, NULL};
 	page = render(&rep);
 	ck_assert_uint_eq(count(page, "<svg class=\"d\""), corr.npairs);
 	ck_assert_uint_eq(corr.npairs, 2);
@@ -326,6 +359,7 @@ html_suite(void)
 	tcase_add_test(tc, no_editor_broken);
 	tcase_add_test(tc, failing_first_passing_folded);
 	tcase_add_test(tc, escapes_capture_strings);
+	tcase_add_test(tc, orientation_swapped);
 	tcase_add_test(tc, single_capture);
 	tcase_add_test(tc, write_failure_reported);
 	suite_add_tcase(s, tc);
