@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "diagnosis.h"
 #include "link.h"
 #include "pptp.h"
 #include "report.h"
@@ -215,12 +216,6 @@ pair_call(const struct report *r, const struct tunnel_pair *p, int s)
 	return &side->tunnels.calls[p->call[s]];
 }
 
-static const struct side *
-evidence_side(const struct report *r, const struct evidence *e)
-{
-	return e->side == SIDE_OUTSIDE ? r->b : r->a;
-}
-
 static bool
 finding_names(const struct finding *f, uint32_t id)
 {
@@ -233,71 +228,19 @@ finding_names(const struct finding *f, uint32_t id)
 }
 
 /*
- * The headline: verdict and cause.  Provisional: the verdict with the
- * severity counts, and as cause the codes of the errors (or, without
- * errors, the warnings) in the order they were found.
+ * The headline: the verdict, the diagnosis (what is wrong, what to do) as
+ * every renderer leads with it, the counts, and a pair given the other way
+ * round (the reader must know before trusting the names inside and outside).
  */
-struct headline {
-	char summary[256];
-	char cause[512];
-};
-
-static void
-headline_make(const struct report *r, struct headline *h)
-{
-	const struct verdict *v = r->verdict;
-	const struct correlation *c = r->corr;
-	uint32_t i, failed = 0;
-	size_t len = 0;
-	bool seen[CODE_COUNT] = {false};
-	enum severity want = v->count[SEV_ERROR] > 0 ? SEV_ERROR : SEV_WARNING;
-
-	for (i = 0; i < v->ntunnels; i++)
-		failed += v->tunnels[i].value == VERDICT_FAIL;
-	if (v->value == VERDICT_PASS)
-		snprintf(h->summary, sizeof(h->summary),
-		         r->b != NULL ? "the NAT kept all %u tunnel%s apart and consistent"
-		                      : "no defect in the %u tunnel%s of this capture",
-		         c->npairs, c->npairs == 1 ? "" : "s");
-	else if (v->value == VERDICT_FAIL)
-		snprintf(h->summary, sizeof(h->summary),
-		         "%u of %u tunnel%s broken (%u error%s, %u warning%s)", failed, c->npairs,
-		         c->npairs == 1 ? "" : "s", v->count[SEV_ERROR],
-		         v->count[SEV_ERROR] == 1 ? "" : "s", v->count[SEV_WARNING],
-		         v->count[SEV_WARNING] == 1 ? "" : "s");
-	else
-		snprintf(h->summary, sizeof(h->summary),
-		         "not enough evidence to judge (%u tunnel%s)", c->npairs,
-		         c->npairs == 1 ? "" : "s");
-	h->cause[0] = 0;
-	for (i = 0; i < v->nfindings && len < sizeof(h->cause) - 64; i++) {
-		const struct finding *f = &v->findings[i];
-
-		if (f->severity != want || f->code >= CODE_COUNT || seen[f->code])
-			continue;
-		seen[f->code] = true;
-		len += (size_t)snprintf(h->cause + len, sizeof(h->cause) - len, "%s%s",
-		                        len > 0 ? ", " : "", code_name(f->code));
-	}
-}
-
-/* "#12", or "f2#12" when the side is made of several files. */
-static void
-frame_name(char *buf, size_t n, const struct side *s, const struct frame_ref *w)
-{
-	if (s != NULL && s->ninputs > 1)
-		snprintf(buf, n, "f%u#%llu", w->file + 1, (unsigned long long)w->frame);
-	else
-		snprintf(buf, n, "#%llu", (unsigned long long)w->frame);
-}
-
 static void
 print_head(FILE *out, const struct report *r)
 {
 	const struct verdict *v = r->verdict;
-	struct headline h;
+	struct diagnosis d;
+	uint32_t pass, fail, inconclusive;
 
-	headline_make(r, &h);
+	diagnosis_derive(r, &d);
+	report_tunnel_counts(r, &pass, &fail, &inconclusive);
 	/* The policy says to the browser what the page promises: no script runs
 	 * and nothing is fetched, whatever a capture's strings might contain. */
 	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
@@ -308,12 +251,20 @@ print_head(FILE *out, const struct report *r)
 	fprintf(out, "<title>pptp-natcheck: %s</title>\n<style>\n%s</style>\n</head>\n<body>\n",
 	        value_upper(v->value), CSS);
 	fputs(SVG_DEFS, out);
-	fprintf(out, "<header class=\"v %s\" id=\"verdict\"><h1>%s</h1>\n<p>",
-	        value_class(v->value), value_upper(v->value));
-	put_esc(out, h.summary);
-	fputs("</p>\n", out);
-	/* A pair given the other way round was judged the right way round: the
-	 * reader must know before trusting the names inside and outside. */
+	fprintf(out, "<header class=\"v %s\" id=\"verdict\"><h1>%s</h1>\n", value_class(v->value),
+	        value_upper(v->value));
+	if (d.cause[0] != 0) {
+		fputs("<p class=\"cause\">", out);
+		put_esc(out, d.cause);
+		fputs(" <code>", out);
+		put_esc(out, d.code != NULL ? d.code : "");
+		fputs("</code></p>\n", out);
+	}
+	if (d.fix[0] != 0) {
+		fputs("<p class=\"fix\"><b>Fix:</b> ", out);
+		put_esc(out, d.fix);
+		fputs("</p>\n", out);
+	}
 	if (r->orient != NULL && r->orient->swapped) {
 		fputs("<p class=\"swapped\"><b>Captures given the other way round:</b> <code>",
 		      out);
@@ -322,14 +273,14 @@ print_head(FILE *out, const struct report *r)
 		                 : "?");
 		fputs("</code> holds the clients and was judged as inside.</p>\n", out);
 	}
-	if (h.cause[0] != 0) {
-		fprintf(out, "<p class=\"cause\">%s: <code>",
-		        v->count[SEV_ERROR] > 0 ? "Errors" : "Warnings");
-		put_esc(out, h.cause);
-		fputs("</code></p>\n", out);
-	}
-	fprintf(out, "<p class=\"mono\">pptp-natcheck %s, exit status %d</p>\n</header>\n",
-	        PPTP_NATCHECK_VERSION, (int)verdict_exit_status(v->value));
+	fprintf(out,
+	        "<p class=\"mono\">pptp-natcheck %s, exit status %d; %u tunnel%s: %u pass, %u "
+	        "fail, %u inconclusive; %u error%s, %u warning%s, %u note%s</p>\n</header>\n",
+	        PPTP_NATCHECK_VERSION, (int)verdict_exit_status(v->value), r->corr->npairs,
+	        r->corr->npairs == 1 ? "" : "s", pass, fail, inconclusive, v->count[SEV_ERROR],
+	        v->count[SEV_ERROR] == 1 ? "" : "s", v->count[SEV_WARNING],
+	        v->count[SEV_WARNING] == 1 ? "" : "s", v->count[SEV_NOTE],
+	        v->count[SEV_NOTE] == 1 ? "" : "s");
 }
 
 static void
@@ -620,12 +571,42 @@ cites_row(const struct tunnel_view *t, const struct finding *f, const struct row
 	return false;
 }
 
+/* Whether the verdict found what row w stands for broken: a message whose
+ * Call ID field broke, or the Call ID or GRE direction its marks name. */
+static bool
+row_marked(const struct tunnel_view *t, const struct row *w)
+{
+	if (w->kind != ROW_MSG)
+		return (t->tv->marks & w->mark) != 0;
+	if (w->type < 32 && (t->tv->broken_msgs & (1u << w->type)) != 0)
+		return true;
+	return w->mark != MARK_OTHER && (t->tv->marks & w->mark) != 0;
+}
+
+/* Whether finding f's field ("OCRQ.call_id", "GRE.key") is carried by row w:
+ * that message, or the GRE in the finding's direction. */
+static bool
+field_is_row(const struct finding *f, const struct row *w)
+{
+	const struct pptp_type_info *ti;
+	size_t n;
+
+	if (strncmp(f->field, "GRE.", 4) == 0)
+		return w->kind != ROW_MSG &&
+		       (f->dir == FDIR_NONE ||
+		        (f->dir == FDIR_TO_PAC) == (w->kind == ROW_GRE_TO_PAC));
+	if (w->kind != ROW_MSG || (ti = pptp_type_info(w->type)) == NULL)
+		return false;
+	n = strlen(ti->abbrev);
+	return strncmp(f->field, ti->abbrev, n) == 0 && f->field[n] == '.';
+}
+
 /* Findings to write beside row w (indexes into the verdict's findings). */
 static unsigned
 row_findings(const struct tunnel_view *t, const struct row *w, uint32_t *idx, unsigned max)
 {
 	const struct verdict *v = t->r->verdict;
-	bool marked = (t->tv->marks & w->mark) != 0;
+	bool marked = row_marked(t, w);
 	unsigned n = 0, k;
 	uint32_t i;
 
@@ -633,14 +614,24 @@ row_findings(const struct tunnel_view *t, const struct row *w, uint32_t *idx, un
 		const struct finding *f = &v->findings[i];
 		bool dup = false;
 
-		if (f->severity == SEV_INFO || !finding_names(f, t->p->id))
+		if (f->severity == SEV_NOTE || !finding_names(f, t->p->id))
 			continue;
-		/* A finding's evidence may cite an arrow only to say when the call
-		 * came up (the OCRP): its code must be about that kind of arrow. */
-		if ((code_arrows(f->code) & w->mark) == 0)
-			continue;
-		if (!cites_row(t, f, w) && (!marked || w->mark == MARK_OTHER))
-			continue;
+		if (f->field[0] != 0) {
+			/* About one field ("OCRP.peer_call_id", "GRE.key"): that arrow only. */
+			if (!field_is_row(f, w))
+				continue;
+		} else {
+			/* A finding's evidence may cite an arrow only to say when the call
+			 * came up (the OCRP): its code must be about that kind of arrow,
+			 * and in the direction it names. */
+			if ((code_arrows(f->code) & w->mark) == 0)
+				continue;
+			if (w->kind != ROW_MSG && f->dir != FDIR_NONE &&
+			    (f->dir == FDIR_TO_PAC) != (w->kind == ROW_GRE_TO_PAC))
+				continue;
+			if (!cites_row(t, f, w) && !marked)
+				continue;
+		}
 		for (k = 0; k < n; k++)
 			dup = dup || v->findings[idx[k]].code == f->code;
 		if (!dup)
@@ -747,7 +738,7 @@ put_leg(FILE *out, const struct tunnel_view *t, const struct row *w, int s, int 
 			put_value(out, m->peer_call_id, om != NULL && om->has_peer_call_id,
 			          om != NULL ? om->peer_call_id : 0);
 		}
-		frame_name(fr, sizeof(fr), side, &m->where);
+		report_frame_name(side, &m->where, fr);
 		fprintf(out, " <tspan class=\"f\">%s</tspan></text></g>\n", fr);
 		return;
 	}
@@ -768,7 +759,7 @@ put_leg(FILE *out, const struct tunnel_view *t, const struct row *w, int s, int 
 		    t->p->to_pns.not_restored > 0) {
 			const struct gre_fate *gf = &t->p->to_pns;
 
-			frame_name(fr, sizeof(fr), side, &gf->nr_inside);
+			report_frame_name(side, &gf->nr_inside, fr);
 			fprintf(
 			    out,
 			    "<g class=\"i%s\"><path d=\"M%d %dH%d\"/><text x=\"%d\" y=\"%d\">GRE "
@@ -792,7 +783,7 @@ put_leg(FILE *out, const struct tunnel_view *t, const struct row *w, int s, int 
 			const struct call *got = &side->tunnels.calls[gf->misdelivered_to];
 			char host[ADDR_STRLEN];
 
-			frame_name(fr, sizeof(fr), side, &gf->mis_inside);
+			report_frame_name(side, &gf->mis_inside, fr);
 			fputs("GRE went to ", out);
 			put_esc(out, addr_format(got->kind == CALL_GRE_ONLY ? &got->pac : &got->pns,
 			                         host));
@@ -813,12 +804,12 @@ put_leg(FILE *out, const struct tunnel_view *t, const struct row *w, int s, int 
 			fputs(" shared</text></g>\n", out);
 			return;
 		}
-		frame_name(fr, sizeof(fr), side, &gd->first);
+		report_frame_name(side, &gd->first, fr);
 		if (same_frame(&gd->last, &gd->first) || !frame_ref_seen(&gd->last)) {
 			fprintf(out, " <tspan class=\"f\">%s</tspan></text></g>\n", fr);
 			return;
 		}
-		frame_name(fr2, sizeof(fr2), side, &gd->last);
+		report_frame_name(side, &gd->last, fr2);
 		fprintf(out, " <tspan class=\"f\">%s-%s</tspan></text></g>\n", fr, fr2);
 	}
 }
@@ -900,9 +891,8 @@ put_diagram(FILE *out, const struct tunnel_view *t)
 		int y = HEAD_HEIGHT + (int)i * ROW_HEIGHT + 18;
 		uint32_t idx[HTML_MAX_TAGS];
 		unsigned ntags = row_findings(t, w, idx, HTML_MAX_TAGS);
-		bool marked = (t->tv->marks & w->mark) != 0 &&
-		              (w->kind != ROW_MSG || w->mark != MARK_OTHER || ntags > 0);
-		enum severity worst = SEV_INFO;
+		bool marked = row_marked(t, w);
+		enum severity worst = SEV_NOTE;
 		const char *cls;
 
 		for (k = 0; k < ntags; k++)
@@ -1095,7 +1085,7 @@ print_evidence(FILE *out, const struct report *r, const struct finding *f)
 	for (k = 0; k < f->nevidence && k < FINDING_MAX_EVIDENCE; k++) {
 		const struct evidence *e = &f->evidence[k];
 
-		frame_name(fr, sizeof(fr), evidence_side(r, e), &e->where);
+		report_frame_name(report_side(r, e->side), &e->where, fr);
 		fprintf(out, "<tr><td>%s</td><td>%s</td><td class=\"mono\">%s</td><td>",
 		        side_role_name(e->side), fr, report_time(e->where.ts, when));
 		put_esc(out, e->label);
@@ -1107,6 +1097,7 @@ print_evidence(FILE *out, const struct report *r, const struct finding *f)
 static void
 print_findings(FILE *out, const struct report *r)
 {
+	char advice[512];
 	const struct verdict *v = r->verdict;
 	int worst[CODE_COUNT];
 	unsigned count[CODE_COUNT];
@@ -1130,7 +1121,7 @@ print_findings(FILE *out, const struct report *r)
 		if ((int)f->severity > worst[f->code])
 			worst[f->code] = (int)f->severity;
 	}
-	for (sev = SEV_ERROR; sev >= SEV_INFO; sev--)
+	for (sev = SEV_ERROR; sev >= SEV_NOTE; sev--)
 		for (code = 0; code < CODE_COUNT; code++) {
 			const struct code_info *ci = code_info((enum code)code);
 
@@ -1142,9 +1133,15 @@ print_findings(FILE *out, const struct report *r)
 			    "<code>%s</code> (%u)</h3>\n",
 			    code_name((enum code)code), sev_class((enum severity)sev),
 			    sev_upper((enum severity)sev), code_name((enum code)code), count[code]);
-			if (ci != NULL && ci->hint[0] != 0 && sev != SEV_INFO) {
-				fputs("<p class=\"hint\">", out);
+			if (ci != NULL && ci->hint[0] != 0) {
+				fputs("<p class=\"hint\"><b>What it means:</b> ", out);
 				put_esc(out, ci->hint);
+				fputs("</p>\n", out);
+			}
+			if (sev != SEV_NOTE &&
+			    diagnosis_advice(r, (enum code)code, advice, sizeof(advice))[0] != 0) {
+				fputs("<p class=\"hint\"><b>What to do:</b> ", out);
+				put_esc(out, advice);
 				fputs("</p>\n", out);
 			}
 			for (i = 0; i < v->nfindings; i++) {
@@ -1153,7 +1150,11 @@ print_findings(FILE *out, const struct report *r)
 				if ((unsigned)f->code != code)
 					continue;
 				fprintf(out, "<div class=\"f\" id=\"f%u\"><p>", i + 1);
-				if (f->severity != (enum severity)sev)
+				if (f->ignored)
+					fputs(
+					    "<span class=\"sev n\">accepted with --ignore</span> ",
+					    out);
+				else if (f->severity != (enum severity)sev)
 					fprintf(out, "<span class=\"sev %s\">%s</span> ",
 					        sev_class(f->severity), sev_upper(f->severity));
 				if (f->ntunnels > 0) {
