@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "diagnosis.h"
 #include "report.h"
 #include "sim.h"
 #include "testutil.h"
@@ -183,6 +184,19 @@ START_TEST(no_editor_broken)
 	ck_assert_int_eq(r.v.value, VERDICT_FAIL);
 	page = render(&r.r);
 	ck_assert_ptr_nonnull(strstr(page, "<h1>FAIL</h1>"));
+	/* The headline is the diagnosis, as every renderer gives it. */
+	{
+		struct diagnosis d;
+		char want[64];
+
+		diagnosis_derive(&r.r, &d);
+		ck_assert_str_ne(d.code, "none");
+		ck_assert(d.fix[0] != 0);
+		snprintf(want, sizeof(want), " <code>%s</code></p>", d.code);
+		ck_assert_ptr_nonnull(strstr(page, want));
+		ck_assert_ptr_nonnull(strstr(page, "<p class=\"fix\"><b>Fix:</b> "));
+		ck_assert(strstr(page, want) < strstr(page, "<section id=\"tunnels\">"));
+	}
 	ck_assert_ptr_nonnull(strstr(page, "id=\"c-call_id_collision\""));
 	for (i = 0; i < r.corr.npairs; i++) {
 		const struct call *in = pair_call(&r, i, SIDE_A), *out = pair_call(&r, i, SIDE_B);
