@@ -371,6 +371,7 @@ code_arrows(enum code code)
 	case CODE_LCP_NO_REPLY:
 		return MARK_TO_PAC | MARK_TO_PNS;
 	case CODE_GRE_RETURN_BLOCKED:
+	case CODE_GRE_MAPPING_LOST:
 	case CODE_GRE_MISDELIVERED:
 		return MARK_TO_PNS;
 	case CODE_GRE_FORWARD_BLOCKED:
