@@ -45,5 +45,13 @@ enum parse_status ipv6_parse(const uint8_t *p, size_t len, struct ip_packet *out
 
 /* Internet checksum (RFC 1071) of len bytes, folded, not complemented. */
 uint16_t ip_checksum_sum(const uint8_t *p, size_t len);
+/* One's-complement addition of two folded sums (RFC 1071 section 2(A)). */
+uint16_t ip_checksum_add(uint16_t a, uint16_t b);
+/*
+ * Folded sum of the pseudo-header an upper-layer checksum covers: source
+ * and destination address, protocol and upper-layer length (RFC 9293
+ * section 3.1 for IPv4, RFC 8200 section 8.1 for IPv6).
+ */
+uint16_t ip_pseudo_header_sum(const struct ip_packet *ip, uint8_t proto, uint32_t upper_len);
 
 #endif

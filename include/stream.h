@@ -30,10 +30,26 @@ struct stream_sink {
 	void *ctx;
 };
 
+/*
+ * How far the capture's copy of a segment can be trusted, by its checksums
+ * (ordered: a higher value is the better copy).
+ */
+enum stream_copy {
+	STREAM_COPY_FAILED,     /* a checksum failed: damaged on its way into the capture */
+	STREAM_COPY_UNVERIFIED, /* nothing to go by: offloaded checksum, or not checked */
+	STREAM_COPY_VERIFIED,   /* the TCP and IP checksums verify */
+};
+
 struct stream_stats {
 	/* retransmitted_bytes: bytes that arrived again, already delivered or already held */
 	uint64_t segments, bytes_delivered, retransmitted_bytes;
 	uint64_t gaps, gap_bytes, conflicts;
+	/* failed_segments: segments with data whose checksum failed (after the
+	 * direction rule, see stream.c); replaced_bytes: bytes of such copies a
+	 * better copy replaced; outranked: differing copies settled by their
+	 * checksums instead of reported as conflicts; failed_dropped: bytes
+	 * only a failed copy carried, given up as missing */
+	uint64_t failed_segments, replaced_bytes, outranked, failed_dropped;
 	uint64_t ooo_overflow; /* times the out-of-order limits forced a gap */
 	/* segments dropped: more than 1 GiB from the next expected byte */
 	uint64_t out_of_window;
@@ -51,6 +67,17 @@ void stream_free(struct stream *s);
  */
 void stream_segment(struct stream *s, const struct stream_sink *sink, uint32_t seq,
 		    uint8_t tcp_flags, const uint8_t *payload, size_t len, uint64_t frame, ts_ns_t ts);
+/*
+ * The same, for a copy whose checksums said how far it can be trusted:
+ * where copies of the same bytes differ, the better copy wins and only
+ * copies that are equally good (both verified, or neither) conflict.  A
+ * failed copy is held, not delivered, until a better copy replaces it or
+ * the peer acknowledges past it (then its bytes are reported as a gap).
+ * stream_segment() is this with STREAM_COPY_UNVERIFIED.
+ */
+void stream_segment_copy(struct stream *s, const struct stream_sink *sink, uint32_t seq,
+                         uint8_t tcp_flags, const uint8_t *payload, size_t len,
+                         enum stream_copy copy, uint64_t frame, ts_ns_t ts);
 
 /*
  * The other direction acknowledged bytes up to ack.  A hole before held

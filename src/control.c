@@ -32,6 +32,7 @@ struct framer {
 struct direction {
 	struct stream *stream;
 	struct framer *framer;
+	uint64_t failed_dropped; /* the stream's count when its last gap was reported */
 };
 
 struct ctl_conn {
@@ -90,6 +91,7 @@ close_conn(struct control *c, struct ctl_conn *cc)
 		free(cc->dir[i].framer);
 		cc->dir[i].stream = NULL;
 		cc->dir[i].framer = NULL;
+		cc->dir[i].failed_dropped = 0;
 	}
 	cc->open = false;
 	c->nopen--;
@@ -251,11 +253,21 @@ on_gap(void *ctx, uint64_t missing, uint64_t frame, ts_ns_t ts)
 	struct framer *f = cc->dir[cc->cur_dir].framer;
 	struct frame_ref where = {cc->owner->cur_file, frame, ts};
 
+	struct direction *d = &cc->dir[cc->cur_dir];
+	uint64_t failed = d->stream != NULL ? stream_stats(d->stream)->failed_dropped : 0;
+
 	cc->owner->gaps++;
 	mark_damaged(cc);
-	diag_add(cc->owner->d, CODE_TCP_GAP, &where,
-	         "%llu bytes of the control connection missing; %zu buffered bytes dropped",
-	         (unsigned long long)missing, f != NULL ? f->len : 0);
+	if (failed != d->failed_dropped)
+		diag_add(cc->owner->d, CODE_TCP_GAP, &where,
+		         "%llu bytes of the control connection captured only with a wrong TCP "
+		         "checksum, and never again; %zu buffered bytes dropped",
+		         (unsigned long long)missing, f != NULL ? f->len : 0);
+	else
+		diag_add(cc->owner->d, CODE_TCP_GAP, &where,
+		         "%llu bytes of the control connection missing; %zu buffered bytes dropped",
+		         (unsigned long long)missing, f != NULL ? f->len : 0);
+	d->failed_dropped = failed;
 	if (f != NULL) {
 		/* A partial message before a gap can never be completed. */
 		f->len = 0;
@@ -270,8 +282,36 @@ on_conflict(void *ctx, uint64_t frame, ts_ns_t ts)
 	struct frame_ref where = {cc->owner->cur_file, frame, ts};
 
 	diag_add(cc->owner->d, CODE_TCP_CONFLICT, &where,
-	         "retransmitted bytes differ from the first copy; the first copy was used");
+	         "retransmitted bytes differ from the first copy, and the checksums do not tell "
+	         "which is right (both or neither verify); the first copy was used");
 	mark_damaged(cc);
+}
+
+/*
+ * How far this copy of a segment can be trusted.  Only a wrong TCP checksum
+ * (one that is not an offload pattern) makes it a failed copy: a wrong
+ * IPv4 header checksum alone says the header was damaged, not the bytes
+ * the TCP checksum vouches for, so that copy is only unverified.
+ */
+static enum stream_copy
+copy_of_segment(const struct ip_packet *ip, const struct tcp_segment *tcp)
+{
+	enum tcp_checksum ck;
+
+	if (tcp->payload == NULL || tcp->header_len < 20)
+		return STREAM_COPY_UNVERIFIED;
+	ck = tcp_checksum_verify(ip, tcp->payload - tcp->header_len,
+	                         tcp->header_len + tcp->payload_len);
+	switch (ck) {
+	case TCP_CHECKSUM_OK:
+		return ip->checksum_ok ? STREAM_COPY_VERIFIED : STREAM_COPY_UNVERIFIED;
+	case TCP_CHECKSUM_BAD:
+		return STREAM_COPY_FAILED;
+	case TCP_CHECKSUM_OFFLOAD:
+	case TCP_CHECKSUM_UNVERIFIABLE:
+		break;
+	}
+	return STREAM_COPY_UNVERIFIED;
 }
 
 static bool
@@ -435,8 +475,8 @@ control_segment(struct control *c, const struct ip_packet *ip, const struct tcp_
 	sink.gap = on_gap;
 	sink.conflict = on_conflict;
 	sink.ctx = cc;
-	stream_segment(cc->dir[dir].stream, &sink, tcp->seq, tcp->flags, tcp->payload,
-	               tcp->payload_len, where->frame, where->ts);
+	stream_segment_copy(cc->dir[dir].stream, &sink, tcp->seq, tcp->flags, tcp->payload,
+	                    tcp->payload_len, copy_of_segment(ip, tcp), where->frame, where->ts);
 	if (tcp->flags & TCP_ACK) {
 		/* The peer's ACK tells which holes the capture alone missed. */
 		cc->cur_dir = !dir;

@@ -246,3 +246,26 @@ ip_checksum_sum(const uint8_t *p, size_t len)
 	memcpy(be, &s16, 2);
 	return (uint16_t)(be[0] << 8 | be[1]);
 }
+
+uint16_t
+ip_checksum_add(uint16_t a, uint16_t b)
+{
+	uint32_t sum = (uint32_t)a + b;
+
+	return (uint16_t)((sum & 0xFFFF) + (sum >> 16));
+}
+
+uint16_t
+ip_pseudo_header_sum(const struct ip_packet *ip, uint8_t proto, uint32_t upper_len)
+{
+	size_t alen = ip->version == 6 ? 16 : 4;
+	uint8_t tail[8] = {
+	    (uint8_t)(upper_len >> 24), (uint8_t)(upper_len >> 16), (uint8_t)(upper_len >> 8),
+	    (uint8_t)upper_len, 0, 0, 0, proto};
+	uint16_t sum = ip_checksum_add(ip_checksum_sum(ip->src.bytes, alen),
+	                               ip_checksum_sum(ip->dst.bytes, alen));
+
+	/* IPv4's 12-byte form (zero, protocol, 16-bit length) sums the same as
+	 * IPv6's 32-bit length and 24 zero bits, since the length fits 16 bits. */
+	return ip_checksum_add(sum, ip_checksum_sum(tail, sizeof(tail)));
+}

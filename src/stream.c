@@ -12,10 +12,29 @@
  *   expected byte (either way) lies outside any window a receiver could
  *   accept; it is dropped and counted in out_of_window, SYN or not.
  * - Overlapping data: the first copy wins, as in most stacks (Linux,
- *   the BSDs).  Bytes already delivered are compared with the last
- *   STREAM_HISTORY_BYTES delivered; bytes already buffered out of order are
- *   compared with the buffer.  A difference raises one conflict per segment;
- *   older bytes are trimmed unchecked.
+ *   the BSDs), unless the copies' checksums tell them apart: a capture
+ *   from 802.11 monitor mode or a bad NIC records damaged frames beside
+ *   the clean retransmission the receiver actually took.  Each copy comes
+ *   with its rank (enum stream_copy); a better-ranked copy replaces held
+ *   bytes, a worse one is ignored (counted in outranked), and only copies
+ *   of equal rank (both verified, or neither) that differ conflict.  Bytes
+ *   already delivered are compared with the last STREAM_HISTORY_BYTES
+ *   delivered, with their ranks; bytes already buffered out of order are
+ *   compared with the buffer.  A difference raises one conflict per
+ *   segment; older bytes are trimmed unchecked.  A verified copy that
+ *   contradicts unverified bytes already delivered is a conflict too: the
+ *   bytes cannot be taken back.
+ * - A failed copy is never delivered at once: it is held (even when it is
+ *   next in sequence, stopping delivery behind it) until a better copy of
+ *   its bytes arrives, or the peer acknowledges past its start, or the
+ *   stream is flushed, or the out-of-order limits need its room.  Then,
+ *   with no better copy in the capture, its bytes are reported as a gap:
+ *   bytes a checksum contradicts are not evidence.
+ * - A direction in which no copy has verified yet ranks failed copies as
+ *   unverified: a capture taken on a host with checksum offload shows
+ *   every segment that host sent with a wrong checksum from the first one
+ *   (the offload patterns tcp.c recognises cover most, not all, NICs), and
+ *   holding all of them would lose the whole direction.
  * - Out-of-order data is copied (capture bytes are borrowed) into at most
  *   STREAM_MAX_OOO_SEGMENTS pieces and STREAM_MAX_OOO_BYTES bytes, kept in a
  *   sorted list so one segment costs O(segments held).  When a new piece
@@ -52,6 +71,7 @@ struct ooo_seg {
 	struct ooo_seg *prev, *next;
 	uint32_t seq;
 	uint32_t len;
+	enum stream_copy copy; /* rank of the worst copy its bytes came from */
 	uint64_t frame;
 	ts_ns_t ts;
 	uint8_t *data;
@@ -62,7 +82,9 @@ struct stream {
 	uint32_t next_seq;
 	/* Last delivered bytes; byte at sequence number x is at x % size. */
 	uint8_t history[STREAM_HISTORY_BYTES];
+	uint8_t history_copy[STREAM_HISTORY_BYTES]; /* enum stream_copy of each byte */
 	size_t history_len;
+	bool verified_seen; /* a copy in this direction verified */
 	struct ooo_seg pool[STREAM_MAX_OOO_SEGMENTS];
 	struct ooo_seg *free_list;
 	struct ooo_seg *head, *tail;
@@ -123,7 +145,7 @@ seq_off(const struct stream *s, uint32_t seq)
 }
 
 static void
-history_add(struct stream *s, const uint8_t *p, size_t len)
+history_add(struct stream *s, const uint8_t *p, size_t len, enum stream_copy copy)
 {
 	uint32_t seq = s->next_seq;
 	size_t at, first;
@@ -137,18 +159,20 @@ history_add(struct stream *s, const uint8_t *p, size_t len)
 	first = STREAM_HISTORY_BYTES - at < len ? STREAM_HISTORY_BYTES - at : len;
 	memcpy(s->history + at, p, first);
 	memcpy(s->history, p + first, len - first);
+	memset(s->history_copy + at, (int)copy, first);
+	memset(s->history_copy, (int)copy, len - first);
 	s->history_len = s->history_len + len < STREAM_HISTORY_BYTES ? s->history_len + len
 	                                                             : STREAM_HISTORY_BYTES;
 }
 
 static void
 deliver(struct stream *s, const struct stream_sink *sink, const uint8_t *p, uint32_t len,
-        uint64_t frame, ts_ns_t ts)
+        enum stream_copy copy, uint64_t frame, ts_ns_t ts)
 {
 	if (sink != NULL && sink->data != NULL)
 		sink->data(sink->ctx, p, len, frame, ts);
 	s->stats.bytes_delivered += len;
-	history_add(s, p, len);
+	history_add(s, p, len, copy);
 	s->next_seq += len;
 }
 
@@ -184,16 +208,30 @@ unlink_seg(struct stream *s, struct ooo_seg *e)
 	s->free_list = e;
 }
 
-/* Deliver held pieces while the first one is next in sequence. */
+/* Deliver held pieces while the first one is next in sequence and not a failed copy. */
 static void
 drain(struct stream *s, const struct stream_sink *sink)
 {
-	while (s->head != NULL && s->head->seq == s->next_seq) {
+	while (s->head != NULL && s->head->seq == s->next_seq && s->head->copy != STREAM_COPY_FAILED) {
 		struct ooo_seg *e = s->head;
 
-		deliver(s, sink, e->data, e->len, e->frame, e->ts);
+		deliver(s, sink, e->data, e->len, e->copy, e->frame, e->ts);
 		unlink_seg(s, e);
 	}
+}
+
+/* Give up waiting for a better copy of the failed piece that is next in
+ * sequence: its bytes are missing from the capture. */
+static void
+give_up_failed(struct stream *s, const struct stream_sink *sink)
+{
+	struct ooo_seg *e = s->head;
+
+	if (e == NULL || e->seq != s->next_seq || e->copy != STREAM_COPY_FAILED)
+		return;
+	s->stats.failed_dropped += e->len;
+	gap(s, sink, e->len, e->frame, e->ts);
+	unlink_seg(s, e);
 }
 
 static bool
@@ -204,21 +242,22 @@ fits(const struct stream *s, uint32_t len)
 
 /* Copy a piece into the list before succ; without memory the piece is lost. */
 static void
-insert(struct stream *s, uint32_t seq, const uint8_t *p, uint32_t len, struct ooo_seg *succ,
-       uint64_t frame, ts_ns_t ts)
+insert(struct stream *s, uint32_t seq, const uint8_t *p, uint32_t len, enum stream_copy copy,
+       struct ooo_seg *succ, uint64_t frame, ts_ns_t ts)
 {
 	struct ooo_seg *e = s->free_list;
-	uint8_t *copy = malloc(len);
+	uint8_t *bytes = malloc(len);
 
-	if (copy == NULL)
+	if (bytes == NULL)
 		return;
-	memcpy(copy, p, len);
+	memcpy(bytes, p, len);
 	s->free_list = e->next;
 	e->seq = seq;
 	e->len = len;
+	e->copy = copy;
 	e->frame = frame;
 	e->ts = ts;
-	e->data = copy;
+	e->data = bytes;
 	e->next = succ;
 	e->prev = succ != NULL ? succ->prev : s->tail;
 	if (e->prev != NULL)
@@ -235,37 +274,76 @@ insert(struct stream *s, uint32_t seq, const uint8_t *p, uint32_t len, struct oo
 
 /*
  * Place new bytes that lie in a hole at or after next_seq: deliver them if
- * they are next, else hold them; when holding would break a limit, report
- * the earliest hole as a gap and try again.  Each retry either delivers
- * the piece or empties at least one held piece, hence the cap.
+ * they are next (and not a failed copy), else hold them; when holding
+ * would break a limit, report the earliest hole (or failed piece) as a gap
+ * and try again.  Each retry either delivers or holds the piece or empties
+ * at least one held piece, hence the cap.  A failed copy that does not fit
+ * is dropped: its hole is reported like any other lost data.
  */
 static void
 place(struct stream *s, const struct stream_sink *sink, uint32_t seq, const uint8_t *p,
-      uint32_t len, struct ooo_seg *succ, uint64_t frame, ts_ns_t ts)
+      uint32_t len, enum stream_copy copy, struct ooo_seg *succ, uint64_t frame, ts_ns_t ts)
 {
 	size_t turn;
 
 	for (turn = 0; turn < STREAM_MAX_OOO_SEGMENTS + 2; turn++) {
 		int32_t off = seq_off(s, seq);
 
-		if (off <= 0) { /* never < 0: pieces lie in holes at or after next_seq */
-			deliver(s, sink, p, len, frame, ts);
+		if (off <= 0 && copy != STREAM_COPY_FAILED) {
+			/* never < 0: pieces lie in holes at or after next_seq */
+			deliver(s, sink, p, len, copy, frame, ts);
 			drain(s, sink);
 			return;
 		}
 		if (fits(s, len)) {
-			insert(s, seq, p, len, succ, frame, ts);
+			insert(s, seq, p, len, copy, succ, frame, ts);
+			return;
+		}
+		if (copy == STREAM_COPY_FAILED) {
+			s->stats.failed_dropped += len;
 			return;
 		}
 		s->stats.ooo_overflow++;
 		if (s->head == NULL || seq_off(s, s->head->seq) > off) {
 			gap(s, sink, (uint32_t)off, frame, ts);
 		} else {
-			gap(s, sink, (uint32_t)seq_off(s, s->head->seq), s->head->frame,
-			    s->head->ts);
+			if (seq_off(s, s->head->seq) > 0)
+				gap(s, sink, (uint32_t)seq_off(s, s->head->seq), s->head->frame,
+				    s->head->ts);
+			give_up_failed(s, sink);
 			drain(s, sink);
 		}
 	}
+}
+
+/*
+ * Bytes [lo, hi) of a new copy overlap held piece e, whose bytes differ
+ * (differ) or not.  The better-ranked copy's bytes stay; returns true when
+ * the copies conflict (equal rank, different bytes).
+ */
+static bool
+settle_held(struct stream *s, struct ooo_seg *e, uint32_t es, const uint8_t *p, uint32_t a,
+            uint32_t lo, uint32_t hi, enum stream_copy copy, bool differ, uint64_t frame,
+            ts_ns_t ts)
+{
+	if (copy == e->copy)
+		return differ;
+	if (copy < e->copy) {
+		s->stats.outranked += differ;
+		return false;
+	}
+	if (differ) {
+		memcpy(e->data + (lo - es), p + (lo - a), hi - lo);
+		s->stats.replaced_bytes += hi - lo;
+		s->stats.outranked++;
+	}
+	if (lo == es && hi == es + e->len) {
+		/* Every byte of the piece now comes from the better copy. */
+		e->copy = copy;
+		e->frame = frame;
+		e->ts = ts;
+	}
+	return false;
 }
 
 /*
@@ -274,8 +352,8 @@ place(struct stream *s, const struct stream_sink *sink, uint32_t seq, const uint
  * Returns the number of pieces; *conflict is set on differing bytes.
  */
 static size_t
-split(struct stream *s, uint32_t seq, const uint8_t *p, uint32_t len, struct piece *out,
-      bool *conflict)
+split(struct stream *s, uint32_t seq, const uint8_t *p, uint32_t len, enum stream_copy copy,
+      uint64_t frame, ts_ns_t ts, struct piece *out, bool *conflict)
 {
 	uint32_t a = seq - s->next_seq, b = a + len, pos = a;
 	struct ooo_seg *e;
@@ -292,7 +370,8 @@ split(struct stream *s, uint32_t seq, const uint8_t *p, uint32_t len, struct pie
 			out[n++] = (struct piece){pos - a, es - pos, e};
 		lo = es > pos ? es : pos;
 		hi = ee < b ? ee : b;
-		if (memcmp(p + (lo - a), e->data + (lo - es), hi - lo) != 0)
+		if (settle_held(s, e, es, p, a, lo, hi, copy,
+		                memcmp(p + (lo - a), e->data + (lo - es), hi - lo) != 0, frame, ts))
 			*conflict = true;
 		s->stats.retransmitted_bytes += hi - lo;
 		pos = ee;
@@ -302,21 +381,43 @@ split(struct stream *s, uint32_t seq, const uint8_t *p, uint32_t len, struct pie
 	return n;
 }
 
-/* Compare the part of a retransmission that is still in the history ring. */
+/*
+ * Compare the part of a retransmission that is still in the history ring:
+ * true when it contradicts delivered bytes that were no better a copy
+ * (a worse copy that differs is only counted).
+ */
 static bool
-history_differs(const struct stream *s, uint32_t seq, const uint8_t *p, uint32_t dup, uint32_t back)
+history_differs(struct stream *s, uint32_t seq, const uint8_t *p, uint32_t dup, uint32_t back,
+                enum stream_copy copy)
 {
 	uint32_t j = back > s->history_len ? back - (uint32_t)s->history_len : 0;
+	bool outranked = false;
 
-	for (; j < dup; j++)
-		if (p[j] != s->history[(seq + j) & (STREAM_HISTORY_BYTES - 1)])
+	for (; j < dup; j++) {
+		size_t at = (seq + j) & (STREAM_HISTORY_BYTES - 1);
+
+		if (p[j] == s->history[at])
+			continue;
+		if (copy >= s->history_copy[at])
 			return true;
+		outranked = true;
+	}
+	s->stats.outranked += outranked;
 	return false;
 }
 
 void
 stream_segment(struct stream *s, const struct stream_sink *sink, uint32_t seq, uint8_t tcp_flags,
                const uint8_t *payload, size_t len, uint64_t frame, ts_ns_t ts)
+{
+	stream_segment_copy(s, sink, seq, tcp_flags, payload, len, STREAM_COPY_UNVERIFIED, frame,
+	                    ts);
+}
+
+void
+stream_segment_copy(struct stream *s, const struct stream_sink *sink, uint32_t seq,
+                    uint8_t tcp_flags, const uint8_t *payload, size_t len, enum stream_copy copy,
+                    uint64_t frame, ts_ns_t ts)
 {
 	/* One piece per hole between held pieces, plus one after the last. */
 	struct piece pieces[STREAM_MAX_OOO_SEGMENTS + 1];
@@ -326,6 +427,12 @@ stream_segment(struct stream *s, const struct stream_sink *sink, uint32_t seq, u
 	int32_t off;
 
 	s->stats.segments++;
+	if (copy > STREAM_COPY_VERIFIED)
+		copy = STREAM_COPY_UNVERIFIED;
+	if (copy == STREAM_COPY_VERIFIED)
+		s->verified_seen = true;
+	else if (copy == STREAM_COPY_FAILED && !s->verified_seen)
+		copy = STREAM_COPY_UNVERIFIED; /* maybe offload: see the decisions above */
 	if (tcp_flags & TCP_RST)
 		return;
 	if (tcp_flags & TCP_SYN)
@@ -343,19 +450,22 @@ stream_segment(struct stream *s, const struct stream_sink *sink, uint32_t seq, u
 	}
 	if (n == 0)
 		return;
+	if (copy == STREAM_COPY_FAILED)
+		s->stats.failed_segments++;
 	if (off < 0) {
 		uint32_t back = (uint32_t)-off, dup = back < n ? back : n;
 
-		conflict = history_differs(s, seq, payload, dup, back);
+		conflict = history_differs(s, seq, payload, dup, back, copy);
 		s->stats.retransmitted_bytes += dup;
 		seq += dup;
 		payload += dup;
 		n -= dup;
 	}
-	count = n > 0 ? split(s, seq, payload, n, pieces, &conflict) : 0;
+	count = n > 0 ? split(s, seq, payload, n, copy, frame, ts, pieces, &conflict) : 0;
 	for (i = 0; i < count; i++)
-		place(s, sink, seq + pieces[i].off, payload + pieces[i].off, pieces[i].len,
+		place(s, sink, seq + pieces[i].off, payload + pieces[i].off, pieces[i].len, copy,
 		      pieces[i].succ, frame, ts);
+	drain(s, sink); /* a held failed copy may just have been replaced */
 	if (conflict) {
 		s->stats.conflicts++;
 		if (sink != NULL && sink->conflict != NULL)
@@ -370,14 +480,20 @@ stream_acked(struct stream *s, const struct stream_sink *sink, uint32_t ack)
 
 	if (!s->started || seq_off(s, ack) <= 0 || (uint32_t)seq_off(s, ack) > STREAM_SEQ_WINDOW)
 		return;
-	/* Each turn gives up one acknowledged hole and drains what follows it. */
-	for (turn = 0; s->head != NULL && turn < STREAM_MAX_OOO_SEGMENTS; turn++) {
+	/* Each turn gives up one acknowledged hole, or failed copy the peer
+	 * received a good copy of, and drains what follows it. */
+	for (turn = 0; s->head != NULL && turn < 2 * STREAM_MAX_OOO_SEGMENTS; turn++) {
 		int32_t off = seq_off(s, s->head->seq);
 
 		if ((int32_t)(ack - s->head->seq) < 0)
 			break; /* the peer has not received the held data's start yet */
 		if (off > 0)
 			gap(s, sink, (uint32_t)off, s->head->frame, s->head->ts);
+		if (s->head->copy == STREAM_COPY_FAILED) {
+			if ((int32_t)(ack - s->head->seq) == 0)
+				break;
+			give_up_failed(s, sink);
+		}
 		drain(s, sink);
 	}
 }
@@ -387,12 +503,13 @@ stream_flush(struct stream *s, const struct stream_sink *sink)
 {
 	size_t turn;
 
-	/* Each turn delivers at least the first held piece (held pieces lie after next_seq). */
+	/* Each turn delivers or gives up at least the first held piece. */
 	for (turn = 0; s->head != NULL && turn < STREAM_MAX_OOO_SEGMENTS; turn++) {
 		int32_t off = seq_off(s, s->head->seq);
 
 		if (off > 0)
 			gap(s, sink, (uint32_t)off, s->head->frame, s->head->ts);
+		give_up_failed(s, sink);
 		drain(s, sink);
 	}
 }

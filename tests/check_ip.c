@@ -453,6 +453,31 @@ START_TEST(test_checksum_reference)
 }
 END_TEST
 
+/* The pseudo-header sum: IPv4 and IPv6 forms, against hand sums. */
+START_TEST(test_pseudo_header_sum)
+{
+	struct ip_packet ip;
+
+	memset(&ip, 0, sizeof(ip));
+	ip.version = 4;
+	ip.src.bytes[0] = 0xc0;
+	ip.src.bytes[1] = 0xa8;
+	ip.src.bytes[3] = 0x01; /* 192.168.0.1 */
+	ip.dst.bytes[0] = 0x0a;
+	ip.dst.bytes[3] = 0x02; /* 10.0.0.2 */
+	/* c0a8 + 0001 + 0a00 + 0002 + 0006 + 0020 = cad1 */
+	ck_assert_uint_eq(ip_pseudo_header_sum(&ip, 6, 32), 0xcad1);
+	ip.version = 6;
+	ip.src.bytes[15] = 0xff;
+	/* + 00ff; the IPv6 form sums its 32-bit length the same way */
+	ck_assert_uint_eq(ip_pseudo_header_sum(&ip, 6, 32), 0xcbd0);
+	ck_assert_uint_eq(ip_pseudo_header_sum(&ip, 6, 0x10000 + 32), 0xcbd1);
+	ck_assert_uint_eq(ip_checksum_add(0xffff, 0x0001), 0x0001);
+	ck_assert_uint_eq(ip_checksum_add(0x8000, 0x8000), 0x0001);
+	ck_assert_uint_eq(ip_checksum_add(0x1234, 0), 0x1234);
+}
+END_TEST
+
 static Suite *
 ip_suite(void)
 {
@@ -485,6 +510,7 @@ ip_suite(void)
 	tcase_add_test(ts, test_checksum_odd);
 	tcase_add_test(ts, test_checksum_carry);
 	tcase_add_test(ts, test_checksum_reference);
+	tcase_add_test(ts, test_pseudo_header_sum);
 	suite_add_tcase(s, ts);
 	return s;
 }

@@ -632,6 +632,147 @@ START_TEST(test_ack_without_held_data_changes_nothing)
 }
 END_TEST
 
+/* ---- copies told apart by their checksums ---- */
+
+#define V STREAM_COPY_VERIFIED
+#define U STREAM_COPY_UNVERIFIED
+#define F STREAM_COPY_FAILED
+
+static void
+feed_copy(uint32_t seq, const char *text, enum stream_copy copy, uint64_t frame)
+{
+	stream_segment_copy(s, &sink, seq, TCP_ACK, (const uint8_t *)text, strlen(text), copy,
+	                    frame, (ts_ns_t)frame * 1000);
+}
+
+/* 802.11 monitor mode: the damaged frame first, the clean retry after it. */
+START_TEST(test_failed_copy_replaced_by_verified_retry)
+{
+	feed_copy(1000, "abc", V, 1);
+	feed_copy(1003, "dXf", F, 2);
+	assert_bytes("abc"); /* held: its checksum failed */
+	feed_copy(1006, "ghi", V, 3);
+	assert_bytes("abc"); /* behind the held copy */
+	feed_copy(1003, "def", V, 4);
+	assert_bytes("abcdefghi");
+	ck_assert_uint_eq(rec.nconflicts, 0);
+	ck_assert_uint_eq(rec.ngaps, 0);
+	ck_assert_uint_eq(rec.ev[1].frame, 4); /* the bytes came from the retry */
+	ck_assert_uint_eq(stream_stats(s)->failed_segments, 1);
+	ck_assert_uint_eq(stream_stats(s)->replaced_bytes, 3);
+	ck_assert_uint_eq(stream_stats(s)->outranked, 1);
+	ck_assert_uint_eq(stream_buffered(s), 0);
+}
+END_TEST
+
+/* A retry longer than the damaged copy (repacketised) replaces it too. */
+START_TEST(test_failed_copy_replaced_by_longer_retry)
+{
+	feed_copy(1000, "ab", V, 1);
+	feed_copy(1002, "cX", F, 2);
+	feed_copy(1002, "cdef", U, 3);
+	assert_bytes("abcdef");
+	ck_assert_uint_eq(rec.nconflicts, 0);
+}
+END_TEST
+
+/* The clean copy first, a damaged one after it: ignored, no conflict. */
+START_TEST(test_failed_copy_after_verified_ignored)
+{
+	feed_copy(1000, "abc", V, 1);
+	feed_copy(1000, "aXc", F, 2);
+	feed_copy(1005, "f", V, 3);   /* held out of order */
+	feed_copy(1005, "Y", F, 4);   /* damaged copy of held bytes */
+	feed_copy(1003, "de", V, 5);
+	assert_bytes("abcdef");
+	ck_assert_uint_eq(rec.nconflicts, 0);
+	ck_assert_uint_eq(stream_stats(s)->outranked, 2);
+}
+END_TEST
+
+/* Both copies verify, or neither does: a conflict, the first copy wins. */
+START_TEST(test_equal_copies_conflict)
+{
+	feed_copy(1000, "abc", V, 1);
+	feed_copy(1000, "aXc", V, 2);
+	ck_assert_uint_eq(rec.nconflicts, 1);
+	feed_copy(1005, "f", F, 3);
+	feed_copy(1005, "Y", F, 4);
+	ck_assert_uint_eq(rec.nconflicts, 2);
+	feed_copy(1003, "de", V, 5);
+	stream_flush(s, &sink);
+	/* The held failed copy was never confirmed: its byte is a gap. */
+	assert_bytes("abcde");
+	ck_assert_uint_eq(rec.gap_bytes, 1);
+	ck_assert_uint_eq(stream_stats(s)->failed_dropped, 1);
+}
+END_TEST
+
+/* A verified copy contradicting unverified bytes already delivered. */
+START_TEST(test_verified_after_unverified_delivered_conflicts)
+{
+	feed_copy(1000, "ab", V, 1);
+	feed_copy(1002, "cX", U, 2);
+	feed_copy(1002, "cd", V, 3);
+	assert_bytes("abcX");
+	ck_assert_uint_eq(rec.nconflicts, 1);
+}
+END_TEST
+
+/* Only a damaged copy was captured; the peer acknowledged the bytes. */
+START_TEST(test_failed_copy_acked_is_a_gap)
+{
+	feed_copy(1000, "abc", V, 1);
+	feed_copy(1003, "dXf", F, 2);
+	feed_copy(1006, "ghi", V, 3);
+	stream_acked(s, &sink, 1003); /* not past it yet */
+	assert_bytes("abc");
+	ck_assert_uint_eq(rec.ngaps, 0);
+	stream_acked(s, &sink, 1009);
+	assert_bytes("abcghi");
+	ck_assert_uint_eq(rec.ngaps, 1);
+	ck_assert_uint_eq(rec.gap_bytes, 3);
+	ck_assert_uint_eq(rec.ev[1].frame, 2);
+	ck_assert_uint_eq(stream_stats(s)->failed_dropped, 3);
+	ck_assert_uint_eq(rec.nconflicts, 0);
+}
+END_TEST
+
+/* No copy verified yet in this direction (checksum offload on the sender):
+ * failed copies are only unverified and flow at once. */
+START_TEST(test_failed_before_any_verified_is_unverified)
+{
+	feed_copy(1000, "abc", F, 1);
+	feed_copy(1003, "def", F, 2);
+	assert_bytes("abcdef");
+	ck_assert_uint_eq(stream_stats(s)->failed_segments, 0);
+	feed_copy(1000, "aXc", F, 3);
+	ck_assert_uint_eq(rec.nconflicts, 1); /* neither copy verifies */
+}
+END_TEST
+
+/* A held failed copy does not block the out-of-order limits forever. */
+START_TEST(test_failed_copy_gives_way_on_overflow)
+{
+	uint32_t i;
+
+	feed_copy(1000, "a", V, 1);
+	feed_copy(1001, "X", F, 2);
+	for (i = 0; i < STREAM_MAX_OOO_SEGMENTS + 2; i++)
+		feed_copy(1003 + 2 * i, "z", V, 3 + i);
+	ck_assert_uint_ge(rec.ngaps, 1);
+	ck_assert_uint_eq(rec.ev[1].kind, 'G');
+	ck_assert_uint_eq(rec.ev[1].frame, 2);
+	ck_assert_uint_le(stream_buffered(s), STREAM_MAX_OOO_BYTES);
+	stream_flush(s, &sink);
+	ck_assert_uint_eq(stream_buffered(s), 0);
+}
+END_TEST
+
+#undef V
+#undef U
+#undef F
+
 static Suite *
 stream_suite(void)
 {
@@ -672,6 +813,18 @@ stream_suite(void)
 	tcase_add_test(tc, test_conflict_once_per_segment);
 	tcase_add_test(tc, test_retransmit_beyond_history);
 	tcase_add_test(tc, test_history_reset_by_gap);
+	suite_add_tcase(su, tc);
+
+	tc = tcase_create("checksums");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_failed_copy_replaced_by_verified_retry);
+	tcase_add_test(tc, test_failed_copy_replaced_by_longer_retry);
+	tcase_add_test(tc, test_failed_copy_after_verified_ignored);
+	tcase_add_test(tc, test_equal_copies_conflict);
+	tcase_add_test(tc, test_verified_after_unverified_delivered_conflicts);
+	tcase_add_test(tc, test_failed_copy_acked_is_a_gap);
+	tcase_add_test(tc, test_failed_before_any_verified_is_unverified);
+	tcase_add_test(tc, test_failed_copy_gives_way_on_overflow);
 	suite_add_tcase(su, tc);
 
 	tc = tcase_create("gaps");

@@ -147,6 +147,113 @@ START_TEST(test_empty)
 }
 END_TEST
 
+/* ---- checksum over the pseudo-header ---- */
+
+/* Reference: big-endian 16-bit words, end-around carry, complemented. */
+static uint16_t
+ref_csum(const uint8_t *p, size_t n, uint32_t sum)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < n; i += 2)
+		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
+	if (n & 1)
+		sum += (uint32_t)(p[n - 1] << 8);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+/* An IPv4 (or IPv6) packet around seg_opts with its TCP checksum set right. */
+static void
+make_packet(int version, uint8_t *seg, size_t len, struct ip_packet *ip)
+{
+	uint8_t pseudo[40];
+	size_t alen = version == 6 ? 16 : 4, i;
+	uint32_t sum = 0;
+	uint16_t c;
+
+	memset(ip, 0, sizeof(*ip));
+	ip->version = (uint8_t)version;
+	ip->src.family = ip->dst.family = (uint8_t)version;
+	for (i = 0; i < alen; i++) {
+		ip->src.bytes[i] = (uint8_t)(0xc0 + i);
+		ip->dst.bytes[i] = (uint8_t)(0x0a + 3 * i);
+	}
+	memcpy(pseudo, ip->src.bytes, alen);
+	memcpy(pseudo + alen, ip->dst.bytes, alen);
+	for (i = 0; i < 2 * alen; i += 2)
+		sum += (uint32_t)(pseudo[i] << 8 | pseudo[i + 1]);
+	sum += IP_PROTO_TCP + (uint32_t)len;
+	memcpy(seg, seg_opts, len);
+	seg[16] = seg[17] = 0;
+	c = ref_csum(seg, len, sum);
+	seg[16] = (uint8_t)(c >> 8);
+	seg[17] = (uint8_t)c;
+	ip->proto = IP_PROTO_TCP;
+	ip->payload = seg;
+	ip->payload_len = ip->claimed_payload_len = len;
+}
+
+START_TEST(test_checksum_verifies)
+{
+	uint8_t seg[sizeof(seg_opts)];
+	struct ip_packet ip;
+	int v;
+
+	for (v = 4; v <= 6; v += 2) {
+		make_packet(v, seg, sizeof(seg), &ip);
+		ck_assert_int_eq(tcp_checksum_verify(&ip, seg, sizeof(seg)), TCP_CHECKSUM_OK);
+		seg[sizeof(seg) - 1] ^= 0x40; /* one bit of data damaged */
+		ck_assert_int_eq(tcp_checksum_verify(&ip, seg, sizeof(seg)), TCP_CHECKSUM_BAD);
+		seg[sizeof(seg) - 1] ^= 0x40;
+		ip.dst.bytes[0] ^= 1; /* the pseudo-header counts */
+		ck_assert_int_eq(tcp_checksum_verify(&ip, seg, sizeof(seg)), TCP_CHECKSUM_BAD);
+	}
+}
+END_TEST
+
+/* What hosts with checksum offload leave in the field: zero, or the
+ * pseudo-header sum the NIC completes (either complement). */
+START_TEST(test_checksum_offload_patterns)
+{
+	uint8_t seg[sizeof(seg_opts)];
+	struct ip_packet ip;
+	uint16_t pseudo;
+
+	make_packet(4, seg, sizeof(seg), &ip);
+	pseudo = ip_pseudo_header_sum(&ip, IP_PROTO_TCP, sizeof(seg));
+	seg[16] = seg[17] = 0;
+	ck_assert_int_eq(tcp_checksum_verify(&ip, seg, sizeof(seg)), TCP_CHECKSUM_OFFLOAD);
+	seg[16] = (uint8_t)(pseudo >> 8);
+	seg[17] = (uint8_t)pseudo;
+	ck_assert_int_eq(tcp_checksum_verify(&ip, seg, sizeof(seg)), TCP_CHECKSUM_OFFLOAD);
+	seg[16] = (uint8_t)(~pseudo >> 8);
+	seg[17] = (uint8_t)~pseudo;
+	ck_assert_int_eq(tcp_checksum_verify(&ip, seg, sizeof(seg)), TCP_CHECKSUM_OFFLOAD);
+	seg[17] ^= 0x10;
+	ck_assert_int_eq(tcp_checksum_verify(&ip, seg, sizeof(seg)), TCP_CHECKSUM_BAD);
+}
+END_TEST
+
+/* Cut by the snapshot length, or shorter than a header: nothing to verify. */
+START_TEST(test_checksum_unverifiable)
+{
+	uint8_t seg[sizeof(seg_opts)];
+	struct ip_packet ip;
+
+	make_packet(4, seg, sizeof(seg), &ip);
+	ip.truncated = true;
+	ck_assert_int_eq(tcp_checksum_verify(&ip, seg, sizeof(seg) - 4),
+	                 TCP_CHECKSUM_UNVERIFIABLE);
+	ip.truncated = false;
+	ck_assert_int_eq(tcp_checksum_verify(&ip, seg, 19), TCP_CHECKSUM_UNVERIFIABLE);
+	ip.version = 0;
+	ck_assert_int_eq(tcp_checksum_verify(&ip, seg, sizeof(seg)), TCP_CHECKSUM_UNVERIFIABLE);
+	ck_assert_str_eq(tcp_checksum_name(TCP_CHECKSUM_OFFLOAD), "left to the NIC (offload)");
+}
+END_TEST
+
 static Suite *
 tcp_suite(void)
 {
@@ -159,6 +266,9 @@ tcp_suite(void)
 	tcase_add_test(tc, test_syn_flags);
 	tcase_add_test(tc, test_all_flags);
 	tcase_add_test(tc, test_empty);
+	tcase_add_test(tc, test_checksum_verifies);
+	tcase_add_test(tc, test_checksum_offload_patterns);
+	tcase_add_test(tc, test_checksum_unverifiable);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -6,7 +6,10 @@
  * other bits are TCP flags.  In consistent mode (mode byte bit 0) a
  * segment's bytes are a function of their sequence numbers, so every
  * delivered byte can be checked against its position and no conflict may
- * ever be reported; flag 0x40 lets a length exceed 255 there.
+ * ever be reported; flag 0x40 lets a length exceed 255 there.  Mode byte
+ * bit 1 gives each segment a checksum rank (enum stream_copy, from the low
+ * byte of its seq field): in consistent mode every copy is right, so ranks
+ * must never produce a conflict or a wrong byte either.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -134,6 +137,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		               (uint32_t)data[off + 3] << 8 | data[off + 4];
 		size_t len = (size_t)data[off + 5] << 8 | data[off + 6];
 		const uint8_t *payload;
+		enum stream_copy copy = (data[0] & 2) != 0 ? (enum stream_copy)(data[off + 4] % 3)
+		                                           : STREAM_COPY_UNVERIFIED;
 
 		off += RECORD_HEADER;
 		if (flags & HARNESS_REL_SEQ)
@@ -158,7 +163,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			h.pos = seq + ((flags & TCP_SYN) ? 1 : 0);
 		}
 		frame++;
-		stream_segment(s, &sink, seq, flags, payload, len, frame, (ts_ns_t)frame);
+		stream_segment_copy(s, &sink, seq, flags, payload, len, copy, frame, (ts_ns_t)frame);
 		check_stats(s, &h);
 	}
 	stream_flush(s, &sink);
