@@ -12,6 +12,7 @@
 
 #include "addr.h"
 #include "capture.h"
+#include "checksum.h"
 #include "control.h"
 #include "diag.h"
 #include "frag.h"
@@ -55,8 +56,6 @@ struct side_input {
 
 struct side_counters {
 	uint64_t tcp_pptp_segments, gre_pptp, gre_other;
-	uint64_t checksum_bad_control; /* bad IPv4 checksums on control packets */
-	struct frame_ref first_checksum_bad_control;
 	uint64_t icmp_gre;     /* ICMP errors quoting PPTP GRE */
 	uint64_t icmp_control; /* ICMP errors quoting a control connection segment */
 	struct frame_ref first_icmp_control;
@@ -74,6 +73,7 @@ struct side {
 	struct control *control;
 	struct frag_table *frag;
 	struct side_counters counters;
+	struct checksum_hosts checksums; /* IPv4 header checksums per sender of PPTP packets */
 	bool has_server_filter;
 	struct addr server_filter;
 	/* TCP port 1723 peers the filter left out (distinct, first seen first). */

@@ -33,8 +33,9 @@ static const struct code_info codes[] = {
      "Call ID translated inconsistently"},
     {CODE_UNEXPECTED_REWRITE, "unexpected_rewrite", SEV_ERROR,
      "The NAT changed a field that must pass unchanged; the receiving peer may drop the "
-     "message or act on the wrong call (Windows error 619). In Call-Disconnect-Notify, which "
-     "the Linux editor rewrites and implementations disagree on, it is a warning.",
+     "message or act on the wrong call (Windows error 619). In Call-Disconnect-Notify, where "
+     "implementations disagree, it is a warning; the Linux editor's own rewrite of that "
+     "field is cdn_rewritten_by_editor.",
      "field changed that must pass unchanged"},
     {CODE_IP_CHECKSUM_BAD, "ip_checksum_bad", SEV_ERROR,
      "Packets leave the NAT with a wrong IPv4 header checksum and the next hop drops them "
@@ -80,6 +81,15 @@ static const struct code_info codes[] = {
      "The server sent Set-Link-Info carrying the client's Call ID (Microsoft servers do); a NAT "
      "editor must restore it like other client Call IDs.",
      "server sends Set-Link-Info"},
+    {CODE_CDN_REWRITTEN_BY_EDITOR, "cdn_rewritten_by_editor", SEV_NOTE,
+     "The NAT wrote the client's own Call ID into the server's Call-Disconnect-Notify, as the "
+     "Linux nf_nat_pptp editor always does; clients accept it. Not a defect.",
+     "CDN Call ID rewritten by the Linux editor"},
+    {CODE_GRE_ABSENT, "gre_absent", SEV_WARNING,
+     "A call was set up but none of its GRE was captured either way, while other tunnels' GRE "
+     "was: GRE for this call was probably blocked before the capture point (a firewall, or a "
+     "NAT without a mapping for it). Nothing about the tunnel's Call IDs can be verified.",
+     "no GRE for a call that was set up"},
     {CODE_NAT_EDITOR_DETECTED, "nat_editor_detected", SEV_NOTE,
      "The NAT translates PPTP Call IDs (a PPTP editor is active).", "PPTP editor detected"},
     {CODE_NAT_EDITOR_ABSENT, "nat_editor_absent", SEV_NOTE,
@@ -96,6 +106,15 @@ static const struct code_info codes[] = {
     {CODE_EVIDENCE_INCOMPLETE, "evidence_incomplete", SEV_WARNING,
      "Part of the evidence is missing or damaged, so a pass cannot be given.",
      "evidence incomplete"},
+    {CODE_GRE_NOT_CAPTURED, "gre_not_captured", SEV_WARNING,
+     "Calls were set up but the capture holds no GRE at all: it was probably taken with a "
+     "capture filter such as 'tcp port 1723', so the tunnels cannot be judged.",
+     "no GRE in the capture"},
+    {CODE_CHECKSUM_OFFLOAD, "checksum_offload", SEV_NOTE,
+     "Every packet one host sent has a wrong checksum from the first one: the capture was "
+     "taken on that host with checksum offload (the NIC fills checksums in after the capture "
+     "point). Not a NAT defect.",
+     "checksum offload on the capturing host"},
     {CODE_CAPTURE_TRUNCATED, "capture_truncated", SEV_WARNING,
      "The capture file ends in the middle of a packet (copied while it was still being "
      "written, disk full, or capture killed): what comes before is judged, a tunnel it cut "

@@ -35,6 +35,7 @@ side_init(struct side *s, enum side_role role, const struct addr *server_filter)
 	s->role = role;
 	diag_init(&s->diag);
 	tunnels_init(&s->tunnels);
+	checksum_hosts_init(&s->checksums);
 	if (server_filter != NULL) {
 		s->has_server_filter = true;
 		s->server_filter = *server_filter;
@@ -54,6 +55,7 @@ side_free(struct side *s)
 	control_free(s->control);
 	frag_free(s->frag);
 	tunnels_free(&s->tunnels);
+	checksum_hosts_free(&s->checksums);
 	s->control = NULL;
 	s->frag = NULL;
 }
@@ -104,8 +106,7 @@ handle_tcp(struct side *s, const struct ip_packet *ip, const uint8_t *p, size_t 
 	}
 	if (tcp.sport == TCP_PORT_PPTP || tcp.dport == TCP_PORT_PPTP) {
 		s->counters.tcp_pptp_segments++;
-		if (ip->version == 4 && !ip->checksum_ok && s->counters.checksum_bad_control++ == 0)
-			s->counters.first_checksum_bad_control = *where;
+		checksum_hosts_add(&s->checksums, ip, true, where);
 		if (ip->truncated && tcp.payload_len > 0) {
 			/* Never feed cut bytes to the reassembler: the hole becomes a
 			 * reported gap instead of a misframed message. */
@@ -127,6 +128,7 @@ gre_ready(struct side *s, const struct ip_packet *ip, const struct gre_packet *g
 	if (filtered_out(s, ip))
 		return;
 	s->counters.gre_pptp++;
+	checksum_hosts_add(&s->checksums, ip, false, where);
 	greflow_on_packet(&s->tunnels, &s->diag, ip, g, where);
 }
 

@@ -68,6 +68,11 @@ struct judge {
 	struct finding scratch; /* handed out past VERDICT_MAX_FINDINGS: counted, not kept */
 	uint32_t serial;        /* findings added so far */
 	uint32_t *named_by;     /* per tunnel: serial of the last finding naming it */
+	/* The one cdn_rewritten_by_editor note and the one gre_not_captured
+	 * warning, once added (NULL when added past the cap). */
+	bool cdn_editor_added, gre_uncaptured_added;
+	struct finding *cdn_editor, *gre_uncaptured;
+	uint32_t gre_unjudged; /* tunnels set up whose GRE no capture holds */
 };
 
 const char *
@@ -405,6 +410,44 @@ unchanged_field_finding(struct field_ctx *fc, enum id_meaning m)
 	              fc->mi->to_pac ? fc->vin : fc->vout, why);
 }
 
+/*
+ * The Linux nf_nat_pptp editor writes the client's own Call ID into the
+ * Call ID field of every Call-Disconnect-Notify it passes to the client
+ * (pptp_inbound_pkt: the PNS Call ID replaces whatever the server sent,
+ * in every kernel since 2.6.14).  Clients look their call up by it, so
+ * this one change of that field is known and harmless: one note for all
+ * tunnels.  Any other change of it stays an unexpected_rewrite warning.
+ */
+static bool
+cdn_editor_rewrite(struct field_ctx *fc)
+{
+	struct judge *j = fc->j;
+	struct finding *f;
+	char field[FINDING_FIELD_LEN];
+
+	if (fc->mi->type != PPTP_CDN || fc->mi->to_pac || fc->owner != PPTP_ID_PAC ||
+	    !fc->in->has_pns_call_id || fc->vin != fc->in->pns_call_id || fc->vin == fc->vout)
+		return false;
+	if (!j->cdn_editor_added) {
+		j->cdn_editor_added = true;
+		f = finding_add(j, CODE_CDN_REWRITTEN_BY_EDITOR, SEV_NOTE,
+		                "the NAT wrote the client's own Call ID into the server's "
+		                "Call-Disconnect-Notify (first: outside %u, inside %u), as the Linux "
+		                "nf_nat_pptp editor always does; clients accept it",
+		                fc->vout, fc->vin);
+		snprintf(field, sizeof(field), "CDN.%s", fc->key);
+		finding_value(f, field, true, fc->vin, true, fc->vout, true, fc->vin);
+		f->dir = FDIR_TO_PNS;
+		finding_evidence(f, role_of(j, SIDE_A), &fc->mi->where, "CDN Call ID %u", fc->vin);
+		finding_evidence(f, role_of(j, SIDE_B), &fc->mo->where, "CDN Call ID %u", fc->vout);
+		/* Past the findings cap f is scratch, soon reused: keep nothing. */
+		j->cdn_editor = f == &j->scratch ? NULL : f;
+	}
+	if (j->cdn_editor != NULL)
+		finding_tunnel(j, j->cdn_editor, fc->p->id);
+	return true;
+}
+
 static void
 compare_field(struct field_ctx *fc)
 {
@@ -439,7 +482,7 @@ compare_field(struct field_ctx *fc)
 			    fc->vout, in->pns_call_id);
 			field_finding(fc, CODE_CALL_ID_NOT_RESTORED, SEV_ERROR, true,
 			              in->pns_call_id, why);
-		} else if (m != MEANS_PNS && fc->vin != fc->vout) {
+		} else if (m != MEANS_PNS && fc->vin != fc->vout && !cdn_editor_rewrite(fc)) {
 			unchanged_field_finding(fc, m);
 		}
 	}
@@ -795,13 +838,24 @@ judge_gre(struct judge *j, const struct tunnel_pair *p, const struct call *in,
 	}
 }
 
+/* Checksum offload on the capturing host explains every wrong checksum of
+ * this sender in this capture (see checksum.c): judge_checksum_hosts
+ * notes it once. */
+static bool
+sender_offloaded(const struct side *s, const struct addr *sender)
+{
+	return checksum_host_offloaded(checksum_hosts_find(&s->checksums, sender));
+}
+
 static void
 judge_checksums(struct judge *j, uint32_t id, const struct gre_dir *gd, enum finding_dir dir,
-                enum side_role side, const char *what, enum severity sev)
+                const struct side *s, const struct addr *sender, const char *what,
+                enum severity sev)
 {
+	enum side_role side = s->role;
 	struct finding *f;
 
-	if (gd->checksum_bad == 0)
+	if (gd->checksum_bad == 0 || sender_offloaded(s, sender))
 		return;
 	f = finding_add(j, CODE_IP_CHECKSUM_BAD, sev,
 	                "%s (%s): %llu packet%s with a wrong IPv4 header checksum, %llu "
@@ -820,10 +874,40 @@ judge_checksums(struct judge *j, uint32_t id, const struct gre_dir *gd, enum fin
 
 /* ---- one capture's view of a tunnel's health ---- */
 
+/*
+ * Whether call c shared a GRE triple with another live call in its capture
+ * (either direction): GRE on such a triple is counted on its newest
+ * holder, so acknowledgment progress cannot be attributed to one tunnel.
+ */
+static bool
+call_triple_shared(const struct judge *j, const struct call *c)
+{
+	const struct side *sides[2] = {j->a, j->b};
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		const struct tunnels *t = sides[k] != NULL ? &sides[k]->tunnels : NULL;
+		uintptr_t at = (uintptr_t)c, base = t != NULL ? (uintptr_t)t->calls : 0;
+		uint32_t ci, i;
+
+		if (t == NULL || t->ncalls == 0 || at < base ||
+		    at >= base + (uintptr_t)t->ncalls * sizeof(*c))
+			continue;
+		ci = (uint32_t)((at - base) / sizeof(*c));
+		for (i = 0; i < t->ncollisions; i++)
+			if (t->collisions[i].holder == ci || t->collisions[i].newcomer == ci)
+				return true;
+		return false;
+	}
+	return false;
+}
+
 static void
 judge_health(struct judge *j, uint32_t id, const struct call *c, enum side_role side,
              bool judge_to_pac, bool judge_to_pns)
 {
+	bool shared = call_triple_shared(j, c);
+
 	const struct gre_dir *dirs[2] = {&c->to_pac, &c->to_pns};
 	const char *names[2] = {"to the server", "to the client"};
 	bool judged[2] = {judge_to_pac, judge_to_pns};
@@ -835,7 +919,7 @@ judge_health(struct judge *j, uint32_t id, const struct call *c, enum side_role 
 
 		if (!judged[d])
 			continue;
-		if (gd->seq_seen && back->ack_seen &&
+		if (!shared && gd->seq_seen && back->ack_seen &&
 		    (int32_t)(gd->max_seq - back->max_ack) >= ACK_STALL_MIN &&
 		    gd->seq_packets - gd->seq_packets_at_ack >= ACK_STALL_MIN) {
 			f = finding_add(
@@ -1108,12 +1192,77 @@ judge_diagnostics(struct judge *j, const struct side *s)
 		            "(%u each) were not analysed",
 		            side_label(s->role), (unsigned long long)s->tunnels.calls_dropped,
 		            (unsigned long long)s->tunnels.conns_dropped, TUNNEL_MAX_CALLS);
-	if (s->counters.checksum_bad_control > 0)
-		finding_add(j, CODE_IP_CHECKSUM_BAD, SEV_WARNING,
-		            "%s: %llu control-connection packets with a wrong IPv4 header "
-		            "checksum (captured on a host with checksum offload, this is normal)",
-		            side_label(s->role),
-		            (unsigned long long)s->counters.checksum_bad_control);
+}
+
+/* ---- IPv4 header checksums per sending host ---- */
+
+/*
+ * Did the NAT emit this host's packets in this capture?  Outside, the NAT
+ * sends as its public address (a call's PNS address there); inside, it
+ * delivers the servers' packets to the clients (a call's PAC address
+ * there).  Single mode cannot tell who the NAT is: every host may be.
+ */
+static bool
+nat_emits(const struct judge *j, const struct side *s, const struct addr *src)
+{
+	uint32_t i;
+
+	if (j->b == NULL)
+		return true;
+	for (i = 0; i < s->tunnels.ncalls; i++) {
+		const struct call *c = &s->tunnels.calls[i];
+
+		if (c->kind != CALL_GRE_ONLY &&
+		    addr_eq(s == j->b ? &c->pns : &c->pac, src))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Wrong IPv4 header checksums, host by host: a host whose every packet is
+ * wrong from the first one was captured with checksum offload (a note,
+ * and none of its packets is held against the NAT); wrong checksums on
+ * control packets the NAT emitted otherwise stay a warning (those on GRE
+ * are judged per tunnel).  Packets of other hosts were not the NAT's: a
+ * damaged copy in the capture, whose TCP bytes stream.c already weighs.
+ */
+static void
+judge_checksum_hosts(struct judge *j, const struct side *s)
+{
+	char host[ADDR_STRLEN];
+	uint32_t i;
+
+	for (i = 0; i < s->checksums.nhosts; i++) {
+		const struct checksum_host *ch = &s->checksums.hosts[i];
+		struct finding *f;
+
+		if (ch->bad == 0)
+			continue;
+		if (checksum_host_offloaded(ch)) {
+			f = finding_add(
+			    j, CODE_CHECKSUM_OFFLOAD, SEV_NOTE,
+			    "%s: all %llu PPTP packets from %s have a wrong IPv4 header checksum, "
+			    "from the first one: captured on that host with checksum offload, not "
+			    "a NAT defect",
+			    side_label(s->role), (unsigned long long)ch->packets,
+			    fmt_addr(&ch->src, host));
+			finding_side(f, s->role);
+			finding_evidence(f, s->role, &ch->first, "first packet, wrong checksum");
+			continue;
+		}
+		if (ch->control_bad == 0 || !nat_emits(j, s, &ch->src))
+			continue;
+		f = finding_add(j, CODE_IP_CHECKSUM_BAD, SEV_WARNING,
+		                "%s: %llu control-connection packets from %s with a wrong IPv4 "
+		                "header checksum, %llu packets from it correct before the first",
+		                side_label(s->role), (unsigned long long)ch->control_bad,
+		                fmt_addr(&ch->src, host),
+		                (unsigned long long)ch->good_before_bad);
+		finding_side(f, s->role);
+		finding_evidence(f, s->role, &ch->last_good, "last correct checksum");
+		finding_evidence(f, s->role, &ch->first_bad, "first wrong checksum");
+	}
 }
 
 /* ---- per tunnel ---- */
@@ -1158,9 +1307,10 @@ judge_pair(struct judge *j, const struct tunnel_pair *p)
 			tv->marks |= back ? MARK_TO_PNS : MARK_TO_PAC;
 		}
 		judge_health(j, p->id, in, j->a->role, true, true);
-		judge_checksums(j, p->id, &in->to_pac, FDIR_TO_PAC, j->a->role, "GRE to the server",
-		                SEV_WARNING);
-		judge_checksums(j, p->id, &in->to_pns, FDIR_TO_PNS, j->a->role, "GRE to the client",
+		judge_checksums(j, p->id, &in->to_pac, FDIR_TO_PAC, j->a, &in->pns,
+		                "GRE to the server", SEV_WARNING);
+		judge_checksums(j, p->id, &in->to_pns, FDIR_TO_PNS, j->a, &in->pac,
+		                "GRE to the client",
 		                SEV_WARNING);
 		return;
 	}
@@ -1199,9 +1349,9 @@ judge_pair(struct judge *j, const struct tunnel_pair *p)
 	compare_messages(j, p, in, out);
 	judge_gre(j, p, in, out);
 	/* The NAT emits outside GRE to the server and inside GRE to the client. */
-	judge_checksums(j, p->id, &out->to_pac, FDIR_TO_PAC, j->b->role,
+	judge_checksums(j, p->id, &out->to_pac, FDIR_TO_PAC, j->b, &out->pns,
 	                "GRE to the server, sent by the NAT", SEV_ERROR);
-	judge_checksums(j, p->id, &in->to_pns, FDIR_TO_PNS, j->a->role,
+	judge_checksums(j, p->id, &in->to_pns, FDIR_TO_PNS, j->a, &in->pac,
 	                "GRE to the client, sent by the NAT", SEV_ERROR);
 	/* Health as the far peer sees it: the server outside, the client inside. */
 	judge_health(j, p->id, out, j->b->role, true, false);
@@ -1341,6 +1491,78 @@ note_damage(struct judge *j, const struct side *s)
 	}
 }
 
+/* GRE packets of any kind the side's captures hold. */
+static uint64_t
+side_gre_seen(const struct side *s)
+{
+	return s != NULL ? s->counters.gre_pptp + s->counters.gre_other : 0;
+}
+
+/*
+ * A call set up whose GRE no capture holds, either way, cannot be judged:
+ * nothing shows whether its Call IDs carried data.  Decision: never a pass
+ * and never a failure (no packet shows the NAT at fault), but inconclusive
+ * with the likely cause: a capture without any GRE was probably taken
+ * with a filter like 'tcp port 1723' (gre_not_captured, one finding for
+ * every such tunnel); when the captures hold other tunnels' GRE, this
+ * call's was probably blocked before the capture point (gre_absent).
+ * Returns true when the tunnel is such a call.
+ */
+static bool
+judge_gre_missing(struct judge *j, const struct tunnel_pair *p)
+{
+	const struct call *in = pair_call(j, p, SIDE_A), *out = pair_call(j, p, SIDE_B);
+	bool none_a = side_gre_seen(j->a) == 0;
+	bool none_b = j->b != NULL && side_gre_seen(j->b) == 0;
+	struct finding *f;
+	uint64_t gre;
+
+	if (in == NULL || (j->b != NULL && out == NULL) || in->kind == CALL_GRE_ONLY ||
+	    !frame_ref_seen(&in->established))
+		return false;
+	gre = in->to_pac.packets + in->to_pns.packets;
+	if (out != NULL)
+		gre += out->to_pac.packets +
+		       tunnels_to_pns_shared(&j->b->tunnels, p->call[SIDE_B], NULL);
+	if (gre > 0)
+		return false;
+	if (none_a || none_b) {
+		if (!j->gre_uncaptured_added) {
+			j->gre_uncaptured_added = true;
+			f = finding_add(j, CODE_GRE_NOT_CAPTURED, SEV_WARNING,
+			                "%s%s%s%s no GRE at all although calls were set up: probably "
+			                "captured with a filter such as 'tcp port 1723'; their "
+			                "tunnels cannot be judged",
+			                none_a ? side_label(j->a->role) : "",
+			                none_a && none_b ? " and " : "",
+			                none_b ? side_label(j->b->role) : "",
+			                none_a && none_b ? " hold" : " holds");
+			if (none_a != none_b)
+				finding_side(f, none_a ? j->a->role : j->b->role);
+			/* Past the findings cap f is scratch, soon reused: keep nothing. */
+			j->gre_uncaptured = f == &j->scratch ? NULL : f;
+		}
+		f = j->gre_uncaptured;
+	} else {
+		f = finding_add(j, CODE_GRE_ABSENT, SEV_WARNING,
+		                "call set up (client Call ID %u, server Call ID %u) but none of its "
+		                "GRE was captured either way, while other tunnels' GRE was: "
+		                "probably blocked before the capture point; the tunnel cannot be "
+		                "judged",
+		                in->pns_call_id, in->pac_call_id);
+	}
+	if (f == NULL)
+		return true;
+	finding_tunnel(j, f, p->id);
+	if (f->nevidence < FINDING_MAX_EVIDENCE - 1) {
+		finding_evidence(f, j->a->role, &in->established, "call set up, tunnel %u", p->id);
+		if (out != NULL)
+			finding_evidence(f, j->b->role, &out->established, "call set up, tunnel %u",
+			                 p->id);
+	}
+	return true;
+}
+
 static bool
 side_has_pptp(const struct side *s)
 {
@@ -1407,11 +1629,15 @@ verdict_judge(const struct side *a, const struct side *b, const struct correlati
 		const struct tunnel_pair *p = &corr->pairs[i];
 
 		judge_pair(&j, p);
-		/* A tunnel a torn capture cut is not judged (side_call_cut). */
-		if (!pair_cut(a, b, p) &&
-		    (b == NULL ? single_judgeable(&a->tunnels.calls[p->call[SIDE_A]])
-		               : p->call[SIDE_A] != NO_INDEX && p->call[SIDE_B] != NO_INDEX &&
-		                     !gre_only_one_way(&j, p)))
+		/* A tunnel a torn capture cut is not judged (side_call_cut), nor
+		 * held to having GRE. */
+		if (!pair_cut(a, b, p) && judge_gre_missing(&j, p)) {
+			j.gre_unjudged++;
+			v->tunnels[i].value = VERDICT_INCONCLUSIVE;
+		} else if (!pair_cut(a, b, p) &&
+		           (b == NULL ? single_judgeable(&a->tunnels.calls[p->call[SIDE_A]])
+		                      : p->call[SIDE_A] != NO_INDEX && p->call[SIDE_B] != NO_INDEX &&
+		                            !gre_only_one_way(&j, p)))
 			judged++;
 		else if (v->tunnels[i].value == VERDICT_PASS)
 			v->tunnels[i].value = VERDICT_INCONCLUSIVE;
@@ -1425,8 +1651,11 @@ verdict_judge(const struct side *a, const struct side *b, const struct correlati
 	}
 	judge_semantics(&j, b != NULL ? b : a);
 	judge_diagnostics(&j, a);
-	if (b != NULL)
+	judge_checksum_hosts(&j, a);
+	if (b != NULL) {
 		judge_diagnostics(&j, b);
+		judge_checksum_hosts(&j, b);
+	}
 	if (!side_has_pptp(a) && !side_has_pptp(b))
 		finding_add(&j, CODE_NO_PPTP, SEV_NOTE,
 		            "no PPTP control connection and no PPTP GRE in %s",
@@ -1448,7 +1677,7 @@ verdict_judge(const struct side *a, const struct side *b, const struct correlati
 	}
 	if (errors)
 		v->value = VERDICT_FAIL;
-	else if (judged == 0 || damaged || (b != NULL && !corr->overlap))
+	else if (judged == 0 || damaged || j.gre_unjudged > 0 || (b != NULL && !corr->overlap))
 		v->value = VERDICT_INCONCLUSIVE;
 	else
 		v->value = VERDICT_PASS;

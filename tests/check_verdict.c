@@ -299,18 +299,42 @@ START_TEST(sli_mangled)
 }
 END_TEST
 
-START_TEST(cdn_rewritten_is_a_warning)
+/* The Linux editor writes the client's Call ID into the server's CDN: a
+ * note naming the behaviour, once for all tunnels; --strict still passes. */
+START_TEST(cdn_rewritten_by_editor_is_a_note)
 {
 	struct run r;
 	const struct finding *f;
 
-	run_sim(&r, 1, SIM_CDN_REWRITTEN, 2, false, NULL);
+	run_sim(&r, 2, SIM_CDN_REWRITTEN, 2, true, NULL);
+	ck_assert_ptr_null(find(&r.v, CODE_UNEXPECTED_REWRITE));
+	ck_assert_uint_eq(count_code(&r.v, CODE_CDN_REWRITTEN_BY_EDITOR), 1);
+	f = find(&r.v, CODE_CDN_REWRITTEN_BY_EDITOR);
+	ck_assert_int_eq(f->severity, SEV_NOTE);
+	ck_assert_ptr_nonnull(strstr(f->message, "outside 4096, inside 256"));
+	ck_assert_uint_eq(f->ntunnels, 1); /* the sim rewrites client 0's CDN only */
+	ck_assert_uint_eq(f->nevidence, 2);
+	ck_assert_int_eq(r.v.value, VERDICT_PASS);
+	ck_assert_uint_eq(r.v.count[SEV_WARNING], 0);
+	run_free(&r);
+}
+END_TEST
+
+/* Any other change of the CDN's Call ID stays a warning, and fails --strict. */
+START_TEST(cdn_mangled_is_a_warning)
+{
+	struct run r;
+	const struct finding *f;
+
+	run_sim(&r, 1, SIM_CDN_MANGLED, 2, false, NULL);
 	f = find(&r.v, CODE_UNEXPECTED_REWRITE);
 	ck_assert_ptr_nonnull(f);
 	ck_assert_int_eq(f->severity, SEV_WARNING);
+	ck_assert_ptr_nonnull(strstr(f->message, "CDN"));
+	ck_assert_ptr_null(find(&r.v, CODE_CDN_REWRITTEN_BY_EDITOR));
 	ck_assert_int_eq(r.v.value, VERDICT_PASS);
 	run_free(&r);
-	run_sim(&r, 1, SIM_CDN_REWRITTEN, 2, true, NULL);
+	run_sim(&r, 1, SIM_CDN_MANGLED, 2, true, NULL);
 	ck_assert_int_eq(r.v.value, VERDICT_FAIL);
 	run_free(&r);
 }
@@ -553,6 +577,53 @@ START_TEST(tunnel_codes_recorded)
 }
 END_TEST
 
+/*
+ * Two tunnels behind one NAT address with the same client Call ID: their
+ * return GRE shares one triple, so the server's acknowledgments cannot be
+ * told apart.  No gre_ack_stalled for them; the same stall on a triple of
+ * its own is still reported (lcp_retries_and_ack_stall).
+ */
+START_TEST(shared_triple_no_ack_stall)
+{
+	struct side s;
+	struct pb_feed fd = {&s, 0, NS_PER_SEC};
+	struct pb_ip nat = pb_ip(203, 0, 113, 1), pac = pb_ip(198, 51, 100, 7);
+	uint8_t m[256], data[8] = {0xff, 0x03, 0x00, 0x21, 0x45, 0, 0, 0};
+	uint32_t i, k;
+	struct correlation c;
+	struct verdict v;
+	struct verdict_options opt = {false};
+	size_t n;
+
+	ck_assert(side_init(&s, SIDE_SINGLE, NULL));
+	for (k = 0; k < 2; k++) {
+		n = pb_pptp(m, PPTP_OCRQ, 256, 0, (uint16_t)(1 + k), 0);
+		pb_feed_tcp(&fd, nat, (uint16_t)(40000 + k), pac, TCP_PORT_PPTP, 100, TCP_ACK, m,
+		            n);
+		n = pb_pptp(m, PPTP_OCRP, (uint16_t)(9 + k), 256, 0, 1);
+		pb_feed_tcp(&fd, pac, TCP_PORT_PPTP, nat, (uint16_t)(40000 + k), 7000, TCP_ACK, m,
+		            n);
+	}
+	/* Both clients send; the server's only acknowledgment on the shared
+	 * triple (ack 1) belongs to either of them. */
+	for (i = 0; i < 30; i++)
+		for (k = 0; k < 2; k++)
+			pb_feed_gre(&fd, nat, pac, (uint16_t)(9 + k), i, 0, data, sizeof(data),
+			            false);
+	pb_feed_gre(&fd, pac, nat, 256, 0, 1, data, sizeof(data), false);
+	for (i = 30; i < 60; i++)
+		pb_feed_gre(&fd, nat, pac, 10, i, 0, data, sizeof(data), false);
+	side_finish(&s);
+	ck_assert(correlate(&s, NULL, NULL, &c));
+	ck_assert(verdict_judge(&s, NULL, &c, &opt, &v));
+	ck_assert_ptr_nonnull(find(&v, CODE_CALL_ID_COLLISION));
+	ck_assert_ptr_null(find(&v, CODE_GRE_ACK_STALLED));
+	verdict_free(&v);
+	correlation_free(&c);
+	side_free(&s);
+}
+END_TEST
+
 static Suite *
 verdict_suite(void)
 {
@@ -569,7 +640,8 @@ verdict_suite(void)
 	tcase_add_test(tc, all_gre_blocked);
 	tcase_add_test(tc, bad_checksum);
 	tcase_add_test(tc, sli_mangled);
-	tcase_add_test(tc, cdn_rewritten_is_a_warning);
+	tcase_add_test(tc, cdn_rewritten_by_editor_is_a_note);
+	tcase_add_test(tc, cdn_mangled_is_a_warning);
 	tcase_add_test(tc, misdelivered);
 	tcase_add_test(tc, unmatched_tunnel);
 	tcase_add_test(tc, clock_offset_estimated);
@@ -579,6 +651,7 @@ verdict_suite(void)
 	tcase_add_test(tc, lcp_retries_and_ack_stall);
 	tcase_add_test(tc, ignored_code_is_a_note);
 	tcase_add_test(tc, tunnel_codes_recorded);
+	tcase_add_test(tc, shared_triple_no_ack_stall);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -24,6 +24,7 @@
 #define SIM_MISDELIVER 0x0200       /* GRE to client 1 delivered to client 0 */
 #define SIM_LAST_SENDER_WINS 0x0400 /* no editor: return GRE goes to the last GRE sender */
 #define SIM_INSIDE_ONLY_1 0x0800    /* client 1's control connection never leaves */
+#define SIM_CDN_MANGLED 0x1000      /* CDN Call ID inside: neither side's Call ID */
 
 struct sim_client {
 	struct pb_ip addr;
@@ -240,6 +241,8 @@ sim_clear(struct sim *s, unsigned i)
 	memcpy(b, a, n);
 	if ((s->flags & SIM_CDN_REWRITTEN) && i == 0)
 		pb_put16(b + 12, c->call_id);
+	if ((s->flags & SIM_CDN_MANGLED) && i == 0)
+		pb_put16(b + 12, (uint16_t)(c->pac_call_id + 7));
 	sim_to_pns(s, i, a, b, n, cross);
 }
 
