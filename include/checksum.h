@@ -21,8 +21,8 @@
 
 struct checksum_host {
 	struct addr src;
-	uint64_t packets, bad;   /* IPv4 PPTP packets it sent; with a wrong header checksum */
-	uint64_t control_bad;    /* of them, control-connection packets */
+	uint64_t packets, bad;    /* IPv4 PPTP packets it sent; with a wrong header checksum */
+	uint64_t control_bad;     /* of them, control-connection packets */
 	uint64_t good_before_bad; /* right checksums before the first wrong one */
 	struct frame_ref first, first_bad, last_good;
 };

@@ -19,18 +19,18 @@
 
 struct ip_packet {
 	struct addr src, dst;
-	uint8_t version;     /* 4 or 6 */
-	uint8_t proto;       /* upper-layer protocol (IPv6: after extension headers) */
-	uint8_t ttl;         /* TTL or hop limit */
-	uint32_t id;         /* IPv4 identification, or IPv6 fragment identification */
-	bool is_fragment;    /* MF set or fragment offset non-zero */
+	uint8_t version;  /* 4 or 6 */
+	uint8_t proto;    /* upper-layer protocol (IPv6: after extension headers) */
+	uint8_t ttl;      /* TTL or hop limit */
+	uint32_t id;      /* IPv4 identification, or IPv6 fragment identification */
+	bool is_fragment; /* MF set or fragment offset non-zero */
 	bool more_fragments;
-	uint32_t frag_offset; /* in bytes */
-	bool checksum_ok;    /* IPv4 header checksum verified; IPv6 always true */
-	bool truncated;      /* captured fewer bytes than the total length claims */
-	size_t header_len;   /* bytes before the payload, extension headers included */
-	const uint8_t *payload; /* points into the caller's buffer */
-	size_t payload_len;  /* min(captured, claimed) minus header_len */
+	uint32_t frag_offset;       /* in bytes */
+	bool checksum_ok;           /* IPv4 header checksum verified; IPv6 always true */
+	bool truncated;             /* captured fewer bytes than the total length claims */
+	size_t header_len;          /* bytes before the payload, extension headers included */
+	const uint8_t *payload;     /* points into the caller's buffer */
+	size_t payload_len;         /* min(captured, claimed) minus header_len */
 	size_t claimed_payload_len; /* what the length field says */
 };
 

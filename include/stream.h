@@ -66,7 +66,8 @@ void stream_free(struct stream *s);
  * mid-connection simply starts there.  Sequence arithmetic is modulo 2^32.
  */
 void stream_segment(struct stream *s, const struct stream_sink *sink, uint32_t seq,
-		    uint8_t tcp_flags, const uint8_t *payload, size_t len, uint64_t frame, ts_ns_t ts);
+                    uint8_t tcp_flags, const uint8_t *payload, size_t len, uint64_t frame,
+                    ts_ns_t ts);
 /*
  * The same, for a copy whose checksums said how far it can be trusted:
  * where copies of the same bytes differ, the better copy wins and only

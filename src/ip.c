@@ -259,9 +259,14 @@ uint16_t
 ip_pseudo_header_sum(const struct ip_packet *ip, uint8_t proto, uint32_t upper_len)
 {
 	size_t alen = ip->version == 6 ? 16 : 4;
-	uint8_t tail[8] = {
-	    (uint8_t)(upper_len >> 24), (uint8_t)(upper_len >> 16), (uint8_t)(upper_len >> 8),
-	    (uint8_t)upper_len, 0, 0, 0, proto};
+	uint8_t tail[8] = {(uint8_t)(upper_len >> 24),
+	                   (uint8_t)(upper_len >> 16),
+	                   (uint8_t)(upper_len >> 8),
+	                   (uint8_t)upper_len,
+	                   0,
+	                   0,
+	                   0,
+	                   proto};
 	uint16_t sum = ip_checksum_add(ip_checksum_sum(ip->src.bytes, alen),
 	                               ip_checksum_sum(ip->dst.bytes, alen));
 

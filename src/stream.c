@@ -212,7 +212,8 @@ unlink_seg(struct stream *s, struct ooo_seg *e)
 static void
 drain(struct stream *s, const struct stream_sink *sink)
 {
-	while (s->head != NULL && s->head->seq == s->next_seq && s->head->copy != STREAM_COPY_FAILED) {
+	while (s->head != NULL && s->head->seq == s->next_seq &&
+	       s->head->copy != STREAM_COPY_FAILED) {
 		struct ooo_seg *e = s->head;
 
 		deliver(s, sink, e->data, e->len, e->copy, e->frame, e->ts);

@@ -1212,8 +1212,7 @@ nat_emits(const struct judge *j, const struct side *s, const struct addr *src)
 	for (i = 0; i < s->tunnels.ncalls; i++) {
 		const struct call *c = &s->tunnels.calls[i];
 
-		if (c->kind != CALL_GRE_ONLY &&
-		    addr_eq(s == j->b ? &c->pns : &c->pac, src))
+		if (c->kind != CALL_GRE_ONLY && addr_eq(s == j->b ? &c->pns : &c->pac, src))
 			return true;
 	}
 	return false;

@@ -199,7 +199,6 @@ parse(int version, const uint8_t *p, size_t len, struct ip_packet *out)
 	return version == 4 ? ipv4_parse(p, len, out) : ipv6_parse(p, len, out);
 }
 
-
 START_TEST(test_case_result)
 {
 	const struct ip_case *c = &cases[_i];

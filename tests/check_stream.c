@@ -681,8 +681,8 @@ START_TEST(test_failed_copy_after_verified_ignored)
 {
 	feed_copy(1000, "abc", V, 1);
 	feed_copy(1000, "aXc", F, 2);
-	feed_copy(1005, "f", V, 3);   /* held out of order */
-	feed_copy(1005, "Y", F, 4);   /* damaged copy of held bytes */
+	feed_copy(1005, "f", V, 3); /* held out of order */
+	feed_copy(1005, "Y", F, 4); /* damaged copy of held bytes */
 	feed_copy(1003, "de", V, 5);
 	assert_bytes("abcdef");
 	ck_assert_uint_eq(rec.nconflicts, 0);

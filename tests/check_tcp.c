@@ -62,7 +62,6 @@ static const struct tcp_case cases[] = {
 
 /* clang-format on */
 
-
 START_TEST(test_case_result)
 {
 	const struct tcp_case *c = &cases[_i];
@@ -244,8 +243,7 @@ START_TEST(test_checksum_unverifiable)
 
 	make_packet(4, seg, sizeof(seg), &ip);
 	ip.truncated = true;
-	ck_assert_int_eq(tcp_checksum_verify(&ip, seg, sizeof(seg) - 4),
-	                 TCP_CHECKSUM_UNVERIFIABLE);
+	ck_assert_int_eq(tcp_checksum_verify(&ip, seg, sizeof(seg) - 4), TCP_CHECKSUM_UNVERIFIABLE);
 	ip.truncated = false;
 	ck_assert_int_eq(tcp_checksum_verify(&ip, seg, 19), TCP_CHECKSUM_UNVERIFIABLE);
 	ip.version = 0;

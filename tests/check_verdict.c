@@ -592,7 +592,7 @@ START_TEST(shared_triple_no_ack_stall)
 	uint32_t i, k;
 	struct correlation c;
 	struct verdict v;
-	struct verdict_options opt = {false};
+	struct verdict_options opt = {false, 0};
 	size_t n;
 
 	ck_assert(side_init(&s, SIDE_SINGLE, NULL));

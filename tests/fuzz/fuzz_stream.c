@@ -163,7 +163,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			h.pos = seq + ((flags & TCP_SYN) ? 1 : 0);
 		}
 		frame++;
-		stream_segment_copy(s, &sink, seq, flags, payload, len, copy, frame, (ts_ns_t)frame);
+		stream_segment_copy(s, &sink, seq, flags, payload, len, copy, frame,
+		                    (ts_ns_t)frame);
 		check_stats(s, &h);
 	}
 	stream_flush(s, &sink);
