@@ -82,7 +82,9 @@ struct stream {
 	uint32_t next_seq;
 	/* Last delivered bytes; byte at sequence number x is at x % size. */
 	uint8_t history[STREAM_HISTORY_BYTES];
-	uint8_t history_copy[STREAM_HISTORY_BYTES]; /* enum stream_copy of each byte */
+	/* Which of them came from a verified copy (one bit each); the rest are
+	 * unverified: a failed copy is never delivered. */
+	uint8_t history_verified[STREAM_HISTORY_BYTES / 8];
 	size_t history_len;
 	bool verified_seen; /* a copy in this direction verified */
 	struct ooo_seg pool[STREAM_MAX_OOO_SEGMENTS];
@@ -145,6 +147,26 @@ seq_off(const struct stream *s, uint32_t seq)
 }
 
 static void
+mark_verified(struct stream *s, size_t at, size_t n, bool verified)
+{
+	size_t i;
+
+	for (i = at; i < at + n; i++) {
+		if (verified)
+			s->history_verified[i / 8] |= (uint8_t)(1u << (i % 8));
+		else
+			s->history_verified[i / 8] &= (uint8_t) ~(1u << (i % 8));
+	}
+}
+
+static enum stream_copy
+history_copy_at(const struct stream *s, size_t at)
+{
+	return (s->history_verified[at / 8] >> (at % 8)) & 1 ? STREAM_COPY_VERIFIED
+	                                                     : STREAM_COPY_UNVERIFIED;
+}
+
+static void
 history_add(struct stream *s, const uint8_t *p, size_t len, enum stream_copy copy)
 {
 	uint32_t seq = s->next_seq;
@@ -159,8 +181,8 @@ history_add(struct stream *s, const uint8_t *p, size_t len, enum stream_copy cop
 	first = STREAM_HISTORY_BYTES - at < len ? STREAM_HISTORY_BYTES - at : len;
 	memcpy(s->history + at, p, first);
 	memcpy(s->history, p + first, len - first);
-	memset(s->history_copy + at, (int)copy, first);
-	memset(s->history_copy, (int)copy, len - first);
+	mark_verified(s, at, first, copy == STREAM_COPY_VERIFIED);
+	mark_verified(s, 0, len - first, copy == STREAM_COPY_VERIFIED);
 	s->history_len = s->history_len + len < STREAM_HISTORY_BYTES ? s->history_len + len
 	                                                             : STREAM_HISTORY_BYTES;
 }
@@ -399,7 +421,7 @@ history_differs(struct stream *s, uint32_t seq, const uint8_t *p, uint32_t dup, 
 
 		if (p[j] == s->history[at])
 			continue;
-		if (copy >= s->history_copy[at])
+		if (copy >= history_copy_at(s, at))
 			return true;
 		outranked = true;
 	}
