@@ -494,6 +494,63 @@ START_TEST(offload_from_later_packet_is_a_defect)
 }
 END_TEST
 
+/* Break the IPv4 header checksum of the 2nd, 4th... packets host src sent
+ * (of the protocol proto), as a damaged capture or a broken NAT would. */
+static void
+break_some_checksums(const struct capfile *c, const uint8_t src[4], uint8_t proto)
+{
+	size_t i;
+	unsigned seen = 0, broken = 0;
+
+	for (i = 0; i < c->n; i++) {
+		struct pkt *q = cap_push(&crafted, &c->p[i]);
+		uint8_t *ip = ip_of(q);
+
+		if (ip != NULL && addr_is(ip + 12, src) && ip[9] == proto && seen++ % 2 == 1) {
+			ip[11] ^= 0x01;
+			broken++;
+		}
+	}
+	ck_assert_uint_gt(broken, 2);
+}
+
+/* Inside, the clients' own packets are not the NAT's: wrong checksums on
+ * some of them (a damaged capture) are no NAT checksum bug. */
+START_TEST(client_checksums_are_not_the_nat)
+{
+	struct run r;
+	uint8_t client[4];
+
+	syn_sender(&cin, client);
+	break_some_checksums(&cin, client, 6);
+	analyse_crafted(&r, &crafted, NULL, false);
+	ck_assert_ptr_null(find(&r.v, CODE_IP_CHECKSUM_BAD));
+	ck_assert_ptr_null(find(&r.v, CODE_CHECKSUM_OFFLOAD));
+	ck_assert_int_eq(r.v.value, VERDICT_PASS);
+	run_free(&r);
+}
+END_TEST
+
+/* Outside, control packets from the NAT's address with some checksums
+ * wrong: the NAT emitted them, a warning (GRE would be an error). */
+START_TEST(nat_control_checksums_warn)
+{
+	struct run r;
+	uint8_t nat[4];
+	const struct finding *f;
+
+	syn_sender(&cout, nat);
+	break_some_checksums(&cout, nat, 6);
+	analyse_crafted(&r, NULL, &crafted, false);
+	f = find(&r.v, CODE_IP_CHECKSUM_BAD);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(f->severity, SEV_WARNING);
+	ck_assert_ptr_nonnull(strstr(f->message, "control-connection packets"));
+	ck_assert_ptr_null(find(&r.v, CODE_CHECKSUM_OFFLOAD));
+	run_free(&r);
+}
+END_TEST
+
 /* The lab's real defect (checksum left stale after the NAT) stays one. */
 START_TEST(stale_checksum_stays_a_defect)
 {
@@ -738,6 +795,8 @@ damage_suite(void)
 	tcase_add_test(tc, offload_single_capture_is_a_note);
 	tcase_add_test(tc, offload_from_later_packet_is_a_defect);
 	tcase_add_test(tc, stale_checksum_stays_a_defect);
+	tcase_add_test(tc, client_checksums_are_not_the_nat);
+	tcase_add_test(tc, nat_control_checksums_warn);
 	tcase_add_test(tc, damaged_copy_first_loses_to_clean_retry);
 	tcase_add_test(tc, damaged_copy_after_is_ignored);
 	tcase_add_test(tc, both_copies_verify_conflict);
