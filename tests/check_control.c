@@ -375,6 +375,84 @@ START_TEST(two_calls_one_connection)
 }
 END_TEST
 
+/* ---- copies weighed by their checksums ---- */
+
+/* One TCP segment whose checksum is right, or wrong (not an offload pattern). */
+static void
+feed_tcp_checked(struct pb_feed *fd, struct pb_ip src, uint16_t sport, struct pb_ip dst,
+                 uint16_t dport, uint32_t seq, uint8_t flags, const uint8_t *payload, size_t len,
+                 bool right)
+{
+	uint8_t l4[PB_MAX], frame[PB_MAX], pseudo[12];
+	size_t n = pb_tcp(l4, sport, dport, seq, flags, payload, len);
+	uint32_t sum = 0;
+	size_t i;
+	uint16_t c;
+
+	memcpy(pseudo, src.b, 4);
+	memcpy(pseudo + 4, dst.b, 4);
+	pseudo[8] = 0;
+	pseudo[9] = 6;
+	pb_put16(pseudo + 10, (uint16_t)n);
+	for (i = 0; i < sizeof(pseudo); i += 2)
+		sum += (uint32_t)(pseudo[i] << 8 | pseudo[i + 1]);
+	c = pb_csum(l4, n, sum);
+	pb_put16(l4 + 16, right ? c : (uint16_t)(c ^ 0x0101));
+	pb_feed_frame(fd, frame, pb_frame(frame, src, dst, 6, l4, n, false));
+}
+
+/*
+ * The client's OCRQ recorded twice: first a copy with its Call ID damaged,
+ * then the clean retry.  damaged_checksum_right: the damaged copy's
+ * checksum is right too, so nothing tells the copies apart.
+ */
+static void
+run_damaged_ocrq(struct side *s, bool damaged_checksum_right)
+{
+	struct pb_feed fd = {s, 0, NS_PER_SEC};
+	uint8_t bytes[512], bad[512];
+	size_t n = client_bytes(bytes), sccrq = n - 168;
+
+	ck_assert(side_init(s, SIDE_SINGLE, NULL));
+	feed_tcp_checked(&fd, pns, 40000, pac, TCP_PORT_PPTP, 99, TCP_SYN, NULL, 0, true);
+	feed_tcp_checked(&fd, pac, TCP_PORT_PPTP, pns, 40000, 7000, TCP_SYN | TCP_ACK, NULL, 0,
+	                 true);
+	feed_tcp_checked(&fd, pns, 40000, pac, TCP_PORT_PPTP, 100, TCP_ACK, bytes, sccrq, true);
+	memcpy(bad, bytes + sccrq, n - sccrq);
+	bad[13] ^= 0x5a; /* OCRQ Call ID 256 -> 346 */
+	feed_tcp_checked(&fd, pns, 40000, pac, TCP_PORT_PPTP, (uint32_t)(100 + sccrq), TCP_ACK, bad,
+	                 n - sccrq, damaged_checksum_right);
+	feed_tcp_checked(&fd, pns, 40000, pac, TCP_PORT_PPTP, (uint32_t)(100 + sccrq), TCP_ACK,
+	                 bytes + sccrq, n - sccrq, true);
+	server_reply(&fd, 4242);
+	side_finish(s);
+}
+
+START_TEST(damaged_copy_loses_to_verified_retry)
+{
+	struct side s;
+
+	run_damaged_ocrq(&s, false);
+	assert_one_call(&s);
+	ck_assert_uint_eq(diag_count(&s.diag, CODE_TCP_CONFLICT), 0);
+	ck_assert_uint_eq(diag_count(&s.diag, CODE_TCP_GAP), 0);
+	ck_assert(!s.tunnels.conns[0].damaged);
+	side_free(&s);
+}
+END_TEST
+
+START_TEST(copies_that_both_verify_conflict)
+{
+	struct side s;
+
+	run_damaged_ocrq(&s, true);
+	ck_assert_uint_eq(diag_count(&s.diag, CODE_TCP_CONFLICT), 1);
+	ck_assert(s.tunnels.conns[0].damaged);
+	ck_assert_uint_eq(s.tunnels.calls[0].pns_call_id, 256 ^ 0x5a); /* the first copy won */
+	side_free(&s);
+}
+END_TEST
+
 static Suite *
 control_suite(void)
 {
@@ -394,6 +472,8 @@ control_suite(void)
 	tcase_add_test(tc, incoming_call);
 	tcase_add_test(tc, refused_then_reused);
 	tcase_add_test(tc, two_calls_one_connection);
+	tcase_add_test(tc, damaged_copy_loses_to_verified_retry);
+	tcase_add_test(tc, copies_that_both_verify_conflict);
 	suite_add_tcase(s, tc);
 	return s;
 }
