@@ -413,8 +413,9 @@ unchanged_field_finding(struct field_ctx *fc, enum id_meaning m)
 /*
  * The Linux nf_nat_pptp editor writes the client's own Call ID into the
  * Call ID field of every Call-Disconnect-Notify it passes to the client
- * (pptp_inbound_pkt: the PNS Call ID replaces whatever the server sent,
- * in every kernel since 2.6.14).  Clients look their call up by it, so
+ * (pptp_inbound_pkt: the PNS Call ID replaces whatever the server sent;
+ * every editor-* scenario of testdata/lab shows it).  Clients look their
+ * call up by it, so
  * this one change of that field is known and harmless: one note for all
  * tunnels.  Any other change of it stays an unexpected_rewrite warning.
  */
