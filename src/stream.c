@@ -30,11 +30,19 @@
  *   stream is flushed, or the out-of-order limits need its room.  Then,
  *   with no better copy in the capture, its bytes are reported as a gap:
  *   bytes a checksum contradicts are not evidence.
- * - A direction in which no copy has verified yet ranks failed copies as
- *   unverified: a capture taken on a host with checksum offload shows
- *   every segment that host sent with a wrong checksum from the first one
- *   (the offload patterns tcp.c recognises cover most, not all, NICs), and
- *   holding all of them would lose the whole direction.
+ * - A direction in which no copy carrying data has verified yet ranks
+ *   failed copies as unverified: a capture taken on a host with checksum
+ *   offload shows every segment that host sent with a wrong checksum from
+ *   the first one (the offload patterns tcp.c recognises cover most, not
+ *   all, NICs), and holding all of them would lose the whole direction.
+ *   Segments without data do not count: some stacks compute the checksum
+ *   of a bare ACK themselves and leave only data segments to the NIC (one
+ *   of the public captures in testdata shows exactly that).
+ * - A receive offload (GRO/LRO) merging several segments into one also
+ *   shows a wrong checksum; PPTP peers push each control message, and a
+ *   pushed segment ends such a merge, so control data is not expected to
+ *   be merged.  Were it, its bytes would be held and, unconfirmed, become
+ *   a gap: never a false message.
  * - Out-of-order data is copied (capture bytes are borrowed) into at most
  *   STREAM_MAX_OOO_SEGMENTS pieces and STREAM_MAX_OOO_BYTES bytes, kept in a
  *   sorted list so one segment costs O(segments held).  When a new piece
@@ -86,7 +94,7 @@ struct stream {
 	 * unverified: a failed copy is never delivered. */
 	uint8_t history_verified[STREAM_HISTORY_BYTES / 8];
 	size_t history_len;
-	bool verified_seen; /* a copy in this direction verified */
+	bool verified_seen; /* a copy with data in this direction verified */
 	struct ooo_seg pool[STREAM_MAX_OOO_SEGMENTS];
 	struct ooo_seg *free_list;
 	struct ooo_seg *head, *tail;
@@ -452,7 +460,7 @@ stream_segment_copy(struct stream *s, const struct stream_sink *sink, uint32_t s
 	s->stats.segments++;
 	if (copy > STREAM_COPY_VERIFIED)
 		copy = STREAM_COPY_UNVERIFIED;
-	if (copy == STREAM_COPY_VERIFIED)
+	if (copy == STREAM_COPY_VERIFIED && payload != NULL && len > 0)
 		s->verified_seen = true;
 	else if (copy == STREAM_COPY_FAILED && !s->verified_seen)
 		copy = STREAM_COPY_UNVERIFIED; /* maybe offload: see the decisions above */

@@ -742,6 +742,7 @@ END_TEST
  * failed copies are only unverified and flow at once. */
 START_TEST(test_failed_before_any_verified_is_unverified)
 {
+	stream_segment_copy(s, &sink, 999, TCP_SYN, NULL, 0, V, 0, 0); /* a bare SYN: no data */
 	feed_copy(1000, "abc", F, 1);
 	feed_copy(1003, "def", F, 2);
 	assert_bytes("abcdef");
