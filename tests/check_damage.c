@@ -331,9 +331,10 @@ START_TEST(lab_pair_passes_strict)
 END_TEST
 
 /*
- * Every lab scenario whose ground truth (expected.json, written from the
- * peers' logs) is a working NAT passes with --strict: the Linux editor's
- * known rewrites are notes, not warnings.
+ * Every editor-* lab scenario whose ground truth (expected.json, written
+ * from the peers' logs) is a working NAT passes with --strict: the Linux
+ * editor's known rewrites are notes, not warnings.  (Scenarios of lossy
+ * paths may rightly warn, so only the editor's own are held to this.)
  */
 START_TEST(healthy_lab_pairs_pass_strict)
 {
@@ -349,7 +350,7 @@ START_TEST(healthy_lab_pairs_pass_strict)
 		struct run r;
 		uint32_t i;
 
-		if (e->d_name[0] == '.')
+		if (strncmp(e->d_name, "editor-", 7) != 0)
 			continue;
 		snprintf(path, sizeof(path), TESTDATA "/lab/%s/expected.json", e->d_name);
 		truth = json_load_file(path, 0, &err);
