@@ -260,8 +260,8 @@ on_gap(void *ctx, uint64_t missing, uint64_t frame, ts_ns_t ts)
 	mark_damaged(cc);
 	if (failed != d->failed_dropped)
 		diag_add(cc->owner->d, CODE_TCP_GAP, &where,
-		         "%llu bytes of the control connection captured only with a wrong TCP "
-		         "checksum, and never again; %zu buffered bytes dropped",
+		         "%llu bytes of the control connection captured only in copies whose TCP "
+		         "checksum is wrong; %zu buffered bytes dropped",
 		         (unsigned long long)missing, f != NULL ? f->len : 0);
 	else
 		diag_add(cc->owner->d, CODE_TCP_GAP, &where,
