@@ -167,12 +167,12 @@ diagnosis_advice(const struct report *r, enum code code, char *buf, size_t len)
 		break;
 	case CODE_UNEXPECTED_REWRITE:
 		if (failing(r, CODE_UNEXPECTED_REWRITE) == NULL) {
-			/* Only Call-Disconnect-Notify, which breaks nothing seen. */
+			/* Only Call-Disconnect-Notify, which breaks nothing seen (the
+			 * Linux editor's own rewrite of it is only a note). */
 			say(buf, len,
-			    "Usually nothing: %s rewrites this Call-Disconnect-Notify field and "
-			    "most "
-			    "peers accept it; pass --ignore unexpected_rewrite to accept it.",
-			    editor_linux(r) ? LINUX_EDITOR : "the NAT's editor");
+			    "Usually nothing: implementations disagree about this "
+			    "Call-Disconnect-Notify field and most peers accept a change; pass "
+			    "--ignore unexpected_rewrite to accept it.");
 			break;
 		}
 		/* fall through */
@@ -226,6 +226,16 @@ diagnosis_advice(const struct report *r, enum code code, char *buf, size_t len)
 		break;
 	case CODE_SNAPLEN_TRUNCATED:
 		say(buf, len, "Capture with -s 0.");
+		break;
+	case CODE_GRE_NOT_CAPTURED:
+		say(buf, len,
+		    "Capture with a filter that keeps GRE, 'tcp port 1723 or ip proto 47', or "
+		    "with none.");
+		break;
+	case CODE_GRE_ABSENT:
+		say(buf, len,
+		    "Check that IP protocol 47 from and to that client reaches the capture points "
+		    "(a firewall in front of the NAT), and capture while the tunnel carries data.");
 		break;
 	case CODE_EVIDENCE_INCOMPLETE:
 	case CODE_CAPTURE_TRUNCATED:
@@ -598,6 +608,36 @@ static const cause_fn fail_causes[] = {
     cause_other,
 };
 
+/* Calls set up whose GRE no capture holds: a capture filter, or GRE blocked
+ * before the capture point (verdict.c: gre_not_captured, gre_absent). */
+static bool
+inconclusive_gre_cause(struct cause_ctx *c)
+{
+	const struct finding *f = any_of(c->r, CODE_GRE_NOT_CAPTURED);
+	uint32_t n;
+
+	if (f != NULL) {
+		say(c->d->cause, sizeof(c->d->cause),
+		    "calls were set up but %s no GRE at all: probably captured with a filter such "
+		    "as 'tcp port 1723', so no tunnel's data can be judged.",
+		    c->r->b != NULL ? "a capture holds" : "the capture holds");
+		set(c, "gre_not_captured", CODE_GRE_NOT_CAPTURED);
+		return true;
+	}
+	if (any_of(c->r, CODE_GRE_ABSENT) == NULL)
+		return false;
+	n = 0;
+	for (f = c->r->verdict->findings; f < c->r->verdict->findings + c->r->verdict->nfindings;
+	     f++)
+		n += f->code == CODE_GRE_ABSENT;
+	say(c->d->cause, sizeof(c->d->cause),
+	    "%u %s set up carried no GRE in any capture while the others' GRE was captured: "
+	    "probably blocked before the capture point, so %s cannot be judged.",
+	    n, plural(n, "call", "calls"), n == 1 ? "its tunnel" : "their tunnels");
+	set(c, "gre_absent", CODE_GRE_ABSENT);
+	return true;
+}
+
 static void
 inconclusive_cause(struct cause_ctx *c)
 {
@@ -623,6 +663,8 @@ inconclusive_cause(struct cause_ctx *c)
 		c->d->code = "capture_truncated";
 		say(c->d->fix, sizeof(c->d->fix),
 		    "Stop the capture before copying it, and check the whole file again.");
+	} else if (inconclusive_gre_cause(c)) {
+		/* said */
 	} else if (r->b == NULL) {
 		say(c->d->cause, sizeof(c->d->cause),
 		    "no tunnel of this capture can be judged: none was seen set up, nor with GRE "
