@@ -49,5 +49,16 @@ void report_tunnel_counts(const struct report *r, uint32_t *pass, uint32_t *fail
                           uint32_t *inconclusive);
 /* Tunnels naming code among their findings (every one, not only the listed). */
 uint32_t report_code_tunnels(const struct report *r, enum code code);
+/*
+ * s as HTML or XML text or attribute value: markup characters as entities;
+ * control characters, bytes that are not UTF-8 and what XML 1.0 cannot
+ * carry as U+FFFD.  Every string that may come from a capture goes
+ * through here in the markup renderers.
+ */
+void report_put_markup(FILE *out, const char *s);
+/* "PASS", "FAIL", "INCONCLUSIVE": the verdict as reports shout it. */
+const char *report_verdict_word(enum verdict_value v);
+/* "ERROR", "WARNING", "note": a finding's severity as its heading shows it. */
+const char *report_severity_label(enum severity s);
 
 #endif

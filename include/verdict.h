@@ -94,6 +94,9 @@ struct finding {
 #define MARK_TO_PNS 0x08  /* GRE towards the PNS */
 #define MARK_OTHER 0x10   /* other control messages */
 
+/* The mark a control message of this type stands for in the diagram. */
+unsigned verdict_mark_of_type(uint8_t type);
+
 struct tunnel_verdict {
 	enum verdict_value value;
 	unsigned marks;

@@ -86,3 +86,80 @@ report_code_tunnels(const struct report *r, enum code code)
 		n += (r->verdict->tunnels[i].codes & VERDICT_IGNORE_BIT(code)) != 0;
 	return n;
 }
+
+/* Length of a valid UTF-8 sequence at s (1..4) that XML 1.0 allows, 0 otherwise. */
+static size_t
+markup_char_len(const unsigned char *s)
+{
+	size_t n, i;
+
+	if (s[0] < 0x80)
+		return (s[0] < 0x20 && s[0] != '\t' && s[0] != '\n') || s[0] == 0x7f ? 0 : 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	for (i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80) /* also stops at the terminating NUL */
+			return 0;
+	if (n == 3 && ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0)))
+		return 0; /* overlong, or a UTF-16 surrogate */
+	if (n == 3 && s[0] == 0xef && s[1] == 0xbf && s[2] >= 0xbe)
+		return 0; /* U+FFFE and U+FFFF are no XML characters */
+	if (n == 4 && ((s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] >= 0x90)))
+		return 0;
+	return n;
+}
+
+void
+report_put_markup(FILE *out, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+
+	while (*s != 0) {
+		size_t n = markup_char_len(s);
+
+		if (n == 0) {
+			fputs("&#xfffd;", out);
+			s++;
+			continue;
+		}
+		switch (*s) {
+		case '&':
+			fputs("&amp;", out);
+			break;
+		case '<':
+			fputs("&lt;", out);
+			break;
+		case '>':
+			fputs("&gt;", out);
+			break;
+		case '"':
+			fputs("&quot;", out);
+			break;
+		case '\'':
+			fputs("&#39;", out);
+			break;
+		default:
+			fwrite(s, 1, n, out);
+			break;
+		}
+		s += n;
+	}
+}
+
+const char *
+report_verdict_word(enum verdict_value v)
+{
+	return v == VERDICT_PASS ? "PASS" : v == VERDICT_FAIL ? "FAIL" : "INCONCLUSIVE";
+}
+
+const char *
+report_severity_label(enum severity s)
+{
+	return s == SEV_ERROR ? "ERROR" : s == SEV_WARNING ? "WARNING" : "note";
+}

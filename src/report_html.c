@@ -100,71 +100,6 @@ static const char SVG_DEFS[] =
 
 /* ---- escaping: every string that may come from a capture goes through here ---- */
 
-/* Length of a valid UTF-8 sequence at s (1..4), 0 when invalid. */
-static size_t
-utf8_len(const unsigned char *s)
-{
-	size_t n, i;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4;
-	else
-		return 0;
-	for (i = 1; i < n; i++)
-		if ((s[i] & 0xc0) != 0x80) /* also stops at the terminating NUL */
-			return 0;
-	if (n == 3 && ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0)))
-		return 0; /* overlong, or a UTF-16 surrogate */
-	if (n == 4 && ((s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] >= 0x90)))
-		return 0;
-	return n;
-}
-
-/* Text for an element or an attribute value: markup characters as entities,
- * control characters and bytes that are not UTF-8 as U+FFFD. */
-static void
-put_esc(FILE *out, const char *str)
-{
-	const unsigned char *s = (const unsigned char *)str;
-
-	while (*s != 0) {
-		size_t n = utf8_len(s);
-
-		if (n == 0 || (*s < 0x20 && *s != '\t' && *s != '\n') || *s == 0x7f) {
-			fputs("&#xfffd;", out);
-			s++;
-			continue;
-		}
-		switch (*s) {
-		case '&':
-			fputs("&amp;", out);
-			break;
-		case '<':
-			fputs("&lt;", out);
-			break;
-		case '>':
-			fputs("&gt;", out);
-			break;
-		case '"':
-			fputs("&quot;", out);
-			break;
-		case '\'':
-			fputs("&#39;", out);
-			break;
-		default:
-			fwrite(s, 1, n, out);
-			break;
-		}
-		s += n;
-	}
-}
-
 static void escf(FILE *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* printf, then escaped: for formats that mix fixed text and capture data. */
@@ -177,7 +112,7 @@ escf(FILE *out, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	put_esc(out, buf);
+	report_put_markup(out, buf);
 }
 
 /* ---- what the page shows ---- */
@@ -189,21 +124,9 @@ value_class(enum verdict_value v)
 }
 
 static const char *
-value_upper(enum verdict_value v)
-{
-	return v == VERDICT_PASS ? "PASS" : v == VERDICT_FAIL ? "FAIL" : "INCONCLUSIVE";
-}
-
-static const char *
 sev_class(enum severity s)
 {
 	return s == SEV_ERROR ? "e" : s == SEV_WARNING ? "w" : "n";
-}
-
-static const char *
-sev_upper(enum severity s)
-{
-	return s == SEV_ERROR ? "ERROR" : s == SEV_WARNING ? "WARNING" : "note";
 }
 
 static const struct call *
@@ -249,28 +172,28 @@ print_head(FILE *out, const struct report *r)
 	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n",
 	      out);
 	fprintf(out, "<title>pptp-natcheck: %s</title>\n<style>\n%s</style>\n</head>\n<body>\n",
-	        value_upper(v->value), CSS);
+	        report_verdict_word(v->value), CSS);
 	fputs(SVG_DEFS, out);
 	fprintf(out, "<header class=\"v %s\" id=\"verdict\"><h1>%s</h1>\n", value_class(v->value),
-	        value_upper(v->value));
+	        report_verdict_word(v->value));
 	if (d.cause[0] != 0) {
 		fputs("<p class=\"cause\">", out);
-		put_esc(out, d.cause);
+		report_put_markup(out, d.cause);
 		fputs(" <code>", out);
-		put_esc(out, d.code != NULL ? d.code : "");
+		report_put_markup(out, d.code != NULL ? d.code : "");
 		fputs("</code></p>\n", out);
 	}
 	if (d.fix[0] != 0) {
 		fputs("<p class=\"fix\"><b>Fix:</b> ", out);
-		put_esc(out, d.fix);
+		report_put_markup(out, d.fix);
 		fputs("</p>\n", out);
 	}
 	if (r->orient != NULL && r->orient->swapped) {
 		fputs("<p class=\"swapped\"><b>Captures given the other way round:</b> <code>",
 		      out);
-		put_esc(out, r->a->ninputs > 0 && r->a->inputs[0].path != NULL
-		                 ? r->a->inputs[0].path
-		                 : "?");
+		report_put_markup(out, r->a->ninputs > 0 && r->a->inputs[0].path != NULL
+		                           ? r->a->inputs[0].path
+		                           : "?");
 		fputs("</code> holds the clients and was judged as inside.</p>\n", out);
 	}
 	fprintf(out,
@@ -295,15 +218,15 @@ print_inputs_of(FILE *out, const struct side *s)
 		if (s->ninputs > 1)
 			fprintf(out, " f%u", i + 1);
 		fputs("</td><td class=\"mono\">", out);
-		put_esc(out, in->path != NULL ? in->path : "?");
+		report_put_markup(out, in->path != NULL ? in->path : "?");
 		fputs("</td><td>", out);
-		put_esc(out, in->format);
+		report_put_markup(out, in->format);
 		for (k = 0; k < in->nlinktypes; k++)
 			escf(out, "%s%s", k == 0 ? ", " : "/", link_name(in->linktypes[k]));
 		fprintf(out, "</td><td>%llu</td><td>", (unsigned long long)in->packets);
 		if (in->truncated || in->damaged) {
 			fprintf(out, "<b>%s</b>: ", in->truncated ? "TRUNCATED" : "DAMAGED");
-			put_esc(out, in->error);
+			report_put_markup(out, in->error);
 		}
 		fputs("</td></tr>\n", out);
 	}
@@ -323,7 +246,7 @@ print_inputs(FILE *out, const struct report *r)
 	fputs("</table>\n", out);
 	if (r->orient != NULL && r->orient->swapped) {
 		fputs("<p id=\"order\">Order: swapped: ", out);
-		put_esc(out, r->orient->how);
+		report_put_markup(out, r->orient->how);
 		escf(out, " (NAT translates: %s)", orient_translated_name(r->orient->translated));
 		fputs("</p>\n", out);
 	}
@@ -385,22 +308,6 @@ code_arrows(enum code code)
 		return MARK_REQUEST;
 	default:
 		return 0;
-	}
-}
-
-/* The arrow a message type stands for in the verdict's marks (verdict.h). */
-static unsigned
-mark_of_type(uint8_t type)
-{
-	switch (type) {
-	case PPTP_OCRQ:
-	case PPTP_ICRP:
-		return MARK_REQUEST;
-	case PPTP_OCRP:
-	case PPTP_ICCN:
-		return MARK_REPLY;
-	default:
-		return MARK_OTHER;
 	}
 }
 
@@ -475,7 +382,7 @@ add_msg_row(struct tunnel_view *t, const struct call_msg *m, int s)
 	w->kind = ROW_MSG;
 	w->type = m->type;
 	w->to_pac = m->to_pac;
-	w->mark = mark_of_type(m->type);
+	w->mark = verdict_mark_of_type(m->type);
 	w->msg[s] = m;
 	if (t->nsides == 2)
 		w->msg[1 - s] = twin_msg(t->c[1 - s], m);
@@ -724,7 +631,7 @@ put_leg(FILE *out, const struct tunnel_view *t, const struct row *w, int s, int 
 		fprintf(out, "<g class=\"%s%s%s\"><path d=\"M%d %dH%d\"/>", s == SIDE_A ? "i" : "o",
 		        cls, seen ? "" : " n", from, y, to);
 		fprintf(out, "<text x=\"%d\" y=\"%d\">", mid, y - 5);
-		put_esc(out, name);
+		report_put_markup(out, name);
 		if (m == NULL) {
 			fputs(" not seen</text></g>\n", out);
 			return;
@@ -786,8 +693,9 @@ put_leg(FILE *out, const struct tunnel_view *t, const struct row *w, int s, int 
 
 			report_frame_name(side, &gf->mis_inside, fr);
 			fputs("GRE went to ", out);
-			put_esc(out, addr_format(got->kind == CALL_GRE_ONLY ? &got->pac : &got->pns,
-			                         host));
+			report_put_markup(
+			    out,
+			    addr_format(got->kind == CALL_GRE_ONLY ? &got->pac : &got->pns, host));
 			fprintf(out,
 			        " \xc3\x97%llu sampled <tspan class=\"f\">%s</tspan></text></g>\n",
 			        (unsigned long long)gf->misdelivered, fr);
@@ -845,7 +753,7 @@ put_lane_head(FILE *out, int x, const char *title, const struct addr *a)
 	fprintf(out, "<text class=\"lh\" x=\"%d\" y=\"16\">%s</text>", x, title);
 	if (a != NULL) {
 		fprintf(out, "<text x=\"%d\" y=\"31\">", x);
-		put_esc(out, addr_format(a, buf));
+		report_put_markup(out, addr_format(a, buf));
 		fputs("</text>", out);
 	}
 }
@@ -985,9 +893,9 @@ put_tunnel_findings(FILE *out, const struct verdict *v, uint32_t id)
 		fprintf(
 		    out,
 		    "<li><span class=\"sev %s\">%s</span> <a href=\"#f%u\"><code>%s</code></a>: ",
-		    sev_class(best->severity), sev_upper(best->severity), best_i + 1,
+		    sev_class(best->severity), report_severity_label(best->severity), best_i + 1,
 		    code_name(best->code));
-		put_esc(out, best->message);
+		report_put_markup(out, best->message);
 		if (more > 1)
 			fprintf(out, " (<a href=\"#c-%s\">%u more</a>)", code_name(best->code),
 			        more - 1);
@@ -1014,7 +922,7 @@ print_tunnel(FILE *out, const struct report *r, uint32_t pi, bool diagram)
 	if (t.any == NULL)
 		return;
 	fprintf(out, "<section class=\"tun %s\" id=\"t%u\">\n<h3>Tunnel %u: %s &#8212; ",
-	        value_class(t.tv->value), t.p->id, t.p->id, value_upper(t.tv->value));
+	        value_class(t.tv->value), t.p->id, t.p->id, report_verdict_word(t.tv->value));
 	if (t.any->roles_known)
 		escf(out, "client %s \xe2\x86\x92 server %s", addr_format(&t.any->pns, pns),
 		     addr_format(&t.any->pac, pac));
@@ -1089,7 +997,7 @@ print_evidence(FILE *out, const struct report *r, const struct finding *f)
 		report_frame_name(report_side(r, e->side), &e->where, fr);
 		fprintf(out, "<tr><td>%s</td><td>%s</td><td class=\"mono\">%s</td><td>",
 		        side_role_name(e->side), fr, report_time(e->where.ts, when));
-		put_esc(out, e->label);
+		report_put_markup(out, e->label);
 		fputs("</td></tr>\n", out);
 	}
 	fputs("</table>\n", out);
@@ -1133,16 +1041,17 @@ print_findings(FILE *out, const struct report *r)
 			    "<section class=\"g\" id=\"c-%s\"><h3><span class=\"sev %s\">%s</span> "
 			    "<code>%s</code> (%u)</h3>\n",
 			    code_name((enum code)code), sev_class((enum severity)sev),
-			    sev_upper((enum severity)sev), code_name((enum code)code), count[code]);
+			    report_severity_label((enum severity)sev), code_name((enum code)code),
+			    count[code]);
 			if (ci != NULL && ci->hint[0] != 0) {
 				fputs("<p class=\"hint\"><b>What it means:</b> ", out);
-				put_esc(out, ci->hint);
+				report_put_markup(out, ci->hint);
 				fputs("</p>\n", out);
 			}
 			if (sev != SEV_NOTE &&
 			    diagnosis_advice(r, (enum code)code, advice, sizeof(advice))[0] != 0) {
 				fputs("<p class=\"hint\"><b>What to do:</b> ", out);
-				put_esc(out, advice);
+				report_put_markup(out, advice);
 				fputs("</p>\n", out);
 			}
 			for (i = 0; i < v->nfindings; i++) {
@@ -1157,7 +1066,8 @@ print_findings(FILE *out, const struct report *r)
 					    out);
 				else if (f->severity != (enum severity)sev)
 					fprintf(out, "<span class=\"sev %s\">%s</span> ",
-					        sev_class(f->severity), sev_upper(f->severity));
+					        sev_class(f->severity),
+					        report_severity_label(f->severity));
 				if (f->ntunnels > 0) {
 					fprintf(out, "tunnel%s", f->ntunnels > 1 ? "s" : "");
 					for (k = 0; k < f->ntunnels && k < FINDING_MAX_TUNNELS; k++)
@@ -1166,7 +1076,7 @@ print_findings(FILE *out, const struct report *r)
 						        f->tunnels[k]);
 					fputs(": ", out);
 				}
-				put_esc(out, f->message);
+				report_put_markup(out, f->message);
 				fputs("</p>\n", out);
 				print_evidence(out, r, f);
 				fputs("</div>\n", out);
@@ -1187,6 +1097,7 @@ report_html(FILE *out, const struct report *r)
 	print_tunnels(out, r);
 	print_findings(out, r);
 	fprintf(out, "<footer><p>Verdict: %s (exit status %d)</p></footer>\n</body>\n</html>\n",
-	        value_upper(r->verdict->value), (int)verdict_exit_status(r->verdict->value));
+	        report_verdict_word(r->verdict->value),
+	        (int)verdict_exit_status(r->verdict->value));
 	return !ferror(out);
 }

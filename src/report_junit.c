@@ -14,7 +14,7 @@
  *                        nothing could be judged, <skipped> when inconclusive
  * The file is deterministic (no run time, no host name), so it can be
  * compared between runs.  What the XML 1.0 character set cannot carry (bytes
- * of broken UTF-8, control characters from a capture) is written as '?'.
+ * of broken UTF-8, control characters from a capture) is written as U+FFFD.
  */
 #include <stdio.h>
 #include <string.h>
@@ -23,96 +23,6 @@
 #include "report.h"
 
 #define JUNIT_TEXT_LEN 1024
-
-/* Length of the valid UTF-8 sequence at p (at most n bytes), 0 when invalid. */
-static size_t
-utf8_len(const unsigned char *p, size_t n)
-{
-	size_t len, i;
-	unsigned cp;
-
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
-		len = 2;
-		cp = p[0] & 0x1fu;
-	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		len = 3;
-		cp = p[0] & 0x0fu;
-	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		len = 4;
-		cp = p[0] & 0x07u;
-	} else {
-		return 0;
-	}
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (p[i] & 0x3fu);
-	}
-	/* Overlong forms, surrogates and code points past Unicode, and the two
-	 * non-characters XML 1.0 excludes. */
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff || cp == 0xfffe || cp == 0xffff)
-		return 0;
-	return len;
-}
-
-/* s as XML character data or attribute value (quotes escaped too). */
-static void
-xml_put(FILE *out, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strlen(s), len;
-
-	while (n > 0) {
-		switch (*p) {
-		case '&':
-			fputs("&amp;", out);
-			break;
-		case '<':
-			fputs("&lt;", out);
-			break;
-		case '>':
-			fputs("&gt;", out);
-			break;
-		case '"':
-			fputs("&quot;", out);
-			break;
-		case '\'':
-			fputs("&apos;", out);
-			break;
-		case '\n':
-		case '\t':
-			fputc(*p, out);
-			break;
-		default:
-			if (*p < 0x20 || *p == 0x7f) {
-				fputc('?', out);
-				break;
-			}
-			len = utf8_len(p, n);
-			if (len == 0) {
-				fputc('?', out);
-				break;
-			}
-			fwrite(p, 1, len, out);
-			p += len - 1;
-			n -= len - 1;
-			break;
-		}
-		p++;
-		n--;
-	}
-}
-
-static const char *
-verdict_word(enum verdict_value v)
-{
-	return v == VERDICT_PASS ? "PASS" : v == VERDICT_FAIL ? "FAIL" : "INCONCLUSIVE";
-}
 
 static bool
 finding_concerns(const struct finding *f, uint32_t tunnel_id)
@@ -135,7 +45,7 @@ put_finding(FILE *out, const struct report *r, const struct finding *f)
 
 	snprintf(line, sizeof(line), "%s %s: %s\n", severity_name(f->severity), code_name(f->code),
 	         f->message);
-	xml_put(out, line);
+	report_put_markup(out, line);
 	for (k = 0; k < f->nevidence; k++) {
 		const struct evidence *e = &f->evidence[k];
 		const char *path = report_file_path(report_side(r, e->side), e->where.file);
@@ -143,16 +53,16 @@ put_finding(FILE *out, const struct report *r, const struct finding *f)
 		snprintf(line, sizeof(line), "  %s %s frame %llu, %s UTC: %s\n",
 		         side_role_name(e->side), path, (unsigned long long)e->where.frame,
 		         report_time(e->where.ts, when), e->label);
-		xml_put(out, line);
+		report_put_markup(out, line);
 	}
 	if (ci != NULL && ci->hint[0] != 0 && f->severity != SEV_NOTE) {
 		snprintf(line, sizeof(line), "  What it means: %s\n", ci->hint);
-		xml_put(out, line);
+		report_put_markup(out, line);
 	}
 	if (f->severity != SEV_NOTE &&
 	    diagnosis_advice(r, f->code, advice, sizeof(advice))[0] != 0) {
 		snprintf(line, sizeof(line), "  What to do: %s\n", advice);
-		xml_put(out, line);
+		report_put_markup(out, line);
 	}
 }
 
@@ -268,9 +178,9 @@ put_outcome(FILE *out, const struct report *r, uint32_t tunnel_id, enum verdict_
 		n = finding_codes(r, tunnel_id, SEV_WARNING, codes, sizeof(codes), &first);
 		snprintf(msg, sizeof(msg), "%s", n > 0 ? codes : "failed");
 		fputs("      <failure type=\"", out);
-		xml_put(out, first != CODE_COUNT ? code_name(first) : "fail");
+		report_put_markup(out, first != CODE_COUNT ? code_name(first) : "fail");
 		fputs("\" message=\"", out);
-		xml_put(out, msg);
+		report_put_markup(out, msg);
 		fputs("\">", out);
 		put_findings(out, r, tunnel_id, SEV_WARNING, SEV_ERROR);
 		fputs("</failure>\n", out);
@@ -280,9 +190,9 @@ put_outcome(FILE *out, const struct report *r, uint32_t tunnel_id, enum verdict_
 		snprintf(msg, sizeof(msg), "inconclusive%s%s", n > 0 ? ": " : "",
 		         n > 0 ? codes : "");
 		fputs(input_error ? "      <error type=\"" : "      <skipped type=\"", out);
-		xml_put(out, first != CODE_COUNT ? code_name(first) : "inconclusive");
+		report_put_markup(out, first != CODE_COUNT ? code_name(first) : "inconclusive");
 		fputs("\" message=\"", out);
-		xml_put(out, msg);
+		report_put_markup(out, msg);
 		fputs("\">", out);
 		put_findings(out, r, tunnel_id, SEV_NOTE, SEV_ERROR);
 		fputs(input_error ? "</error>\n" : "</skipped>\n", out);
@@ -306,9 +216,9 @@ static void
 put_property(FILE *out, const char *name, const char *value)
 {
 	fputs("      <property name=\"", out);
-	xml_put(out, name);
+	report_put_markup(out, name);
 	fputs("\" value=\"", out);
-	xml_put(out, value);
+	report_put_markup(out, value);
 	fputs("\"/>\n", out);
 }
 
@@ -392,7 +302,7 @@ report_junit(FILE *out, const struct report *r)
 	        skipped);
 	fputs("    <properties>\n", out);
 	diagnosis_derive(r, &d);
-	put_property(out, "verdict", verdict_word(v->value));
+	put_property(out, "verdict", report_verdict_word(v->value));
 	put_property(out, "diagnosis", d.code);
 	put_property(out, "headline", d.headline);
 	snprintf(buf, sizeof(buf), "%d", (int)verdict_exit_status(v->value));
@@ -418,7 +328,7 @@ report_junit(FILE *out, const struct report *r)
 
 		tunnel_name(name, sizeof(name), r, &c->pairs[i]);
 		fputs("    <testcase classname=\"pptp-natcheck.tunnels\" name=\"", out);
-		xml_put(out, name);
+		report_put_markup(out, name);
 		fputs("\">\n", out);
 		put_outcome(out, r, c->pairs[i].id, v->tunnels[i].value, false);
 		fputs("    </testcase>\n", out);

@@ -36,18 +36,6 @@ plural(uint64_t n, const char *one, const char *many)
 	return n == 1 ? one : many;
 }
 
-static const char *
-sev_word(enum severity s)
-{
-	return s == SEV_ERROR ? "ERROR" : s == SEV_WARNING ? "WARNING" : "note";
-}
-
-static const char *
-verdict_word(enum verdict_value v)
-{
-	return v == VERDICT_PASS ? "PASS" : v == VERDICT_FAIL ? "FAIL" : "INCONCLUSIVE";
-}
-
 /*
  * Print text from column col (already written on this line), breaking at
  * spaces before REPORT_WIDTH; continuation lines start with hang spaces.
@@ -303,7 +291,8 @@ weak_note(const struct finding *f)
 		       : f->weak_side == SIDE_INSIDE
 		           ? " (the inside capture ends in a torn record while the call was up: "
 		             "the packets may only be missing from the file)"
-		           : " (the capture ends in a torn record while the call was up: the packets "
+		           : " (the capture ends in a torn record while the call was up: the "
+		             "packets "
 		             "may only be missing from the file)";
 	return f->weak_side == SIDE_OUTSIDE ? " (the outside capture is damaged: the packets may "
 	                                      "only be missing from the file)"
@@ -393,8 +382,9 @@ print_block(FILE *out, const struct report *r, enum code code, bool *used)
 
 		if (hdr == NULL)
 			return;
-		used_len = (size_t)snprintf(hdr, cap, "%s %s, %s: %u %s (", sev_word(block_sev),
-		                            code_name(code), ci != NULL ? ci->title : "", ntun,
+		used_len = (size_t)snprintf(hdr, cap, "%s %s, %s: %u %s (",
+		                            report_severity_label(block_sev), code_name(code),
+		                            ci != NULL ? ci->title : "", ntun,
 		                            plural(ntun, "tunnel", "tunnels"));
 		for (i = 0; i < v->ntunnels && used_len + 32 < cap; i++) {
 			if (!(v->tunnels[i].codes & VERDICT_IGNORE_BIT(code)))
@@ -412,8 +402,8 @@ print_block(FILE *out, const struct report *r, enum code code, bool *used)
 		wrap(out, 0, 4, hdr);
 		free(hdr);
 	} else {
-		snprintf(line, sizeof(line), "%s %s, %s", sev_word(block_sev), code_name(code),
-		         ci != NULL ? ci->title : "");
+		snprintf(line, sizeof(line), "%s %s, %s", report_severity_label(block_sev),
+		         code_name(code), ci != NULL ? ci->title : "");
 		wrap(out, 0, 4, line);
 	}
 	several = ntun > 1 || nfind > 1;
@@ -765,7 +755,7 @@ tunnel_title(char *buf, size_t n, const struct tunnel_pair *p, const struct tunn
 	char pns[ADDR_STRLEN], pac[ADDR_STRLEN], nat[ADDR_STRLEN];
 	size_t used;
 
-	used = (size_t)snprintf(buf, n, "Tunnel %u: %s  ", p->id, verdict_word(tv->value));
+	used = (size_t)snprintf(buf, n, "Tunnel %u: %s  ", p->id, report_verdict_word(tv->value));
 	if (used >= n)
 		return;
 	if (any->roles_known)
@@ -795,7 +785,7 @@ print_tunnel_line(FILE *out, const struct report *r, const struct tunnel_pair *p
 	unsigned c, first = 0;
 
 	used = (size_t)snprintf(line, sizeof(line), "Tunnel %u: %s  %s -> %s", p->id,
-	                        verdict_word(tv->value), addr_format(&any->pns, pns),
+	                        report_verdict_word(tv->value), addr_format(&any->pns, pns),
 	                        addr_format(&any->pac, pac));
 	if (a != NULL && b != NULL && !addr_eq(&a->pns, &b->pns) && used < sizeof(line))
 		used += (size_t)snprintf(line + used, sizeof(line) - used, " as %s",
@@ -904,7 +894,7 @@ report_text(FILE *out, const struct report *r)
 	print_header(out, r, &d);
 	print_findings(out, r);
 	print_tunnels(out, r);
-	fprintf(out, "\nVerdict: %s (exit status %d)\n", verdict_word(r->verdict->value),
+	fprintf(out, "\nVerdict: %s (exit status %d)\n", report_verdict_word(r->verdict->value),
 	        (int)verdict_exit_status(r->verdict->value));
 	return !ferror(out);
 }

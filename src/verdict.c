@@ -343,8 +343,8 @@ meaning(const struct call *c, uint16_t value, enum pptp_id_owner table_owner)
 	return pns ? MEANS_PNS : pac ? MEANS_PAC : MEANS_UNKNOWN;
 }
 
-static unsigned
-mark_for(uint8_t type)
+unsigned
+verdict_mark_of_type(uint8_t type)
 {
 	switch (type) {
 	case PPTP_OCRQ:
@@ -389,7 +389,7 @@ field_finding(struct field_ctx *fc, enum code code, enum severity sev, bool has_
 	                 fc->vin);
 	finding_evidence(f, role_of(fc->j, SIDE_B), &fc->mo->where, "%s %s %u", abbrev, fc->field,
 	                 fc->vout);
-	fc->j->v->tunnels[fc->p->id - 1].marks |= mark_for(fc->mi->type);
+	fc->j->v->tunnels[fc->p->id - 1].marks |= verdict_mark_of_type(fc->mi->type);
 	if (fc->mi->type < 32)
 		fc->j->v->tunnels[fc->p->id - 1].broken_msgs |= 1u << fc->mi->type;
 }

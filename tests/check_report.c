@@ -708,6 +708,38 @@ START_TEST(ignore_makes_a_note)
 }
 END_TEST
 
+/* Markup escaping: entities, and U+FFFD for what XML 1.0 cannot carry. */
+START_TEST(markup_escaping)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+	    {"a&b<c>\"d'e", "a&amp;b&lt;c&gt;&quot;d&#39;e"},
+	    {"tab\tnl\n", "tab\tnl\n"},
+	    {"bell\a del\x7f", "bell&#xfffd; del&#xfffd;"},
+	    {"caf\xc3\xa9", "caf\xc3\xa9"},               /* valid UTF-8 kept */
+	    {"x\xff\xc3", "x&#xfffd;&#xfffd;"},           /* invalid and cut sequences */
+	    {"\xc0\xaf", "&#xfffd;&#xfffd;"},             /* overlong */
+	    {"\xed\xa0\x80", "&#xfffd;&#xfffd;&#xfffd;"}, /* surrogate */
+	    {"\xef\xbf\xbe", "&#xfffd;&#xfffd;&#xfffd;"}, /* U+FFFE, no XML character */
+	    {"\xf0\x9f\x98\x80", "\xf0\x9f\x98\x80"},     /* outside the BMP */
+	};
+	size_t k;
+
+	for (k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		char *buf = NULL;
+		size_t len;
+		FILE *fp = open_memstream(&buf, &len);
+
+		ck_assert_ptr_nonnull(fp);
+		report_put_markup(fp, cases[k].in);
+		fclose(fp);
+		ck_assert_str_eq(buf, cases[k].out);
+		free(buf);
+	}
+}
+END_TEST
+
 START_TEST(report_time_format)
 {
 	char buf[64];
@@ -727,6 +759,7 @@ report_suite(void)
 	tcase_add_test(tc, text_diagram);
 	tcase_add_test(tc, report_time_format);
 	tcase_add_test(tc, junit_cases);
+	tcase_add_test(tc, markup_escaping);
 	tcase_add_loop_test(tc, headline_names_the_cause, 0,
 	                    (int)(sizeof(causes) / sizeof(causes[0])));
 	tcase_add_test(tc, headline_from_sim);
