@@ -5,6 +5,7 @@
  * of each.  Built frames: one client behind a NAT, GRE only, both ways.
  */
 #include "correlate.h"
+#include "analysis.h"
 #include "pktbuild.h"
 #include "testutil.h"
 #include "verdict.h"
@@ -13,26 +14,19 @@
 /* A quarter second apart: 20 packets span 5 s. */
 #define SPACING (NS_PER_SEC / 4)
 
-struct pair_run {
-	struct side in, out;
-	struct correlation corr;
-	struct verdict v;
-};
-
 /* delivered(i): whether the NAT delivers the server's i-th packet inside. */
 static void
-run(struct pair_run *r, bool (*delivered)(uint32_t), bool icmp)
+run(struct run *r, bool (*delivered)(uint32_t), bool icmp)
 {
 	struct pb_feed fi, fo;
 	struct pb_ip cl = pb_ip(10, 0, 0, 2), nat = pb_ip(198, 51, 100, 1),
 	             srv = pb_ip(192, 0, 2, 10);
-	struct verdict_options opt = {false};
+	struct verdict_options opt = {false, 0};
 	uint8_t up[12] = {0xff, 0x03, 0xc0, 0x21, 0x09, 0, 0, 8, 'u', 0, 0, 0};
 	uint8_t down[12] = {0xff, 0x03, 0xc0, 0x21, 0x09, 0, 0, 8, 'd', 0, 0, 0};
 	uint32_t i;
 
-	ck_assert(side_init(&r->in, SIDE_INSIDE, NULL));
-	ck_assert(side_init(&r->out, SIDE_OUTSIDE, NULL));
+	run_init(r, true);
 	fi = (struct pb_feed){&r->in, 0, 100 * NS_PER_SEC};
 	fo = (struct pb_feed){&r->out, 0, 100 * NS_PER_SEC};
 	for (i = 0; i < PACKETS; i++) {
@@ -63,30 +57,7 @@ run(struct pair_run *r, bool (*delivered)(uint32_t), bool icmp)
 	fi.ts = fo.ts = 100 * NS_PER_SEC + (ts_ns_t)PACKETS * SPACING;
 	pb_feed_gre(&fi, cl, srv, 7000, PACKETS, PACKETS, up, 0, false);
 	pb_feed_gre(&fo, nat, srv, 7000, PACKETS, PACKETS, up, 0, false);
-	side_finish(&r->in);
-	side_finish(&r->out);
-	ck_assert(correlate(&r->in, &r->out, NULL, &r->corr));
-	ck_assert(verdict_judge(&r->in, &r->out, &r->corr, &opt, &r->v));
-}
-
-static void
-run_free(struct pair_run *r)
-{
-	verdict_free(&r->v);
-	correlation_free(&r->corr);
-	side_free(&r->in);
-	side_free(&r->out);
-}
-
-static unsigned
-count_code(const struct verdict *v, enum code code)
-{
-	uint32_t i;
-	unsigned n = 0;
-
-	for (i = 0; i < v->nfindings; i++)
-		n += v->findings[i].code == code;
-	return n;
+	run_judge(r, &opt);
 }
 
 static bool
@@ -119,7 +90,7 @@ cut_late(uint32_t i)
 
 START_TEST(healthy_nat)
 {
-	struct pair_run r;
+	struct run r;
 
 	run(&r, all, false);
 	ck_assert_uint_eq(r.corr.npairs, 1);
@@ -132,12 +103,12 @@ END_TEST
 
 START_TEST(loss_leaves_later_packets_delivered)
 {
-	struct pair_run r;
+	struct run r;
 
 	run(&r, middle_lost, false);
 	ck_assert_uint_eq(r.corr.pairs[0].cut.lost_after, 0);
-	ck_assert_uint_eq(count_code(&r.v, CODE_GRE_LOSS), 1);
-	ck_assert_uint_eq(count_code(&r.v, CODE_GRE_MAPPING_LOST), 0);
+	ck_assert_uint_eq(run_count(&r.v, CODE_GRE_LOSS), 1);
+	ck_assert_uint_eq(run_count(&r.v, CODE_GRE_MAPPING_LOST), 0);
 	ck_assert_int_eq(r.v.value, VERDICT_PASS); /* a warning */
 	run_free(&r);
 }
@@ -145,7 +116,7 @@ END_TEST
 
 START_TEST(cut_without_icmp_long_enough)
 {
-	struct pair_run r;
+	struct run r;
 	const struct gre_cut *cut;
 
 	run(&r, cut_after_ten, false);
@@ -153,8 +124,8 @@ START_TEST(cut_without_icmp_long_enough)
 	ck_assert_uint_eq(cut->delivered, 10);
 	ck_assert_uint_eq(cut->lost_after, 10);
 	ck_assert_uint_eq(cut->last_delivered_out.frame + 2, cut->first_lost.frame);
-	ck_assert_uint_eq(count_code(&r.v, CODE_GRE_MAPPING_LOST), 1);
-	ck_assert_uint_eq(count_code(&r.v, CODE_GRE_LOSS), 0);
+	ck_assert_uint_eq(run_count(&r.v, CODE_GRE_MAPPING_LOST), 1);
+	ck_assert_uint_eq(run_count(&r.v, CODE_GRE_LOSS), 0);
 	ck_assert_int_eq(r.v.value, VERDICT_FAIL);
 	run_free(&r);
 }
@@ -163,21 +134,21 @@ END_TEST
 /* 4 packets over 1 s: below the bar without the NAT's word, a cut with it. */
 START_TEST(short_cut_needs_the_nats_icmp)
 {
-	struct pair_run r;
+	struct run r;
 	const struct call *out;
 
 	run(&r, cut_late, false);
 	ck_assert_uint_eq(r.corr.pairs[0].cut.lost_after, 4);
-	ck_assert_uint_eq(count_code(&r.v, CODE_GRE_MAPPING_LOST), 0);
-	ck_assert_uint_eq(count_code(&r.v, CODE_GRE_LOSS), 1);
+	ck_assert_uint_eq(run_count(&r.v, CODE_GRE_MAPPING_LOST), 0);
+	ck_assert_uint_eq(run_count(&r.v, CODE_GRE_LOSS), 1);
 	run_free(&r);
 
 	run(&r, cut_late, true);
 	out = &r.out.tunnels.calls[r.corr.pairs[0].call[SIDE_B]];
 	ck_assert_uint_eq(out->to_pns.icmp_errors, 4);
 	ck_assert_uint_eq(r.out.counters.icmp_gre, 4);
-	ck_assert_uint_eq(count_code(&r.v, CODE_GRE_MAPPING_LOST), 1);
-	ck_assert_uint_eq(count_code(&r.v, CODE_GRE_LOSS), 0);
+	ck_assert_uint_eq(run_count(&r.v, CODE_GRE_MAPPING_LOST), 1);
+	ck_assert_uint_eq(run_count(&r.v, CODE_GRE_LOSS), 0);
 	{
 		const struct finding *f = NULL;
 		uint32_t i;

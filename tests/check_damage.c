@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "correlate.h"
+#include "analysis.h"
 #include "craft.h"
 #include "testutil.h"
 #include "verdict.h"
@@ -40,63 +41,18 @@ cap_write(const struct craft_cap *c, char path[64])
 
 /* ---- the analysis, as main runs it ---- */
 
-struct run {
-	struct side in, out;
-	struct correlation corr;
-	struct verdict v;
-	bool paired;
-};
-
+/* Read capture a (and b, when paired), then judge as main does. */
 static void
 analyse(struct run *r, const char *a, const char *b, bool strict)
 {
 	struct verdict_options opt = {strict, 0};
 	char errbuf[CAPTURE_ERRBUF_SIZE];
 
-	memset(r, 0, sizeof(*r));
-	r->paired = b != NULL;
-	ck_assert(side_init(&r->in, b != NULL ? SIDE_INSIDE : SIDE_SINGLE, NULL));
+	run_init(r, b != NULL);
 	ck_assert_msg(side_read_file(&r->in, a, errbuf), "%s", errbuf);
-	side_finish(&r->in);
-	if (b != NULL) {
-		ck_assert(side_init(&r->out, SIDE_OUTSIDE, NULL));
+	if (b != NULL)
 		ck_assert_msg(side_read_file(&r->out, b, errbuf), "%s", errbuf);
-		side_finish(&r->out);
-	}
-	ck_assert(correlate(&r->in, b != NULL ? &r->out : NULL, NULL, &r->corr));
-	ck_assert(verdict_judge(&r->in, b != NULL ? &r->out : NULL, &r->corr, &opt, &r->v));
-}
-
-static void
-run_free(struct run *r)
-{
-	verdict_free(&r->v);
-	correlation_free(&r->corr);
-	side_free(&r->in);
-	if (r->paired)
-		side_free(&r->out);
-}
-
-static const struct finding *
-find(const struct verdict *v, enum code code)
-{
-	uint32_t i;
-
-	for (i = 0; i < v->nfindings; i++)
-		if (v->findings[i].code == code)
-			return &v->findings[i];
-	return NULL;
-}
-
-static unsigned
-count_code(const struct verdict *v, enum code code)
-{
-	uint32_t i;
-	unsigned n = 0;
-
-	for (i = 0; i < v->nfindings; i++)
-		n += v->findings[i].code == code;
-	return n;
+	run_judge(r, &opt);
 }
 
 /* Analyse crafted inside (or NULL: the lab's) and outside captures (NULL: the lab's). */
@@ -145,9 +101,9 @@ START_TEST(lab_pair_passes_strict)
 	analyse_crafted(&r, NULL, NULL, true);
 	ck_assert_int_eq(r.v.value, VERDICT_PASS);
 	ck_assert_uint_eq(r.v.count[SEV_WARNING], 0);
-	ck_assert_uint_eq(count_code(&r.v, CODE_CDN_REWRITTEN_BY_EDITOR), 1);
-	ck_assert_uint_eq(find(&r.v, CODE_CDN_REWRITTEN_BY_EDITOR)->ntunnels, 3);
-	ck_assert_ptr_null(find(&r.v, CODE_UNEXPECTED_REWRITE));
+	ck_assert_uint_eq(run_count(&r.v, CODE_CDN_REWRITTEN_BY_EDITOR), 1);
+	ck_assert_uint_eq(run_find(&r.v, CODE_CDN_REWRITTEN_BY_EDITOR)->ntunnels, 3);
+	ck_assert_ptr_null(run_find(&r.v, CODE_UNEXPECTED_REWRITE));
 	run_free(&r);
 }
 END_TEST
@@ -217,14 +173,14 @@ START_TEST(offload_outside_is_a_note)
 	ck_assert_uint_gt(craft_offload_host(&cout, &crafted, nat), 20);
 	analyse_crafted(&r, NULL, &crafted, true);
 	ck_assert_int_eq(r.v.value, VERDICT_PASS);
-	ck_assert_ptr_null(find(&r.v, CODE_IP_CHECKSUM_BAD));
-	ck_assert_uint_eq(count_code(&r.v, CODE_CHECKSUM_OFFLOAD), 1);
-	f = find(&r.v, CODE_CHECKSUM_OFFLOAD);
+	ck_assert_ptr_null(run_find(&r.v, CODE_IP_CHECKSUM_BAD));
+	ck_assert_uint_eq(run_count(&r.v, CODE_CHECKSUM_OFFLOAD), 1);
+	f = run_find(&r.v, CODE_CHECKSUM_OFFLOAD);
 	ck_assert_int_eq(f->severity, SEV_INFO);
 	ck_assert_ptr_nonnull(strstr(f->message, "outside capture"));
 	ck_assert_ptr_nonnull(strstr(f->message, "from the first one"));
-	ck_assert_ptr_null(find(&r.v, CODE_TCP_CONFLICT));
-	ck_assert_ptr_null(find(&r.v, CODE_TCP_GAP));
+	ck_assert_ptr_null(run_find(&r.v, CODE_TCP_CONFLICT));
+	ck_assert_ptr_null(run_find(&r.v, CODE_TCP_GAP));
 	run_free(&r);
 }
 END_TEST
@@ -241,8 +197,8 @@ START_TEST(offload_inside_toward_clients_is_a_note)
 	ck_assert_uint_gt(craft_offload_host(&cin, &crafted, server), 20);
 	analyse_crafted(&r, &crafted, NULL, true);
 	ck_assert_int_eq(r.v.value, VERDICT_PASS);
-	ck_assert_ptr_null(find(&r.v, CODE_IP_CHECKSUM_BAD));
-	ck_assert_ptr_nonnull(strstr(find(&r.v, CODE_CHECKSUM_OFFLOAD)->message, "inside"));
+	ck_assert_ptr_null(run_find(&r.v, CODE_IP_CHECKSUM_BAD));
+	ck_assert_ptr_nonnull(strstr(run_find(&r.v, CODE_CHECKSUM_OFFLOAD)->message, "inside"));
 	run_free(&r);
 }
 END_TEST
@@ -260,8 +216,8 @@ START_TEST(offload_single_capture_is_a_note)
 	analyse(&r, path, NULL, true);
 	unlink(path);
 	ck_assert_int_eq(r.v.value, VERDICT_PASS);
-	ck_assert_ptr_null(find(&r.v, CODE_IP_CHECKSUM_BAD));
-	ck_assert_ptr_nonnull(find(&r.v, CODE_CHECKSUM_OFFLOAD));
+	ck_assert_ptr_null(run_find(&r.v, CODE_IP_CHECKSUM_BAD));
+	ck_assert_ptr_nonnull(run_find(&r.v, CODE_CHECKSUM_OFFLOAD));
 	run_free(&r);
 }
 END_TEST
@@ -276,8 +232,8 @@ START_TEST(offload_from_later_packet_is_a_defect)
 	ck_assert_uint_gt(craft_break_some(&cout, &crafted, nat, 47), 2);
 	analyse_crafted(&r, NULL, &crafted, false);
 	ck_assert_int_eq(r.v.value, VERDICT_FAIL);
-	ck_assert_int_eq(find(&r.v, CODE_IP_CHECKSUM_BAD)->severity, SEV_ERROR);
-	ck_assert_ptr_null(find(&r.v, CODE_CHECKSUM_OFFLOAD));
+	ck_assert_int_eq(run_find(&r.v, CODE_IP_CHECKSUM_BAD)->severity, SEV_ERROR);
+	ck_assert_ptr_null(run_find(&r.v, CODE_CHECKSUM_OFFLOAD));
 	run_free(&r);
 }
 END_TEST
@@ -292,8 +248,8 @@ START_TEST(client_checksums_are_not_the_nat)
 	ck_assert(craft_syn_sender(&cin, client));
 	ck_assert_uint_gt(craft_break_some(&cin, &crafted, client, 6), 2);
 	analyse_crafted(&r, &crafted, NULL, false);
-	ck_assert_ptr_null(find(&r.v, CODE_IP_CHECKSUM_BAD));
-	ck_assert_ptr_null(find(&r.v, CODE_CHECKSUM_OFFLOAD));
+	ck_assert_ptr_null(run_find(&r.v, CODE_IP_CHECKSUM_BAD));
+	ck_assert_ptr_null(run_find(&r.v, CODE_CHECKSUM_OFFLOAD));
 	ck_assert_int_eq(r.v.value, VERDICT_PASS);
 	run_free(&r);
 }
@@ -310,11 +266,11 @@ START_TEST(nat_control_checksums_warn)
 	ck_assert(craft_syn_sender(&cout, nat));
 	ck_assert_uint_gt(craft_break_some(&cout, &crafted, nat, 6), 2);
 	analyse_crafted(&r, NULL, &crafted, false);
-	f = find(&r.v, CODE_IP_CHECKSUM_BAD);
+	f = run_find(&r.v, CODE_IP_CHECKSUM_BAD);
 	ck_assert_ptr_nonnull(f);
 	ck_assert_int_eq(f->severity, SEV_WARNING);
 	ck_assert_ptr_nonnull(strstr(f->message, "control-connection packets"));
-	ck_assert_ptr_null(find(&r.v, CODE_CHECKSUM_OFFLOAD));
+	ck_assert_ptr_null(run_find(&r.v, CODE_CHECKSUM_OFFLOAD));
 	run_free(&r);
 }
 END_TEST
@@ -327,8 +283,8 @@ START_TEST(stale_checksum_stays_a_defect)
 	analyse(&r, TESTDATA "/lab/stale-checksum/inside.pcap",
 	        TESTDATA "/lab/stale-checksum/outside.pcap", false);
 	ck_assert_int_eq(r.v.value, VERDICT_FAIL);
-	ck_assert_int_eq(find(&r.v, CODE_IP_CHECKSUM_BAD)->severity, SEV_ERROR);
-	ck_assert_ptr_null(find(&r.v, CODE_CHECKSUM_OFFLOAD));
+	ck_assert_int_eq(run_find(&r.v, CODE_IP_CHECKSUM_BAD)->severity, SEV_ERROR);
+	ck_assert_ptr_null(run_find(&r.v, CODE_CHECKSUM_OFFLOAD));
 	run_free(&r);
 }
 END_TEST
@@ -342,9 +298,9 @@ START_TEST(damaged_copy_first_loses_to_clean_retry)
 	ck_assert(craft_duplicate_ocrq(&cout, &crafted, CRAFT_DAMAGED_FIRST));
 	analyse_crafted(&r, NULL, &crafted, true);
 	ck_assert_int_eq(r.v.value, VERDICT_PASS);
-	ck_assert_ptr_null(find(&r.v, CODE_TCP_CONFLICT));
-	ck_assert_ptr_null(find(&r.v, CODE_TCP_GAP));
-	ck_assert_ptr_null(find(&r.v, CODE_EVIDENCE_INCOMPLETE));
+	ck_assert_ptr_null(run_find(&r.v, CODE_TCP_CONFLICT));
+	ck_assert_ptr_null(run_find(&r.v, CODE_TCP_GAP));
+	ck_assert_ptr_null(run_find(&r.v, CODE_EVIDENCE_INCOMPLETE));
 	ck_assert_uint_eq(r.v.count[SEV_ERROR] + r.v.count[SEV_WARNING], 0);
 	run_free(&r);
 }
@@ -357,7 +313,7 @@ START_TEST(damaged_copy_after_is_ignored)
 	ck_assert(craft_duplicate_ocrq(&cout, &crafted, CRAFT_DAMAGED_AFTER));
 	analyse_crafted(&r, NULL, &crafted, true);
 	ck_assert_int_eq(r.v.value, VERDICT_PASS);
-	ck_assert_ptr_null(find(&r.v, CODE_TCP_CONFLICT));
+	ck_assert_ptr_null(run_find(&r.v, CODE_TCP_CONFLICT));
 	run_free(&r);
 }
 END_TEST
@@ -369,7 +325,7 @@ START_TEST(both_copies_verify_conflict)
 
 	ck_assert(craft_duplicate_ocrq(&cout, &crafted, CRAFT_BOTH_VERIFY));
 	analyse_crafted(&r, NULL, &crafted, false);
-	ck_assert_ptr_nonnull(find(&r.v, CODE_TCP_CONFLICT));
+	ck_assert_ptr_nonnull(run_find(&r.v, CODE_TCP_CONFLICT));
 	ck_assert_int_ne(r.v.value, VERDICT_PASS);
 	run_free(&r);
 }
@@ -381,7 +337,7 @@ START_TEST(neither_copy_verifies_conflict)
 
 	ck_assert(craft_duplicate_ocrq(&cout, &crafted, CRAFT_NEITHER_VERIFIES));
 	analyse_crafted(&r, NULL, &crafted, false);
-	ck_assert_ptr_nonnull(find(&r.v, CODE_TCP_CONFLICT));
+	ck_assert_ptr_nonnull(run_find(&r.v, CODE_TCP_CONFLICT));
 	ck_assert_int_ne(r.v.value, VERDICT_PASS);
 	run_free(&r);
 }
@@ -400,11 +356,11 @@ START_TEST(no_gre_at_all_is_inconclusive)
 	analyse_crafted(&r, &other, &crafted, false);
 	ck_assert_int_eq(r.v.value, VERDICT_INCONCLUSIVE);
 	ck_assert_int_eq(verdict_exit_status(r.v.value), EXIT_INCONCLUSIVE);
-	ck_assert_uint_eq(count_code(&r.v, CODE_GRE_NOT_CAPTURED), 1);
-	f = find(&r.v, CODE_GRE_NOT_CAPTURED);
+	ck_assert_uint_eq(run_count(&r.v, CODE_GRE_NOT_CAPTURED), 1);
+	f = run_find(&r.v, CODE_GRE_NOT_CAPTURED);
 	ck_assert_uint_eq(f->ntunnels, 3);
 	ck_assert_ptr_nonnull(strstr(f->message, "tcp port 1723"));
-	ck_assert_ptr_null(find(&r.v, CODE_GRE_ABSENT));
+	ck_assert_ptr_null(run_find(&r.v, CODE_GRE_ABSENT));
 	ck_assert_uint_eq(r.v.count[SEV_ERROR], 0);
 	run_free(&r);
 }
@@ -420,7 +376,7 @@ START_TEST(no_gre_single_capture_is_inconclusive)
 	analyse(&r, path, NULL, false);
 	unlink(path);
 	ck_assert_int_eq(r.v.value, VERDICT_INCONCLUSIVE);
-	ck_assert_ptr_nonnull(find(&r.v, CODE_GRE_NOT_CAPTURED));
+	ck_assert_ptr_nonnull(run_find(&r.v, CODE_GRE_NOT_CAPTURED));
 	run_free(&r);
 }
 END_TEST
@@ -458,11 +414,11 @@ START_TEST(one_tunnel_without_gre_is_inconclusive)
 	ck_assert(craft_drop_gre_keys(&cout, &crafted, key_pac, key_nat));
 	analyse_crafted(&r, &other, &crafted, false);
 	ck_assert_int_eq(r.v.value, VERDICT_INCONCLUSIVE);
-	ck_assert_uint_eq(count_code(&r.v, CODE_GRE_ABSENT), 1);
-	f = find(&r.v, CODE_GRE_ABSENT);
+	ck_assert_uint_eq(run_count(&r.v, CODE_GRE_ABSENT), 1);
+	f = run_find(&r.v, CODE_GRE_ABSENT);
 	ck_assert_uint_eq(f->ntunnels, 1);
 	ck_assert_uint_eq(f->tunnels[0], id);
-	ck_assert_ptr_null(find(&r.v, CODE_GRE_NOT_CAPTURED));
+	ck_assert_ptr_null(run_find(&r.v, CODE_GRE_NOT_CAPTURED));
 	ck_assert_uint_eq(r.v.count[SEV_ERROR], 0);
 	/* An inconclusive whole passes no tunnel (verdict.c); none fails either. */
 	for (i = 0; i < r.v.ntunnels; i++)

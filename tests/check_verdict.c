@@ -8,63 +8,17 @@
 
 #include "correlate.h"
 #include "sim.h"
+#include "analysis.h"
 #include "testutil.h"
 #include "verdict.h"
-
-struct run {
-	struct side in, out;
-	struct correlation corr;
-	struct verdict v;
-};
 
 static void
 run_sim(struct run *r, unsigned nclients, unsigned flags, unsigned gre, bool strict,
         void (*tweak)(struct sim *))
 {
-	struct sim s;
 	struct verdict_options opt = {strict, 0};
 
-	ck_assert(side_init(&r->in, SIDE_INSIDE, NULL));
-	ck_assert(side_init(&r->out, SIDE_OUTSIDE, NULL));
-	sim_init(&s, &r->in, &r->out, nclients, flags);
-	if (tweak != NULL)
-		tweak(&s);
-	sim_run(&s, gre);
-	side_finish(&r->in);
-	side_finish(&r->out);
-	ck_assert(correlate(&r->in, &r->out, NULL, &r->corr));
-	ck_assert(verdict_judge(&r->in, &r->out, &r->corr, &opt, &r->v));
-}
-
-static void
-run_free(struct run *r)
-{
-	verdict_free(&r->v);
-	correlation_free(&r->corr);
-	side_free(&r->in);
-	side_free(&r->out);
-}
-
-static const struct finding *
-find(const struct verdict *v, enum code code)
-{
-	uint32_t i;
-
-	for (i = 0; i < v->nfindings; i++)
-		if (v->findings[i].code == code)
-			return &v->findings[i];
-	return NULL;
-}
-
-static unsigned
-count_code(const struct verdict *v, enum code code)
-{
-	uint32_t i;
-	unsigned n = 0;
-
-	for (i = 0; i < v->nfindings; i++)
-		n += v->findings[i].code == code;
-	return n;
+	run_sim_with(r, nclients, flags, gre, &opt, tweak);
 }
 
 static bool
@@ -117,9 +71,9 @@ START_TEST(healthy_editor_passes)
 	ck_assert_uint_eq(r.v.count[SEV_ERROR], 0);
 	ck_assert_uint_eq(r.v.count[SEV_WARNING], 0);
 	ck_assert_uint_eq(r.corr.npairs, 3);
-	ck_assert_ptr_nonnull(find(&r.v, CODE_NAT_EDITOR_DETECTED));
+	ck_assert_ptr_nonnull(run_find(&r.v, CODE_NAT_EDITOR_DETECTED));
 	ck_assert_ptr_nonnull(
-	    strstr(find(&r.v, CODE_NAT_EDITOR_DETECTED)->message, "TCP source port"));
+	    strstr(run_find(&r.v, CODE_NAT_EDITOR_DETECTED)->message, "TCP source port"));
 	for (i = 0; i < 3; i++) {
 		const struct tunnel_pair *p = pair_of_client(&r, i);
 		const struct call *in, *out;
@@ -149,18 +103,18 @@ START_TEST(no_editor_collides)
 
 	run_sim(&r, 3, SIM_NO_EDITOR | SIM_LAST_SENDER_WINS, 10, false, NULL);
 	ck_assert_int_eq(r.v.value, VERDICT_FAIL);
-	f = find(&r.v, CODE_CALL_ID_COLLISION);
+	f = run_find(&r.v, CODE_CALL_ID_COLLISION);
 	ck_assert_ptr_nonnull(f);
 	ck_assert_uint_eq(f->ntunnels, 3);
 	ck_assert_ptr_nonnull(strstr(f->message, "Call ID 256"));
-	ck_assert_ptr_nonnull(find(&r.v, CODE_NAT_EDITOR_ABSENT));
+	ck_assert_ptr_nonnull(run_find(&r.v, CODE_NAT_EDITOR_ABSENT));
 	/* The last sender got every tunnel's return GRE. */
-	f = find(&r.v, CODE_GRE_MISDELIVERED);
+	f = run_find(&r.v, CODE_GRE_MISDELIVERED);
 	ck_assert_ptr_nonnull(f);
 	ck_assert_uint_eq(f->ntunnels, 3);
 	ck_assert_ptr_nonnull(strstr(f->message, "GRE of 3 tunnels"));
 	/* Clients 0 and 1 lost their return GRE to the last sender. */
-	ck_assert_ptr_nonnull(find(&r.v, CODE_GRE_RETURN_BLOCKED));
+	ck_assert_ptr_nonnull(run_find(&r.v, CODE_GRE_RETURN_BLOCKED));
 	run_free(&r);
 }
 END_TEST
@@ -172,7 +126,7 @@ START_TEST(key_not_restored)
 
 	run_sim(&r, 2, SIM_KEY_NOT_RESTORED, 8, false, NULL);
 	ck_assert_int_eq(r.v.value, VERDICT_FAIL);
-	f = find(&r.v, CODE_CALL_ID_NOT_RESTORED);
+	f = run_find(&r.v, CODE_CALL_ID_NOT_RESTORED);
 	ck_assert_ptr_nonnull(f);
 	ck_assert(names_tunnel(f, pair_of_client(&r, 0)->id));
 	ck_assert_ptr_nonnull(strstr(f->message, "inside 1"));
@@ -183,7 +137,7 @@ START_TEST(key_not_restored)
 	ck_assert_uint_eq(f->outside_value, 61000);
 	ck_assert_uint_eq(f->expected_value, 256);
 	ck_assert_int_eq(f->dir, FDIR_TO_PNS);
-	ck_assert_ptr_null(find(&r.v, CODE_TUNNEL_UNMATCHED));
+	ck_assert_ptr_null(run_find(&r.v, CODE_TUNNEL_UNMATCHED));
 	ck_assert_int_eq(r.v.tunnels[pair_of_client(&r, 1)->id - 1].value, VERDICT_PASS);
 	run_free(&r);
 }
@@ -195,7 +149,7 @@ START_TEST(peer_not_restored)
 	const struct finding *f;
 
 	run_sim(&r, 1, SIM_PEER_NOT_RESTORED, 4, false, NULL);
-	f = find(&r.v, CODE_CALL_ID_NOT_RESTORED);
+	f = run_find(&r.v, CODE_CALL_ID_NOT_RESTORED);
 	ck_assert_ptr_nonnull(f);
 	ck_assert_ptr_nonnull(strstr(f->message, "OCRP Peer's Call ID"));
 	ck_assert_str_eq(f->field, "OCRP.peer_call_id");
@@ -217,7 +171,7 @@ START_TEST(ccrq_not_rewritten)
 	const struct finding *f;
 
 	run_sim(&r, 1, SIM_CCRQ_NOT_REWRITTEN, 4, false, NULL);
-	f = find(&r.v, CODE_REWRITE_INCONSISTENT);
+	f = run_find(&r.v, CODE_REWRITE_INCONSISTENT);
 	ck_assert_ptr_nonnull(f);
 	ck_assert_ptr_nonnull(strstr(f->message, "CCRQ"));
 	ck_assert_str_eq(f->field, "CCRQ.call_id");
@@ -235,8 +189,8 @@ START_TEST(return_blocked)
 	struct run r;
 
 	run_sim(&r, 2, SIM_RETURN_BLOCKED, 6, false, NULL);
-	ck_assert(names_tunnel(find(&r.v, CODE_GRE_RETURN_BLOCKED), pair_of_client(&r, 0)->id));
-	ck_assert_ptr_null(find(&r.v, CODE_GRE_FORWARD_BLOCKED));
+	ck_assert(names_tunnel(run_find(&r.v, CODE_GRE_RETURN_BLOCKED), pair_of_client(&r, 0)->id));
+	ck_assert_ptr_null(run_find(&r.v, CODE_GRE_FORWARD_BLOCKED));
 	ck_assert_int_eq(r.v.tunnels[pair_of_client(&r, 1)->id - 1].value, VERDICT_PASS);
 	run_free(&r);
 }
@@ -247,8 +201,8 @@ START_TEST(forward_blocked)
 	struct run r;
 
 	run_sim(&r, 1, SIM_FORWARD_BLOCKED, 6, false, NULL);
-	ck_assert_ptr_nonnull(find(&r.v, CODE_GRE_FORWARD_BLOCKED));
-	ck_assert_ptr_null(find(&r.v, CODE_GRE_RETURN_BLOCKED));
+	ck_assert_ptr_nonnull(run_find(&r.v, CODE_GRE_FORWARD_BLOCKED));
+	ck_assert_ptr_null(run_find(&r.v, CODE_GRE_RETURN_BLOCKED));
 	run_free(&r);
 }
 END_TEST
@@ -258,8 +212,8 @@ START_TEST(all_gre_blocked)
 	struct run r;
 
 	run_sim(&r, 1, SIM_FORWARD_BLOCKED | SIM_RETURN_BLOCKED, 6, false, NULL);
-	ck_assert_ptr_nonnull(find(&r.v, CODE_GRE_BLOCKED));
-	ck_assert_ptr_null(find(&r.v, CODE_GRE_FORWARD_BLOCKED));
+	ck_assert_ptr_nonnull(run_find(&r.v, CODE_GRE_BLOCKED));
+	ck_assert_ptr_null(run_find(&r.v, CODE_GRE_FORWARD_BLOCKED));
 	run_free(&r);
 }
 END_TEST
@@ -270,7 +224,7 @@ START_TEST(bad_checksum)
 	const struct finding *f;
 
 	run_sim(&r, 1, SIM_BAD_CHECKSUM, 6, false, NULL);
-	f = find(&r.v, CODE_IP_CHECKSUM_BAD);
+	f = run_find(&r.v, CODE_IP_CHECKSUM_BAD);
 	ck_assert_ptr_nonnull(f);
 	ck_assert_int_eq(f->severity, SEV_ERROR);
 	ck_assert_ptr_nonnull(strstr(f->message, "5 packets with a wrong"));
@@ -291,7 +245,7 @@ START_TEST(sli_mangled)
 	const struct finding *f;
 
 	run_sim(&r, 1, SIM_SLI_MANGLED, 2, false, NULL);
-	f = find(&r.v, CODE_UNEXPECTED_REWRITE);
+	f = run_find(&r.v, CODE_UNEXPECTED_REWRITE);
 	ck_assert_ptr_nonnull(f);
 	ck_assert_int_eq(f->severity, SEV_ERROR);
 	ck_assert_ptr_nonnull(strstr(f->message, "SLI"));
@@ -307,9 +261,9 @@ START_TEST(cdn_rewritten_by_editor_is_a_note)
 	const struct finding *f;
 
 	run_sim(&r, 2, SIM_CDN_REWRITTEN, 2, true, NULL);
-	ck_assert_ptr_null(find(&r.v, CODE_UNEXPECTED_REWRITE));
-	ck_assert_uint_eq(count_code(&r.v, CODE_CDN_REWRITTEN_BY_EDITOR), 1);
-	f = find(&r.v, CODE_CDN_REWRITTEN_BY_EDITOR);
+	ck_assert_ptr_null(run_find(&r.v, CODE_UNEXPECTED_REWRITE));
+	ck_assert_uint_eq(run_count(&r.v, CODE_CDN_REWRITTEN_BY_EDITOR), 1);
+	f = run_find(&r.v, CODE_CDN_REWRITTEN_BY_EDITOR);
 	ck_assert_int_eq(f->severity, SEV_NOTE);
 	ck_assert_ptr_nonnull(strstr(f->message, "outside 4096, inside 256"));
 	ck_assert_uint_eq(f->ntunnels, 1); /* the sim rewrites client 0's CDN only */
@@ -327,11 +281,11 @@ START_TEST(cdn_mangled_is_a_warning)
 	const struct finding *f;
 
 	run_sim(&r, 1, SIM_CDN_MANGLED, 2, false, NULL);
-	f = find(&r.v, CODE_UNEXPECTED_REWRITE);
+	f = run_find(&r.v, CODE_UNEXPECTED_REWRITE);
 	ck_assert_ptr_nonnull(f);
 	ck_assert_int_eq(f->severity, SEV_WARNING);
 	ck_assert_ptr_nonnull(strstr(f->message, "CDN"));
-	ck_assert_ptr_null(find(&r.v, CODE_CDN_REWRITTEN_BY_EDITOR));
+	ck_assert_ptr_null(run_find(&r.v, CODE_CDN_REWRITTEN_BY_EDITOR));
 	ck_assert_int_eq(r.v.value, VERDICT_PASS);
 	run_free(&r);
 	run_sim(&r, 1, SIM_CDN_MANGLED, 2, true, NULL);
@@ -354,7 +308,7 @@ START_TEST(misdelivered)
 	/* Seen inside alone: client 0's flow carries two streams. */
 	f = find_naming(&r.v, CODE_GRE_MISDELIVERED, pair_of_client(&r, 0)->id);
 	ck_assert_ptr_nonnull(f);
-	ck_assert_ptr_nonnull(find(&r.v, CODE_GRE_RETURN_BLOCKED));
+	ck_assert_ptr_nonnull(run_find(&r.v, CODE_GRE_RETURN_BLOCKED));
 	run_free(&r);
 }
 END_TEST
@@ -365,10 +319,10 @@ START_TEST(unmatched_tunnel)
 	const struct finding *f;
 
 	run_sim(&r, 2, SIM_INSIDE_ONLY_1, 4, false, NULL);
-	f = find(&r.v, CODE_TUNNEL_UNMATCHED);
+	f = run_find(&r.v, CODE_TUNNEL_UNMATCHED);
 	ck_assert_ptr_nonnull(f);
 	ck_assert(names_tunnel(f, pair_of_client(&r, 1)->id));
-	ck_assert_uint_ge(count_code(&r.v, CODE_TUNNEL_UNMATCHED), 1);
+	ck_assert_uint_ge(run_count(&r.v, CODE_TUNNEL_UNMATCHED), 1);
 	ck_assert_int_eq(r.v.tunnels[pair_of_client(&r, 0)->id - 1].value, VERDICT_PASS);
 	run_free(&r);
 }
@@ -390,7 +344,7 @@ START_TEST(clock_offset_estimated)
 	ck_assert(r.corr.clock.offset > 3600 * NS_PER_SEC - NS_PER_SEC / 1000);
 	ck_assert(r.corr.clock.offset < 3600 * NS_PER_SEC + NS_PER_SEC / 1000);
 	ck_assert_int_eq(r.v.value, VERDICT_PASS);
-	ck_assert_ptr_nonnull(find(&r.v, CODE_CLOCK_OFFSET));
+	ck_assert_ptr_nonnull(run_find(&r.v, CODE_CLOCK_OFFSET));
 	run_free(&r);
 }
 END_TEST
@@ -402,8 +356,7 @@ START_TEST(forced_offset_without_overlap)
 	struct clock_offset forced = {true, true, 10 * 86400 * NS_PER_SEC, 0, 0};
 	struct verdict_options opt = {false, 0};
 
-	ck_assert(side_init(&r.in, SIDE_INSIDE, NULL));
-	ck_assert(side_init(&r.out, SIDE_OUTSIDE, NULL));
+	run_init(&r, true);
 	sim_init(&s, &r.in, &r.out, 1, 0);
 	sim_run(&s, 3);
 	side_finish(&r.in);
@@ -411,9 +364,9 @@ START_TEST(forced_offset_without_overlap)
 	ck_assert(correlate(&r.in, &r.out, &forced, &r.corr));
 	ck_assert(verdict_judge(&r.in, &r.out, &r.corr, &opt, &r.v));
 	ck_assert(!r.corr.overlap);
-	ck_assert_ptr_nonnull(find(&r.v, CODE_CAPTURES_DO_NOT_OVERLAP));
+	ck_assert_ptr_nonnull(run_find(&r.v, CODE_CAPTURES_DO_NOT_OVERLAP));
 	ck_assert_int_eq(r.v.value, VERDICT_INCONCLUSIVE);
-	ck_assert_ptr_null(find(&r.v, CODE_TUNNEL_UNMATCHED));
+	ck_assert_ptr_null(run_find(&r.v, CODE_TUNNEL_UNMATCHED));
 	run_free(&r);
 }
 END_TEST
@@ -436,7 +389,7 @@ START_TEST(single_mode_collision_and_one_way)
 	ck_assert(correlate(&s, NULL, NULL, &c));
 	ck_assert(verdict_judge(&s, NULL, &c, &opt, &v));
 	ck_assert_int_eq(v.value, VERDICT_FAIL);
-	ck_assert_ptr_nonnull(find(&v, CODE_CALL_ID_COLLISION));
+	ck_assert_ptr_nonnull(run_find(&v, CODE_CALL_ID_COLLISION));
 	ck_assert_uint_eq(c.npairs, 2);
 	verdict_free(&v);
 	correlation_free(&c);
@@ -459,7 +412,7 @@ START_TEST(empty_sides_inconclusive)
 	ck_assert(correlate(&a, &b, NULL, &c));
 	ck_assert(verdict_judge(&a, &b, &c, &opt, &v));
 	ck_assert_int_eq(v.value, VERDICT_INCONCLUSIVE);
-	ck_assert_ptr_nonnull(find(&v, CODE_NO_PPTP));
+	ck_assert_ptr_nonnull(run_find(&v, CODE_NO_PPTP));
 	ck_assert_int_eq(verdict_exit_status(v.value), 3);
 	verdict_free(&v);
 	correlation_free(&c);
@@ -497,10 +450,10 @@ START_TEST(lcp_retries_and_ack_stall)
 	side_finish(&s);
 	ck_assert(correlate(&s, NULL, NULL, &c));
 	ck_assert(verdict_judge(&s, NULL, &c, &opt, &v));
-	f = find(&v, CODE_LCP_NO_REPLY);
+	f = run_find(&v, CODE_LCP_NO_REPLY);
 	ck_assert_ptr_nonnull(f);
 	ck_assert_ptr_nonnull(strstr(f->message, "4 LCP Configure-Requests"));
-	f = find(&v, CODE_GRE_ACK_STALLED);
+	f = run_find(&v, CODE_GRE_ACK_STALLED);
 	ck_assert_ptr_nonnull(f);
 	ck_assert_ptr_nonnull(strstr(f->message, "acknowledged up to 1"));
 	ck_assert_int_eq(f->severity, SEV_WARNING);
@@ -518,15 +471,14 @@ START_TEST(ignored_code_is_a_note)
 	struct sim s;
 	struct verdict_options opt = {false, VERDICT_IGNORE_BIT(CODE_GRE_RETURN_BLOCKED)};
 
-	ck_assert(side_init(&r.in, SIDE_INSIDE, NULL));
-	ck_assert(side_init(&r.out, SIDE_OUTSIDE, NULL));
+	run_init(&r, true);
 	sim_init(&s, &r.in, &r.out, 2, SIM_RETURN_BLOCKED);
 	sim_run(&s, 6);
 	side_finish(&r.in);
 	side_finish(&r.out);
 	ck_assert(correlate(&r.in, &r.out, NULL, &r.corr));
 	ck_assert(verdict_judge(&r.in, &r.out, &r.corr, &opt, &r.v));
-	f = find(&r.v, CODE_GRE_RETURN_BLOCKED);
+	f = run_find(&r.v, CODE_GRE_RETURN_BLOCKED);
 	ck_assert_ptr_nonnull(f);
 	ck_assert(f->ignored);
 	ck_assert_int_eq(f->severity, SEV_NOTE);
@@ -537,8 +489,7 @@ START_TEST(ignored_code_is_a_note)
 	run_free(&r);
 	/* Other codes still fail. */
 	opt.ignore = VERDICT_IGNORE_BIT(CODE_GRE_LOSS);
-	ck_assert(side_init(&r.in, SIDE_INSIDE, NULL));
-	ck_assert(side_init(&r.out, SIDE_OUTSIDE, NULL));
+	run_init(&r, true);
 	sim_init(&s, &r.in, &r.out, 2, SIM_RETURN_BLOCKED);
 	sim_run(&s, 6);
 	side_finish(&r.in);
@@ -546,7 +497,7 @@ START_TEST(ignored_code_is_a_note)
 	ck_assert(correlate(&r.in, &r.out, NULL, &r.corr));
 	ck_assert(verdict_judge(&r.in, &r.out, &r.corr, &opt, &r.v));
 	ck_assert_int_eq(r.v.value, VERDICT_FAIL);
-	ck_assert(!find(&r.v, CODE_GRE_RETURN_BLOCKED)->ignored);
+	ck_assert(!run_find(&r.v, CODE_GRE_RETURN_BLOCKED)->ignored);
 	run_free(&r);
 }
 END_TEST
@@ -565,8 +516,8 @@ START_TEST(tunnel_codes_recorded)
 		ck_assert(r.v.tunnels[i].severities & (1u << SEV_ERROR));
 		ck_assert_int_eq(r.v.tunnels[i].value, VERDICT_FAIL);
 	}
-	ck_assert_uint_eq(find(&r.v, CODE_CALL_ID_COLLISION)->tunnels_total, 3);
-	ck_assert(find(&r.v, CODE_CALL_ID_COLLISION)->shared);
+	ck_assert_uint_eq(run_find(&r.v, CODE_CALL_ID_COLLISION)->tunnels_total, 3);
+	ck_assert(run_find(&r.v, CODE_CALL_ID_COLLISION)->shared);
 	run_free(&r);
 	run_sim(&r, 3, 0, 6, false, NULL);
 	ck_assert_uint_eq(r.v.nat.translated, 3);
@@ -616,8 +567,8 @@ START_TEST(shared_triple_no_ack_stall)
 	side_finish(&s);
 	ck_assert(correlate(&s, NULL, NULL, &c));
 	ck_assert(verdict_judge(&s, NULL, &c, &opt, &v));
-	ck_assert_ptr_nonnull(find(&v, CODE_CALL_ID_COLLISION));
-	ck_assert_ptr_null(find(&v, CODE_GRE_ACK_STALLED));
+	ck_assert_ptr_nonnull(run_find(&v, CODE_CALL_ID_COLLISION));
+	ck_assert_ptr_null(run_find(&v, CODE_GRE_ACK_STALLED));
 	verdict_free(&v);
 	correlation_free(&c);
 	side_free(&s);
