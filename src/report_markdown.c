@@ -1,0 +1,385 @@
+/*
+ * The Markdown report, for a GitHub, GitLab or Jira ticket: a heading with
+ * the verdict and its cause, the inputs and clock offset, one table per
+ * tunnel that did not pass (inside beside outside, broken cells marked),
+ * passing tunnels in one line, then the findings with their evidence.
+ * A renderer: the marks and findings are the verdict's.
+ *
+ * Short enough to paste: at most MD_MAX_TABLES tunnel tables and
+ * MD_MAX_FINDINGS findings in full; the rest are counted by code, so no
+ * kind of finding goes unmentioned.  Everything that comes from the
+ * command line or a capture (paths, messages) is escaped: Markdown
+ * punctuation gets a backslash, control characters become '?'.  Frames
+ * are written "frame 21", never "#21", which trackers turn into links.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "report_markdown.h"
+
+#include "link.h"
+
+/* Tunnel tables in full: a ticket with more is not read; the rest are listed by id. */
+#define MD_MAX_TABLES 20
+/* Findings in full; the others are counted per code. */
+#define MD_MAX_FINDINGS 50
+/* Tunnel ids listed in a summary line before "and N more". */
+#define MD_MAX_IDS 40
+
+/* Text from outside the program, safe in a paragraph or a table cell. */
+static void
+md_escape(FILE *out, const char *s)
+{
+	for (; s != NULL && *s != 0; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch < 0x20 || ch == 0x7F)
+			fputc('?', out);
+		else if (strchr("\\`*_[]<|~&", ch) != NULL)
+			fprintf(out, "\\%c", ch);
+		else
+			fputc(ch, out);
+	}
+}
+
+static const char *
+verdict_upper(enum verdict_value v)
+{
+	return v == VERDICT_PASS ? "PASS" : v == VERDICT_FAIL ? "FAIL" : "INCONCLUSIVE";
+}
+
+/*
+ * The heading line.  Provisional: built from the verdict and the severity
+ * counts, to be replaced by the diagnosis the text report's headline uses.
+ */
+static void
+headline(FILE *out, const struct report *r)
+{
+	const struct verdict *v = r->verdict;
+	uint32_t i, failed = 0, n = r->corr->npairs;
+
+	for (i = 0; i < v->ntunnels; i++)
+		failed += v->tunnels[i].value == VERDICT_FAIL;
+	fprintf(out, "## pptp-natcheck: %s", verdict_upper(v->value));
+	if (v->value == VERDICT_PASS)
+		fprintf(out,
+		        r->b != NULL ? ": the NAT kept all %u tunnel%s apart and consistent\n"
+		                     : ": no defect in the %u tunnel%s of this capture\n",
+		        n, n == 1 ? "" : "s");
+	else if (v->value == VERDICT_FAIL)
+		fprintf(out, ": %u of %u tunnel%s broken (%u error%s, %u warning%s)\n", failed, n,
+		        n == 1 ? "" : "s", v->count[SEV_ERROR], v->count[SEV_ERROR] == 1 ? "" : "s",
+		        v->count[SEV_WARNING], v->count[SEV_WARNING] == 1 ? "" : "s");
+	else
+		fprintf(out, ": not enough evidence to judge (%u tunnel%s)\n", n,
+		        n == 1 ? "" : "s");
+}
+
+/* "frame 21", or "f2 frame 21" when the side is made of several files. */
+static void
+frame_name(char *buf, size_t n, const struct side *s, const struct frame_ref *f)
+{
+	if (s != NULL && s->ninputs > 1)
+		snprintf(buf, n, "f%u frame %llu", f->file + 1, (unsigned long long)f->frame);
+	else
+		snprintf(buf, n, "frame %llu", (unsigned long long)f->frame);
+}
+
+static void
+print_inputs(FILE *out, const struct side *s)
+{
+	unsigned i, k;
+
+	for (i = 0; i < s->ninputs; i++) {
+		const struct side_input *in = &s->inputs[i];
+
+		fprintf(out, "| %s", side_role_name(s->role));
+		if (s->ninputs > 1)
+			fprintf(out, " f%u", i + 1);
+		fprintf(out, " | ");
+		md_escape(out, in->path);
+		fprintf(out, " (%s", in->format);
+		for (k = 0; k < in->nlinktypes; k++)
+			fprintf(out, "%s%s", k == 0 ? ", " : "/", link_name(in->linktypes[k]));
+		fprintf(out, ", %llu packets", (unsigned long long)in->packets);
+		if (in->truncated || in->damaged) {
+			fprintf(out, ", **%s**: ", in->truncated ? "truncated" : "damaged");
+			md_escape(out, in->error);
+		}
+		fprintf(out, ") |\n");
+	}
+}
+
+static const struct call_msg *
+find_msg(const struct call *c, uint8_t type)
+{
+	uint32_t k, nm = c->nmsgs < CALL_MAX_MSGS ? c->nmsgs : CALL_MAX_MSGS;
+
+	for (k = 0; k < nm; k++)
+		if (c->msgs[k].type == type)
+			return &c->msgs[k];
+	return NULL;
+}
+
+enum row_kind { ROW_REQUEST, ROW_REPLY, ROW_GRE_TO_PAC, ROW_GRE_TO_PNS, ROW_STATE };
+
+/* One cell's text (numbers and our own words only: nothing to escape). */
+static void
+cell(char *buf, size_t n, const struct side *s, const struct call *c, enum row_kind kind)
+{
+	const struct call_msg *m;
+	const struct gre_dir *gd;
+	char f1[48], f2[48];
+	bool shared = false;
+	uint64_t total;
+
+	if (c == NULL) {
+		snprintf(buf, n, "not seen");
+		return;
+	}
+	switch (kind) {
+	case ROW_REQUEST:
+	case ROW_REPLY:
+		m = find_msg(c, kind == ROW_REQUEST
+		                    ? (c->kind == CALL_INCOMING ? PPTP_ICRP : PPTP_OCRQ)
+		                    : (c->kind == CALL_INCOMING ? PPTP_ICRQ : PPTP_OCRP));
+		if (m == NULL) {
+			snprintf(buf, n, "-");
+			return;
+		}
+		frame_name(f1, sizeof(f1), s, &m->where);
+		if (kind == ROW_REPLY && m->has_peer_call_id)
+			snprintf(buf, n, "%u / %u (%s)", m->call_id, m->peer_call_id, f1);
+		else
+			snprintf(buf, n, "%u (%s)", m->call_id, f1);
+		return;
+	case ROW_GRE_TO_PAC:
+	case ROW_GRE_TO_PNS:
+		gd = kind == ROW_GRE_TO_PAC ? &c->to_pac : &c->to_pns;
+		if (kind == ROW_GRE_TO_PNS && c->roles_known) {
+			total = tunnels_to_pns_shared(&s->tunnels, (uint32_t)(c - s->tunnels.calls),
+			                              &shared);
+			if (shared) {
+				snprintf(buf, n, "key %u x%llu, shared", c->pns_call_id,
+				         (unsigned long long)total);
+				return;
+			}
+		}
+		if (gd->packets == 0) {
+			snprintf(buf, n, "none");
+			return;
+		}
+		frame_name(f1, sizeof(f1), s, &gd->first);
+		frame_name(f2, sizeof(f2), s, &gd->last);
+		if (gd->first.frame == gd->last.frame && gd->first.file == gd->last.file)
+			snprintf(buf, n, "key %u x%llu (%s)", gd->key,
+			         (unsigned long long)gd->packets, f1);
+		else if (gd->first.file == gd->last.file && s->ninputs <= 1)
+			snprintf(buf, n, "key %u x%llu (frames %llu-%llu)", gd->key,
+			         (unsigned long long)gd->packets, (unsigned long long)gd->first.frame,
+			         (unsigned long long)gd->last.frame);
+		else
+			snprintf(buf, n, "key %u x%llu (%s to %s)", gd->key,
+			         (unsigned long long)gd->packets, f1, f2);
+		return;
+	case ROW_STATE:
+		snprintf(buf, n, "%s", c->kind == CALL_GRE_ONLY ? "no control connection seen"
+		                                                : call_state_name(c->state));
+		return;
+	}
+}
+
+static void
+print_tunnel(FILE *out, const struct report *r, const struct tunnel_pair *p,
+             const struct tunnel_verdict *tv)
+{
+	static const struct {
+		enum row_kind kind;
+		const char *out_label, *in_label;
+		unsigned mark;
+	} rows[] = {
+	    {ROW_REQUEST, "OCRQ Call ID", "ICRP Call ID", MARK_REQUEST},
+	    {ROW_REPLY, "OCRP Call ID / Peer", "ICRQ Call ID", MARK_REPLY},
+	    {ROW_GRE_TO_PAC, "GRE to server", "GRE to server", MARK_TO_PAC},
+	    {ROW_GRE_TO_PNS, "GRE to client", "GRE to client", MARK_TO_PNS},
+	    {ROW_STATE, "state", "state", 0},
+	};
+	const struct call *a =
+	    p->call[SIDE_A] != NO_INDEX ? &r->a->tunnels.calls[p->call[SIDE_A]] : NULL;
+	const struct call *b = r->b != NULL && p->call[SIDE_B] != NO_INDEX
+	                           ? &r->b->tunnels.calls[p->call[SIDE_B]]
+	                           : NULL;
+	const struct call *any = a != NULL ? a : b;
+	char pns[ADDR_STRLEN], pac[ADDR_STRLEN], nat[ADDR_STRLEN];
+	size_t i;
+	bool incoming = any->kind == CALL_INCOMING;
+
+	fprintf(out, "\n### Tunnel %u: %s, ", p->id, verdict_upper(tv->value));
+	if (any->roles_known)
+		fprintf(out, "client %s to server %s", addr_format(&any->pns, pns),
+		        addr_format(&any->pac, pac));
+	else
+		fprintf(out, "GRE between %s and %s", addr_format(&any->pns, pns),
+		        addr_format(&any->pac, pac));
+	if (a != NULL && b != NULL && !addr_eq(&a->pns, &b->pns))
+		fprintf(out, ", outside as %s", addr_format(&b->pns, nat));
+	fprintf(out, "%s\n\n", incoming ? " (incoming call)" : "");
+	fprintf(out, r->b != NULL ? "| | inside | outside |\n|---|---|---|\n"
+	                          : "| | capture |\n|---|---|\n");
+	for (i = 0; i < ARRAY_LEN(rows); i++) {
+		bool broken = (tv->marks & rows[i].mark) != 0;
+		const char *bold = broken ? "**" : "";
+		char ca[160], cb[160];
+
+		if (any->kind == CALL_GRE_ONLY && rows[i].kind <= ROW_REPLY)
+			continue;
+		cell(ca, sizeof(ca), r->a, a, rows[i].kind);
+		fprintf(out, "| %s%s%s%s | %s%s%s |", bold,
+		        incoming ? rows[i].in_label : rows[i].out_label, bold, broken ? " ✗" : "",
+		        bold, ca, bold);
+		if (r->b != NULL) {
+			cell(cb, sizeof(cb), r->b, b, rows[i].kind);
+			fprintf(out, " %s%s%s |", bold, cb, bold);
+		}
+		fputc('\n', out);
+	}
+}
+
+/* "1, 2, 3" (at most MD_MAX_IDS, then "and N more"). */
+static void
+print_ids(FILE *out, const struct report *r, bool want_pass)
+{
+	uint32_t i, shown = 0, total = 0;
+
+	for (i = 0; i < r->corr->npairs && i < r->verdict->ntunnels; i++) {
+		if ((r->verdict->tunnels[i].value == VERDICT_PASS) != want_pass)
+			continue;
+		if (total++ < MD_MAX_IDS)
+			fprintf(out, "%s%u", shown++ > 0 ? ", " : "", r->corr->pairs[i].id);
+	}
+	if (total > shown)
+		fprintf(out, " and %u more", total - shown);
+}
+
+static void
+print_evidence(FILE *out, const struct report *r, const struct evidence *e)
+{
+	const struct side *s = e->side == SIDE_OUTSIDE ? r->b : r->a;
+	char fr[64], when[64];
+
+	frame_name(fr, sizeof(fr), s, &e->where);
+	fprintf(out, "%s %s (%s)", side_role_name(e->side), fr, report_time(e->where.ts, when));
+}
+
+static void
+print_finding(FILE *out, const struct report *r, const struct finding *f, bool *hinted)
+{
+	static const char *const sev[] = {"note", "WARNING", "ERROR"};
+	const struct code_info *ci = code_info(f->code);
+	unsigned k;
+
+	fprintf(out, "- **%s** `%s`", sev[f->severity], code_name(f->code));
+	if (f->ntunnels > 0) {
+		fprintf(out, " (tunnel%s", f->ntunnels > 1 ? "s" : "");
+		for (k = 0; k < f->ntunnels; k++)
+			fprintf(out, "%s %u", k > 0 ? "," : "", f->tunnels[k]);
+		fprintf(out, ")");
+	}
+	fprintf(out, ": ");
+	md_escape(out, f->message);
+	fputc('\n', out);
+	if (f->nevidence > 0) {
+		fprintf(out, "  - evidence: ");
+		for (k = 0; k < f->nevidence && k < FINDING_MAX_EVIDENCE; k++) {
+			if (k > 0)
+				fprintf(out, "; ");
+			print_evidence(out, r, &f->evidence[k]);
+		}
+		fputc('\n', out);
+	}
+	/* What it means: once per code, for what is wrong (not for notes). */
+	if (ci != NULL && ci->hint[0] != 0 && f->severity != SEV_INFO && !hinted[f->code]) {
+		fprintf(out, "  - what it means: ");
+		md_escape(out, ci->hint);
+		fputc('\n', out);
+		hinted[f->code] = true;
+	}
+}
+
+bool
+report_markdown(FILE *out, const struct report *r)
+{
+	const struct verdict *v = r->verdict;
+	const struct correlation *c = r->corr;
+	uint32_t i, tables = 0, failing = 0, passing = 0, shown = 0;
+	uint64_t rest[CODE_COUNT];
+	bool hinted[CODE_COUNT], any_rest = false;
+	int pass, code;
+
+	memset(rest, 0, sizeof(rest));
+	memset(hinted, 0, sizeof(hinted));
+	headline(out, r);
+	fprintf(out, "\n| | |\n|---|---|\n");
+	print_inputs(out, r->a);
+	if (r->b != NULL) {
+		print_inputs(out, r->b);
+		if (c->clock.known)
+			fprintf(out, "| clock | inside - outside = %+.6f s (%s, %u samples) |\n",
+			        (double)c->clock.offset / 1e9,
+			        c->clock.from_option ? "given" : "estimated", c->clock.samples);
+		else
+			fprintf(out, "| clock | offset unknown |\n");
+	}
+	fprintf(out, "| verdict | %s, exit status %d |\n", verdict_upper(v->value),
+	        (int)verdict_exit_status(v->value));
+	for (i = 0; i < c->npairs && i < v->ntunnels; i++) {
+		if (v->tunnels[i].value == VERDICT_PASS) {
+			passing++;
+			continue;
+		}
+		failing++;
+		if (tables++ < MD_MAX_TABLES)
+			print_tunnel(out, r, &c->pairs[i], &v->tunnels[i]);
+	}
+	if (failing > MD_MAX_TABLES) {
+		fprintf(out, "\n%u more tunnels did not pass (tables left out): ",
+		        failing - MD_MAX_TABLES);
+		print_ids(out, r, false);
+		fputc('\n', out);
+	}
+	if (passing > 0) {
+		if (passing == c->npairs && passing > 1)
+			fprintf(out, "\nAll %u tunnels passed: ", passing);
+		else
+			fprintf(out, "\n%u tunnel%s passed: ", passing, passing == 1 ? "" : "s");
+		print_ids(out, r, true);
+		fputc('\n', out);
+	}
+	if (v->nfindings > 0)
+		fprintf(out, "\n### Findings\n\n");
+	for (pass = SEV_ERROR; pass >= SEV_INFO; pass--)
+		for (i = 0; i < v->nfindings; i++) {
+			const struct finding *f = &v->findings[i];
+
+			if ((int)f->severity != pass)
+				continue;
+			if (shown++ < MD_MAX_FINDINGS) {
+				print_finding(out, r, f, hinted);
+			} else if ((unsigned)f->code < CODE_COUNT) {
+				rest[f->code]++;
+				any_rest = true;
+			}
+		}
+	if (any_rest) {
+		fprintf(out, "- %u more findings:", shown - MD_MAX_FINDINGS);
+		for (code = 0; code < CODE_COUNT; code++)
+			if (rest[code] > 0)
+				fprintf(out, " `%s` x%llu", code_name((enum code)code),
+				        (unsigned long long)rest[code]);
+		fputc('\n', out);
+	}
+	if (v->findings_dropped > 0)
+		fprintf(out, "- %llu more findings not kept by the analysis\n",
+		        (unsigned long long)v->findings_dropped);
+	return !ferror(out);
+}
