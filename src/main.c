@@ -16,11 +16,13 @@
 #include <unistd.h>
 
 #include "correlate.h"
+#include "evidence.h"
 #include "legs.h"
 #include "orient.h"
 #include "output.h"
 #include "reader.h"
 #include "report.h"
+#include "report_markdown.h"
 #include "side.h"
 #include "verdict.h"
 
@@ -36,10 +38,11 @@
 struct options {
 	const char *files[2][SIDE_MAX_FILES];
 	unsigned nfiles[2];
-	bool json_stdout;
+	bool json_stdout, markdown_stdout;
 	const char *json_file;
 	const char *junit_file;
 	const char *html_file;
+	const char *evidence_file;
 	const char *output;
 	bool quiet, verbose, strict;
 	bool has_server;
@@ -75,10 +78,12 @@ usage(FILE *out)
 	    "  -i, --inside FILE        an inside capture (repeat for rotated files; - is stdin;\n"
 	    "                           -i without -O audits those files as one capture)\n"
 	    "  -O, --outside FILE       an outside capture (repeat for rotated files)\n"
-	    "  -f, --format text|json   report format on standard output (default text)\n"
+	    "  -f, --format FORMAT      report format: text (default), json, markdown\n"
 	    "  -j, --json FILE          also write the JSON report to FILE\n"
 	    "      --junit FILE         also write a JUnit XML report to FILE (for CI test views)\n"
 	    "      --html FILE          also write an HTML report with a diagram per tunnel\n"
+	    "      --evidence FILE      also write the frames behind the findings, from both\n"
+	    "                           captures, to FILE (pcapng; not with standard input)\n"
 	    "  -o, --output FILE        write the report to FILE instead of standard output\n"
 	    "  -s, --server ADDR        look only at tunnels to or from this server (PAC)\n"
 	    "  -t, --time-offset SECS   inside clock minus outside clock (default: estimated)\n"
@@ -119,7 +124,15 @@ add_file(struct options *o, int s, const char *path)
 static int
 parse_options(int argc, char **argv, struct options *o, bool *done)
 {
-	enum { OPT_STRICT = 256, OPT_JUNIT, OPT_IGNORE, OPT_INSIDE_IF, OPT_OUTSIDE_IF, OPT_HTML };
+	enum {
+		OPT_STRICT = 256,
+		OPT_JUNIT,
+		OPT_IGNORE,
+		OPT_INSIDE_IF,
+		OPT_OUTSIDE_IF,
+		OPT_HTML,
+		OPT_EVIDENCE
+	};
 	static const struct option longopts[] = {
 	    {"inside", required_argument, NULL, 'i'},
 	    {"outside", required_argument, NULL, 'O'},
@@ -127,6 +140,7 @@ parse_options(int argc, char **argv, struct options *o, bool *done)
 	    {"json", required_argument, NULL, 'j'},
 	    {"junit", required_argument, NULL, OPT_JUNIT},
 	    {"html", required_argument, NULL, OPT_HTML},
+	    {"evidence", required_argument, NULL, OPT_EVIDENCE},
 	    {"output", required_argument, NULL, 'o'},
 	    {"server", required_argument, NULL, 's'},
 	    {"time-offset", required_argument, NULL, 't'},
@@ -156,12 +170,11 @@ parse_options(int argc, char **argv, struct options *o, bool *done)
 				return rc;
 			break;
 		case 'f':
-			if (strcmp(optarg, "json") == 0)
-				o->json_stdout = true;
-			else if (strcmp(optarg, "text") == 0)
-				o->json_stdout = false;
-			else
-				return usage_error("unknown format '%s' (text or json)", optarg);
+			o->json_stdout = strcmp(optarg, "json") == 0;
+			o->markdown_stdout = strcmp(optarg, "markdown") == 0;
+			if (!o->json_stdout && !o->markdown_stdout && strcmp(optarg, "text") != 0)
+				return usage_error("unknown format '%s' (text, json or markdown)",
+				                   optarg);
 			break;
 		case 'j':
 			o->json_file = optarg;
@@ -171,6 +184,9 @@ parse_options(int argc, char **argv, struct options *o, bool *done)
 			break;
 		case OPT_HTML:
 			o->html_file = optarg;
+			break;
+		case OPT_EVIDENCE:
+			o->evidence_file = optarg;
 			break;
 		case 'o':
 			o->output = optarg;
@@ -235,6 +251,10 @@ parse_options(int argc, char **argv, struct options *o, bool *done)
 			return EXIT_USAGE;
 		}
 	}
+	if (o->evidence_file != NULL && strcmp(o->evidence_file, "-") == 0 &&
+	    (o->output == NULL || strcmp(o->output, "-") == 0))
+		return usage_error("%s", "--evidence - writes pcapng on standard output: give the "
+		                         "report another place with -o FILE");
 	if (named) {
 		if (optind < argc)
 			return usage_error("give captures either with -i/-O or as arguments: %s",
@@ -271,6 +291,10 @@ check_distinct(const struct options *o)
 			const char *p = o->files[s][i];
 
 			if (strcmp(p, "-") == 0) {
+				if (o->evidence_file != NULL)
+					return usage_error(
+					    "%s", "--evidence copies frames from the capture files in a "
+					          "second read, and standard input (-) cannot be read twice");
 				if (++stdin_uses > 1)
 					return usage_error(
 					    "%s", "standard input (-) can be read only once");
@@ -278,6 +302,10 @@ check_distinct(const struct options *o)
 			}
 			if (stat(p, &st[n]) != 0)
 				continue; /* capture_open reports it */
+			if (o->evidence_file != NULL && !S_ISREG(st[n].st_mode))
+				return usage_error("--evidence copies frames from the capture files in "
+				                   "a second read: %s is not a regular file",
+				                   p);
 			for (k = 0; k < n; k++)
 				if (st[k].st_dev == st[n].st_dev && st[k].st_ino == st[n].st_ino &&
 				    S_ISREG(st[n].st_mode)) {
@@ -375,6 +403,7 @@ struct planned_output {
 	const char *option; /* for messages: "--json" */
 	const char *path;   /* "-": standard output */
 	render_fn render;
+	bool is_capture; /* the output is a capture itself: may replace one (not an input) */
 	struct output out;
 };
 
@@ -383,15 +412,25 @@ struct output_plan {
 	unsigned n, begun;
 };
 
-static void
+static struct planned_output *
 plan_output(struct output_plan *p, const char *option, const char *path, render_fn render)
 {
-	if (p->n < MAX_OUTPUTS) {
-		p->o[p->n].option = option;
-		p->o[p->n].path = path;
-		p->o[p->n].render = render;
-		p->n++;
-	}
+	if (p->n >= MAX_OUTPUTS)
+		return NULL;
+	p->o[p->n].option = option;
+	p->o[p->n].path = path;
+	p->o[p->n].render = render;
+	return &p->o[p->n++];
+}
+
+/* Why the last renderer failed, when it knows better than errno (the evidence). */
+static char render_error[256];
+
+/* evidence_write with the renderers' signature. */
+static bool
+render_evidence(FILE *out, const struct report *r)
+{
+	return evidence_write(out, r, render_error, sizeof(render_error));
 }
 
 static void
@@ -418,7 +457,7 @@ begin_outputs(const struct options *o, struct output_plan *p)
 			inputs[n++] = o->files[s][i];
 	for (p->begun = 0; p->begun < p->n; p->begun++) {
 		struct planned_output *po = &p->o[p->begun];
-		bool capture = output_is_capture(po->path);
+		bool capture = !po->is_capture && output_is_capture(po->path);
 		const char *hint = capture && strcmp(po->option, "--json") == 0
 		                       ? " (did you mean --format json?)"
 		                       : "";
@@ -455,8 +494,10 @@ write_reports(struct output_plan *p, const struct report *r)
 		struct planned_output *po = &p->o[i];
 		const char *name = strcmp(po->path, "-") == 0 ? "standard output" : po->path;
 
+		render_error[0] = 0;
 		if (!po->render(po->out.fp, r)) {
-			fprintf(stderr, PROG ": %s: %s\n", name, strerror(errno));
+			fprintf(stderr, PROG ": %s: %s\n", name,
+			        render_error[0] != 0 ? render_error : strerror(errno));
 			ok = false;
 		} else if (!output_finish(&po->out, err, sizeof(err))) {
 			fprintf(stderr, PROG ": %s: %s\n", name, err);
@@ -596,13 +637,23 @@ main(int argc, char **argv)
 		return rc;
 	memset(&outputs, 0, sizeof(outputs));
 	plan_output(&outputs, "--output", o.output != NULL ? o.output : "-",
-	            o.json_stdout ? report_json : report_text);
+	            o.json_stdout       ? report_json
+	            : o.markdown_stdout ? report_markdown
+	                                : report_text);
 	if (o.json_file != NULL)
 		plan_output(&outputs, "--json", o.json_file, report_json);
 	if (o.junit_file != NULL)
 		plan_output(&outputs, "--junit", o.junit_file, report_junit);
 	if (o.html_file != NULL)
 		plan_output(&outputs, "--html", o.html_file, report_html);
+	/* Last: it reads the inputs again once every report is out. */
+	if (o.evidence_file != NULL) {
+		struct planned_output *po =
+		    plan_output(&outputs, "--evidence", o.evidence_file, render_evidence);
+
+		if (po != NULL)
+			po->is_capture = true;
+	}
 	if ((rc = begin_outputs(&o, &outputs)) != 0)
 		return rc;
 	paired = o.nfiles[1] > 0;
