@@ -37,8 +37,8 @@ struct evidence_frame {
 	unsigned side; /* SIDE_A (inside or the single capture) or SIDE_B (outside) */
 	uint32_t file; /* index in the side's inputs */
 	uint64_t frame;
-	ts_ns_t ts;       /* as recorded by the analysis (the capture's own clock) */
-	uint64_t codes;   /* bit (1 << enum code) per finding that selected it */
+	ts_ns_t ts;     /* as recorded by the analysis (the capture's own clock) */
+	uint64_t codes; /* bit (1 << enum code) per finding that selected it */
 	uint32_t tunnels[EVIDENCE_FRAME_TUNNELS];
 	unsigned ntunnels;
 	bool more_tunnels;
@@ -61,8 +61,8 @@ void evidence_selection_free(struct evidence_selection *sel);
  * Select, re-read the input files for exactly those frames, and write the
  * pcapng to out.  false with errbuf saying why: an input is standard input
  * or can no longer be opened, memory ran out, or writing failed.  Frames
- * that are no longer where the analysis saw them (the file changed) are
- * left out and counted in the section comment.
+ * that are no longer what the analysis saw (the file changed), or past the
+ * end of the file, are left out and counted in the section comment.
  */
 bool evidence_write(FILE *out, const struct report *r, char *errbuf, size_t errlen);
 

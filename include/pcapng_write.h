@@ -60,9 +60,8 @@ struct pcapng_writer {
 bool pcapng_writer_open(struct pcapng_writer *w, FILE *fp, const char *userappl,
                         const char *comment, char *errbuf, size_t errlen);
 /* Declares the next interface; *id is its number for pcapng_writer_packet. */
-bool pcapng_writer_interface(struct pcapng_writer *w, int dlt, uint32_t snaplen,
-                             const char *name, const char *description, uint32_t *id,
-                             char *errbuf, size_t errlen);
+bool pcapng_writer_interface(struct pcapng_writer *w, int dlt, uint32_t snaplen, const char *name,
+                             const char *description, uint32_t *id, char *errbuf, size_t errlen);
 bool pcapng_writer_packet(struct pcapng_writer *w, uint32_t interface_id, ts_ns_t ts,
                           const uint8_t *data, uint32_t caplen, uint32_t wirelen,
                           const char *comment, char *errbuf, size_t errlen);

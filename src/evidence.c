@@ -195,8 +195,8 @@ collect_finding(struct collector *c, const struct finding *f)
 	c->finding_start = c->n;
 	c->capped = false;
 	for (k = 0; k < f->nevidence && k < FINDING_MAX_EVIDENCE; k++)
-		add(c, f->evidence[k].side == SIDE_OUTSIDE ? SIDE_B : SIDE_A,
-		    &f->evidence[k].where, f->code, f->ntunnels == 1 ? f->tunnels[0] : 0, NULL);
+		add(c, f->evidence[k].side == SIDE_OUTSIDE ? SIDE_B : SIDE_A, &f->evidence[k].where,
+		    f->code, f->ntunnels == 1 ? f->tunnels[0] : 0, NULL);
 	for (phase = 0; phase < 2; phase++)
 		for (k = 0; k < f->ntunnels && k < FINDING_MAX_TUNNELS; k++) {
 			const struct tunnel_pair *p = pair_by_id(c->r->corr, f->tunnels[k]);
@@ -351,7 +351,9 @@ struct copy_state {
 	struct copied *v;
 	size_t n;
 	uint64_t bytes;
-	uint64_t missing;   /* not found, or found with another time stamp */
+	uint64_t absent;    /* past the end of the file as read again (a truncated file's
+	                       missing record is cited as the frame after its last) */
+	uint64_t changed;   /* found with another time stamp: the file changed */
 	uint64_t over_size; /* left out by EVIDENCE_MAX_BYTES */
 };
 
@@ -382,14 +384,14 @@ copy_file(const struct report *r, const struct evidence_selection *sel, size_t l
 		if (fr.number < e->frame)
 			continue;
 		while (next < hi && sel->frames[next].frame < fr.number) {
-			st->missing++; /* the file is shorter or renumbered */
+			st->changed++; /* cannot happen with frames numbered 1, 2, 3... */
 			next++;
 		}
 		if (next == hi || sel->frames[next].frame != fr.number)
 			continue;
 		e = &sel->frames[next++];
 		if (fr.ts != e->ts) {
-			st->missing++; /* not the frame the analysis saw: the file changed */
+			st->changed++; /* not the frame the analysis saw */
 			continue;
 		}
 		if (st->bytes + fr.caplen > EVIDENCE_MAX_BYTES ||
@@ -412,7 +414,7 @@ copy_file(const struct report *r, const struct evidence_selection *sel, size_t l
 		st->bytes += fr.caplen;
 		st->n++;
 	}
-	st->missing += hi - next;
+	st->absent += hi - next;
 	capture_close(cap);
 	return true;
 }
@@ -428,12 +430,12 @@ frame_comment(char *buf, size_t n, const struct report *r, const struct copied *
 	int code;
 	bool first = true;
 
-#define APPEND(...)                                                                              \
-	do {                                                                                     \
-		if (len < n) {                                                                   \
-			int w_ = snprintf(buf + len, n - len, __VA_ARGS__);                      \
-			len += w_ > 0 ? (size_t)w_ : 0;                                          \
-		}                                                                                \
+#define APPEND(...)                                                                                \
+	do {                                                                                       \
+		if (len < n) {                                                                     \
+			int w_ = snprintf(buf + len, n - len, __VA_ARGS__);                        \
+			len += w_ > 0 ? (size_t)w_ : 0;                                            \
+		}                                                                                  \
 	} while (0)
 	buf[0] = 0;
 	for (code = 0; code < CODE_COUNT; code++)
@@ -523,8 +525,9 @@ section_comment(char *buf, size_t n, const struct report *r, const struct eviden
 {
 	size_t len;
 
-	snprintf(buf, n, "pptp-natcheck evidence: %zu frames for %u findings (verdict %s)", st->n,
-	         r->verdict->nfindings, verdict_name(r->verdict->value));
+	snprintf(buf, n, "pptp-natcheck evidence: %zu frame%s for %u finding%s (verdict %s)", st->n,
+	         st->n == 1 ? "" : "s", r->verdict->nfindings,
+	         r->verdict->nfindings == 1 ? "" : "s", verdict_name(r->verdict->value));
 	len = strlen(buf);
 	if (r->b != NULL && r->corr->clock.known)
 		snprintf(buf + len, n - len,
@@ -540,13 +543,21 @@ section_comment(char *buf, size_t n, const struct report *r, const struct eviden
 		         EVIDENCE_MAX_PER_FINDING);
 	len = strlen(buf);
 	if (sel->dropped_total + st->over_size > 0)
-		snprintf(buf + len, n - len, "; %" PRIu64 " frames left out by the size limits",
-		         sel->dropped_total + st->over_size);
+		snprintf(buf + len, n - len, "; %" PRIu64 " frame%s left out by the size limits",
+		         sel->dropped_total + st->over_size,
+		         sel->dropped_total + st->over_size == 1 ? "" : "s");
 	len = strlen(buf);
-	if (st->missing > 0)
+	if (st->changed > 0)
 		snprintf(buf + len, n - len,
-		         "; %" PRIu64 " frames no longer found where the analysis saw them",
-		         st->missing);
+		         "; %" PRIu64 " frame%s left out: no longer what the analysis saw there "
+		         "(the file changed)",
+		         st->changed, st->changed == 1 ? "" : "s");
+	len = strlen(buf);
+	if (st->absent > 0)
+		snprintf(buf + len, n - len,
+		         "; %" PRIu64 " cited frame%s not in the files (past the end of a "
+		         "truncated, damaged or changed file)",
+		         st->absent, st->absent == 1 ? "" : "s");
 }
 
 bool

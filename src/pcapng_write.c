@@ -44,9 +44,9 @@
 #define TSRESOL_NS 9
 
 /* Largest block the writer can produce: a full-size packet with a full comment. */
-#define MAX_BLOCK                                                                                \
-	(HEADER_LEN + EPB_FIXED + PCAPNG_WRITE_MAX_CAPLEN + OPT_HEADER +                         \
-	 PCAPNG_WRITE_MAX_STRING + OPT_ALIGN + OPT_HEADER + TRAILER_LEN)
+#define MAX_BLOCK                                                                                  \
+	(HEADER_LEN + EPB_FIXED + PCAPNG_WRITE_MAX_CAPLEN + OPT_HEADER + PCAPNG_WRITE_MAX_STRING + \
+	 OPT_ALIGN + OPT_HEADER + TRAILER_LEN)
 _Static_assert(MAX_BLOCK <= PCAPNG_MAX_BLOCK, "the reader must accept every block written");
 
 /* DLT_ values that differ from their LINKTYPE_ on some platform (libpcap pcap-common.c),
@@ -225,8 +225,8 @@ pcapng_encode_idb(uint8_t *buf, size_t cap, int dlt, uint32_t snaplen, const cha
 }
 
 size_t
-pcapng_encode_epb(uint8_t *buf, size_t cap, uint32_t interface_id, ts_ns_t ts,
-                  const uint8_t *data, uint32_t caplen, uint32_t wirelen, const char *comment)
+pcapng_encode_epb(uint8_t *buf, size_t cap, uint32_t interface_id, ts_ns_t ts, const uint8_t *data,
+                  uint32_t caplen, uint32_t wirelen, const char *comment)
 {
 	size_t opts = pcapng_option_size(comment);
 	size_t total = HEADER_LEN + EPB_FIXED + caplen + pad4(caplen) +

@@ -176,15 +176,17 @@ cell(char *buf, size_t n, const struct side *s, const struct call *c, enum row_k
 			         (unsigned long long)gd->packets, f1);
 		else if (gd->first.file == gd->last.file && s->ninputs <= 1)
 			snprintf(buf, n, "key %u x%llu (frames %llu-%llu)", gd->key,
-			         (unsigned long long)gd->packets, (unsigned long long)gd->first.frame,
+			         (unsigned long long)gd->packets,
+			         (unsigned long long)gd->first.frame,
 			         (unsigned long long)gd->last.frame);
 		else
 			snprintf(buf, n, "key %u x%llu (%s to %s)", gd->key,
 			         (unsigned long long)gd->packets, f1, f2);
 		return;
 	case ROW_STATE:
-		snprintf(buf, n, "%s", c->kind == CALL_GRE_ONLY ? "no control connection seen"
-		                                                : call_state_name(c->state));
+		snprintf(buf, n, "%s",
+		         c->kind == CALL_GRE_ONLY ? "no control connection seen"
+		                                  : call_state_name(c->state));
 		return;
 	}
 }

@@ -41,12 +41,12 @@ END_TEST
 START_TEST(test_idb_bytes)
 {
 	static const uint8_t want[] = {
-	    1,   0,   0,   0,   48,  0,   0,   0,   /* IDB, 48 bytes */
-	    101, 0,   0,   0,   0,   0,   0,   0,   /* LINKTYPE_RAW, reserved, snaplen 0 */
-	    2,   0,   4,   0,   'w', 'a', 'n', '0', /* if_name "wan0", no pad */
-	    3,   0,   1,   0,   'd', 0,   0,   0,   /* if_description "d", 3 bytes pad */
-	    9,   0,   1,   0,   9,   0,   0,   0,   /* if_tsresol 9 (nanoseconds) */
-	    0,   0,   0,   0,   48,  0,   0,   0,   /* opt_endofopt, trailing length */
+	    1,   0, 0, 0, 48,  0,   0,   0,   /* IDB, 48 bytes */
+	    101, 0, 0, 0, 0,   0,   0,   0,   /* LINKTYPE_RAW, reserved, snaplen 0 */
+	    2,   0, 4, 0, 'w', 'a', 'n', '0', /* if_name "wan0", no pad */
+	    3,   0, 1, 0, 'd', 0,   0,   0,   /* if_description "d", 3 bytes pad */
+	    9,   0, 1, 0, 9,   0,   0,   0,   /* if_tsresol 9 (nanoseconds) */
+	    0,   0, 0, 0, 48,  0,   0,   0,   /* opt_endofopt, trailing length */
 	};
 	uint8_t buf[128];
 
@@ -62,13 +62,13 @@ START_TEST(test_epb_bytes)
 {
 	static const uint8_t data[5] = {1, 2, 3, 4, 5};
 	static const uint8_t want[] = {
-	    6,   0,   0,   0,   52,   0,    0,    0,    /* EPB, 52 bytes */
-	    1,   0,   0,   0,                           /* interface 1 */
-	    0,   0,   0,   0,   0x15, 0xcd, 0x5b, 0x07, /* 123456789 ns: high 0, low */
-	    5,   0,   0,   0,   60,   0,    0,    0,    /* caplen 5, wirelen 60 */
-	    1,   2,   3,   4,   5,    0,    0,    0,    /* data, 3 bytes pad */
-	    1,   0,   1,   0,   'c',  0,    0,    0,    /* opt_comment "c" */
-	    0,   0,   0,   0,   52,   0,    0,    0,    /* opt_endofopt, trailing length */
+	    6, 0, 0, 0, 52,   0,    0,    0,    /* EPB, 52 bytes */
+	    1, 0, 0, 0,                         /* interface 1 */
+	    0, 0, 0, 0, 0x15, 0xcd, 0x5b, 0x07, /* 123456789 ns: high 0, low */
+	    5, 0, 0, 0, 60,   0,    0,    0,    /* caplen 5, wirelen 60 */
+	    1, 2, 3, 4, 5,    0,    0,    0,    /* data, 3 bytes pad */
+	    1, 0, 1, 0, 'c',  0,    0,    0,    /* opt_comment "c" */
+	    0, 0, 0, 0, 52,   0,    0,    0,    /* opt_endofopt, trailing length */
 	};
 	uint8_t buf[128];
 
@@ -190,11 +190,11 @@ write_file(FILE *fp, const int dlts[2], const struct pkt *p, size_t n)
 	size_t i;
 
 	ck_assert(pcapng_writer_open(&w, fp, "test", "section", err, sizeof(err)));
-	ck_assert(pcapng_writer_interface(&w, dlts[0], 0, "inside", "first", &id, err,
-	                                  sizeof(err)));
+	ck_assert(
+	    pcapng_writer_interface(&w, dlts[0], 0, "inside", "first", &id, err, sizeof(err)));
 	ck_assert_uint_eq(id, 0);
-	ck_assert(pcapng_writer_interface(&w, dlts[1], 0, "outside", "second", &id, err,
-	                                  sizeof(err)));
+	ck_assert(
+	    pcapng_writer_interface(&w, dlts[1], 0, "outside", "second", &id, err, sizeof(err)));
 	ck_assert_uint_eq(id, 1);
 	for (i = 0; i < n; i++) {
 		memset(data, p[i].byte, p[i].caplen);
@@ -289,8 +289,8 @@ START_TEST(test_biggest_block)
 	comment[sizeof(comment) - 1] = 0;
 	data[PCAPNG_WRITE_MAX_CAPLEN - 1] = 0x5A;
 	ck_assert(pcapng_writer_open(&w, fp, NULL, comment, err, sizeof(err)));
-	ck_assert(pcapng_writer_interface(&w, DLT_EN10MB, 0, comment, comment, &id, err,
-	                                  sizeof(err)));
+	ck_assert(
+	    pcapng_writer_interface(&w, DLT_EN10MB, 0, comment, comment, &id, err, sizeof(err)));
 	ck_assert(pcapng_writer_packet(&w, id, 1, data, PCAPNG_WRITE_MAX_CAPLEN,
 	                               PCAPNG_WRITE_MAX_CAPLEN, comment, err, sizeof(err)));
 	pcapng_writer_close(&w);

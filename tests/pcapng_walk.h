@@ -68,7 +68,8 @@ walk_options(struct walked *w, const uint8_t *p, size_t len,
 		off += 4;
 		if (code == 0) {
 			if (vlen != 0 || off != len) {
-				snprintf(w->error, sizeof(w->error), "opt_endofopt not last or not empty");
+				snprintf(w->error, sizeof(w->error),
+				         "opt_endofopt not last or not empty");
 				return false;
 			}
 			return true;
@@ -79,7 +80,8 @@ walk_options(struct walked *w, const uint8_t *p, size_t len,
 		}
 		for (k = vlen; k < padded; k++)
 			if (p[off + k] != 0) {
-				snprintf(w->error, sizeof(w->error), "option %u padding not zero", code);
+				snprintf(w->error, sizeof(w->error), "option %u padding not zero",
+				         code);
 				return false;
 			}
 		take(w, ctx, code, p + off, vlen);
