@@ -247,15 +247,20 @@ print_tunnel(FILE *out, const struct report *r, const struct tunnel_pair *p,
 	}
 }
 
-/* "1, 2, 3" (at most MD_MAX_IDS, then "and N more"). */
+/* Ids of the passing (or the other) tunnels after the first skip of them: "1, 2, 3"
+ * (at most MD_MAX_IDS, then "and N more"). */
 static void
-print_ids(FILE *out, const struct report *r, bool want_pass)
+print_ids(FILE *out, const struct report *r, bool want_pass, uint32_t skip)
 {
 	uint32_t i, shown = 0, total = 0;
 
 	for (i = 0; i < r->corr->npairs && i < r->verdict->ntunnels; i++) {
 		if ((r->verdict->tunnels[i].value == VERDICT_PASS) != want_pass)
 			continue;
+		if (skip > 0) {
+			skip--;
+			continue;
+		}
 		if (total++ < MD_MAX_IDS)
 			fprintf(out, "%s%u", shown++ > 0 ? ", " : "", r->corr->pairs[i].id);
 	}
@@ -346,7 +351,7 @@ report_markdown(FILE *out, const struct report *r)
 	if (failing > MD_MAX_TABLES) {
 		fprintf(out, "\n%u more tunnels did not pass (tables left out): ",
 		        failing - MD_MAX_TABLES);
-		print_ids(out, r, false);
+		print_ids(out, r, false, MD_MAX_TABLES);
 		fputc('\n', out);
 	}
 	if (passing > 0) {
@@ -354,7 +359,7 @@ report_markdown(FILE *out, const struct report *r)
 			fprintf(out, "\nAll %u tunnels passed: ", passing);
 		else
 			fprintf(out, "\n%u tunnel%s passed: ", passing, passing == 1 ? "" : "s");
-		print_ids(out, r, true);
+		print_ids(out, r, true, 0);
 		fputc('\n', out);
 	}
 	if (v->nfindings > 0)

@@ -280,6 +280,51 @@ START_TEST(test_selection_shape)
 }
 END_TEST
 
+/* One finding over three tunnels has more frames than EVIDENCE_MAX_PER_FINDING: cut there. */
+START_TEST(test_per_finding_cap)
+{
+	struct run r;
+	struct evidence_selection sel;
+	struct finding *all;
+	uint32_t i, n;
+
+	analyse(&r, LAB_IN, LAB_OUT);
+	all = r.v.findings;
+	n = r.v.nfindings;
+	for (i = 0; i < n && all[i].code != CODE_CALL_ID_COLLISION; i++)
+		;
+	ck_assert_uint_lt(i, n);
+	ck_assert_uint_eq(all[i].ntunnels, 3);
+	r.v.findings = &all[i];
+	r.v.nfindings = 1;
+	ck_assert(evidence_select(&r.r, &sel));
+	ck_assert_uint_eq(sel.n, EVIDENCE_MAX_PER_FINDING);
+	ck_assert_uint_eq(sel.findings_capped, 1);
+	/* The essentials of every tunnel come before anyone's details: each
+	 * tunnel's OCRP and first GRE to the server, on both sides. */
+	for (i = 0; i < r.corr.npairs; i++) {
+		unsigned s;
+
+		for (s = SIDE_A; s <= SIDE_B; s++) {
+			const struct side *sd = s == SIDE_A ? &r.in : &r.out;
+			const struct call *c = &sd->tunnels.calls[r.corr.pairs[i].call[s]];
+			uint32_t k, found = 0;
+
+			ck_assert_uint_eq(c->msgs[1].type, PPTP_OCRP);
+			for (k = 0; k < sel.n; k++)
+				found += sel.frames[k].side == s &&
+				         (sel.frames[k].frame == c->to_pac.first.frame ||
+				          sel.frames[k].frame == c->msgs[1].where.frame);
+			ck_assert_uint_eq(found, 2);
+		}
+	}
+	evidence_selection_free(&sel);
+	r.v.findings = all;
+	r.v.nfindings = n;
+	run_free(&r);
+}
+END_TEST
+
 /* Standard input cannot be read twice: refused, and nothing written. */
 START_TEST(test_stdin_refused)
 {
@@ -389,6 +434,7 @@ evidence_suite(void)
 	tcase_add_test(tc, test_shifted_pair_origin);
 	tcase_add_test(tc, test_hour_apart);
 	tcase_add_test(tc, test_selection_shape);
+	tcase_add_test(tc, test_per_finding_cap);
 	tcase_add_test(tc, test_stdin_refused);
 	tcase_add_test(tc, test_changed_file);
 	tcase_add_test(tc, test_single);
