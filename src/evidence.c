@@ -457,18 +457,23 @@ frame_comment(char *buf, size_t n, const struct report *r, const struct copied *
 #undef APPEND
 }
 
-/* "inside capture: a.pcap" or "inside capture, 3 files: a.pcap, b.pcap, c.pcap" */
+/* "inside capture: a.pcap", "inside capture, 3 files: a.pcap, b.pcap, c.pcap", or in single
+ * mode "capture: a.pcap" */
 static void
 side_description(char *buf, size_t n, const struct side *s)
 {
 	size_t len;
 	unsigned i;
 
+	const char *role = s->role == SIDE_INSIDE    ? "inside capture"
+	                   : s->role == SIDE_OUTSIDE ? "outside capture"
+	                                             : "capture";
+
 	if (s->ninputs == 1) {
-		snprintf(buf, n, "%s capture: %s", side_role_name(s->role), s->inputs[0].path);
+		snprintf(buf, n, "%s: %s", role, s->inputs[0].path);
 		return;
 	}
-	snprintf(buf, n, "%s capture, %u files:", side_role_name(s->role), s->ninputs);
+	snprintf(buf, n, "%s, %u files:", role, s->ninputs);
 	for (i = 0; i < s->ninputs; i++) {
 		len = strlen(buf);
 		if (len + 1 >= n)
