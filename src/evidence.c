@@ -367,7 +367,6 @@ copy_file(const struct report *r, const struct evidence_selection *sel, size_t l
 	char cerr[CAPTURE_ERRBUF_SIZE] = "";
 	struct capture *cap;
 	struct capture_frame fr;
-	enum capture_status cs;
 	size_t next = lo;
 
 	if (path == NULL || strcmp(path, "-") == 0)
@@ -377,7 +376,9 @@ copy_file(const struct report *r, const struct evidence_selection *sel, size_t l
 	cap = capture_open(path, cerr);
 	if (cap == NULL)
 		return errorf(errbuf, errlen, "%s: %s", path, cerr);
-	while (next < hi && (cs = capture_next(cap, &fr, cerr)) == CAPTURE_FRAME) {
+	/* Frames come numbered 1, 2, 3...; the selection is sorted by number. A read
+	 * error or truncation ends the file here as it did for the analysis. */
+	while (next < hi && capture_next(cap, &fr, cerr) == CAPTURE_FRAME) {
 		const struct evidence_frame *e = &sel->frames[next];
 		struct copied *c;
 
