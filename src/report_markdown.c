@@ -336,6 +336,15 @@ report_markdown(FILE *out, const struct report *r)
 			        c->clock.from_option ? "given" : "estimated", c->clock.samples);
 		else
 			fprintf(out, "| clock | offset unknown |\n");
+		/* A pair given the other way round was judged the right way round: the
+		 * reader must know before trusting the names inside and outside. */
+		if (r->orient != NULL && r->orient->swapped) {
+			fprintf(out, "| order | **captures given the other way round**: ");
+			md_escape(out, r->a->ninputs > 0 ? r->a->inputs[0].path : "?");
+			fprintf(out, " holds the clients and was judged as inside (");
+			md_escape(out, r->orient->how);
+			fprintf(out, ") |\n");
+		}
 	}
 	fprintf(out, "| verdict | %s, exit status %d |\n", verdict_upper(v->value),
 	        (int)verdict_exit_status(v->value));

@@ -46,7 +46,7 @@ analyse(struct run *r, const char *in, const char *out)
 	}
 	ck_assert(correlate(&r->in, r->paired ? &r->out : NULL, NULL, &r->corr));
 	ck_assert(verdict_judge(&r->in, r->paired ? &r->out : NULL, &r->corr, &opt, &r->v));
-	r->r = (struct report){&r->in, r->paired ? &r->out : NULL, &r->corr, &r->v, false};
+	r->r = (struct report){&r->in, r->paired ? &r->out : NULL, &r->corr, &r->v, false, NULL};
 }
 
 static void

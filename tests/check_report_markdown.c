@@ -32,7 +32,7 @@ run_sim(struct run *r, unsigned n, unsigned flags)
 	side_finish(&r->out);
 	ck_assert(correlate(&r->in, &r->out, NULL, &r->corr));
 	ck_assert(verdict_judge(&r->in, &r->out, &r->corr, &opt, &r->v));
-	r->r = (struct report){&r->in, &r->out, &r->corr, &r->v, false};
+	r->r = (struct report){&r->in, &r->out, &r->corr, &r->v, false, NULL};
 }
 
 static void
