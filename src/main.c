@@ -293,8 +293,10 @@ check_distinct(const struct options *o)
 			if (strcmp(p, "-") == 0) {
 				if (o->evidence_file != NULL)
 					return usage_error(
-					    "%s", "--evidence copies frames from the capture files in a "
-					          "second read, and standard input (-) cannot be read twice");
+					    "%s",
+					    "--evidence copies frames from the capture files in a "
+					    "second read, and standard input (-) cannot be read "
+					    "twice");
 				if (++stdin_uses > 1)
 					return usage_error(
 					    "%s", "standard input (-) can be read only once");
@@ -303,9 +305,10 @@ check_distinct(const struct options *o)
 			if (stat(p, &st[n]) != 0)
 				continue; /* capture_open reports it */
 			if (o->evidence_file != NULL && !S_ISREG(st[n].st_mode))
-				return usage_error("--evidence copies frames from the capture files in "
-				                   "a second read: %s is not a regular file",
-				                   p);
+				return usage_error(
+				    "--evidence copies frames from the capture files in "
+				    "a second read: %s is not a regular file",
+				    p);
 			for (k = 0; k < n; k++)
 				if (st[k].st_dev == st[n].st_dev && st[k].st_ino == st[n].st_ino &&
 				    S_ISREG(st[n].st_mode)) {
