@@ -269,7 +269,7 @@ evidence_select(const struct report *r, struct evidence_selection *sel)
 	memset(&c, 0, sizeof(c));
 	c.r = r;
 	/* Errors first: when EVIDENCE_MAX_FRAMES cuts, it cuts the least important. */
-	for (sev = SEV_ERROR; sev >= SEV_INFO; sev--)
+	for (sev = SEV_ERROR; sev >= SEV_NOTE; sev--)
 		for (i = 0; i < r->verdict->nfindings; i++)
 			if ((int)r->verdict->findings[i].severity == sev)
 				collect_finding(&c, &r->verdict->findings[i]);

@@ -17,6 +17,7 @@
 
 #include "report_markdown.h"
 
+#include "diagnosis.h"
 #include "link.h"
 
 /* Tunnel tables in full: a ticket with more is not read; the rest are listed by id. */
@@ -49,30 +50,30 @@ verdict_upper(enum verdict_value v)
 }
 
 /*
- * The heading line.  Provisional: built from the verdict and the severity
- * counts, to be replaced by the diagnosis the text report's headline uses.
+ * The heading: the diagnosis headline (verdict and cause, as on the text
+ * report's first line) without its fix, which follows as a paragraph of its
+ * own: a heading several lines long is not read.
  */
 static void
-headline(FILE *out, const struct report *r)
+heading(FILE *out, const struct diagnosis *d)
 {
-	const struct verdict *v = r->verdict;
-	uint32_t i, failed = 0, n = r->corr->npairs;
+	size_t len = strlen(d->headline),
+	       tail = d->fix[0] != 0 ? strlen(" Fix: ") + strlen(d->fix) : 0;
+	char cut[sizeof(d->headline)];
 
-	for (i = 0; i < v->ntunnels; i++)
-		failed += v->tunnels[i].value == VERDICT_FAIL;
-	fprintf(out, "## pptp-natcheck: %s", verdict_upper(v->value));
-	if (v->value == VERDICT_PASS)
-		fprintf(out,
-		        r->b != NULL ? ": the NAT kept all %u tunnel%s apart and consistent\n"
-		                     : ": no defect in the %u tunnel%s of this capture\n",
-		        n, n == 1 ? "" : "s");
-	else if (v->value == VERDICT_FAIL)
-		fprintf(out, ": %u of %u tunnel%s broken (%u error%s, %u warning%s)\n", failed, n,
-		        n == 1 ? "" : "s", v->count[SEV_ERROR], v->count[SEV_ERROR] == 1 ? "" : "s",
-		        v->count[SEV_WARNING], v->count[SEV_WARNING] == 1 ? "" : "s");
-	else
-		fprintf(out, ": not enough evidence to judge (%u tunnel%s)\n", n,
-		        n == 1 ? "" : "s");
+	/* diagnosis_derive appends " Fix: <fix>" (first letter lowered) when there is one. */
+	if (tail > 0 && tail <= len && strncmp(d->headline + len - tail, " Fix: ", 6) == 0)
+		len -= tail;
+	memcpy(cut, d->headline, len);
+	cut[len] = 0;
+	fprintf(out, "## pptp-natcheck: ");
+	md_escape(out, cut);
+	fputc('\n', out);
+	if (d->fix[0] != 0) {
+		fprintf(out, "\n**Fix:** ");
+		md_escape(out, d->fix);
+		fputc('\n', out);
+	}
 }
 
 /* "frame 21", or "f2 frame 21" when the side is made of several files. */
@@ -305,12 +306,33 @@ print_finding(FILE *out, const struct report *r, const struct finding *f, bool *
 		fputc('\n', out);
 	}
 	/* What it means: once per code, for what is wrong (not for notes). */
-	if (ci != NULL && ci->hint[0] != 0 && f->severity != SEV_INFO && !hinted[f->code]) {
-		fprintf(out, "  - what it means: ");
-		md_escape(out, ci->hint);
-		fputc('\n', out);
+	if (f->severity != SEV_NOTE && !hinted[f->code]) {
+		char advice[512];
+
+		if (ci != NULL && ci->hint[0] != 0) {
+			fprintf(out, "  - what it means: ");
+			md_escape(out, ci->hint);
+			fputc('\n', out);
+		}
+		if (diagnosis_advice(r, f->code, advice, sizeof(advice))[0] != 0) {
+			fprintf(out, "  - what to do: ");
+			md_escape(out, advice);
+			fputc('\n', out);
+		}
 		hinted[f->code] = true;
 	}
+}
+
+static enum severity
+worst_severity(const struct verdict *v, enum code code)
+{
+	enum severity worst = SEV_NOTE;
+	uint32_t k;
+
+	for (k = 0; k < v->nfindings; k++)
+		if (v->findings[k].code == code && v->findings[k].severity > worst)
+			worst = v->findings[k].severity;
+	return worst;
 }
 
 bool
@@ -318,14 +340,17 @@ report_markdown(FILE *out, const struct report *r)
 {
 	const struct verdict *v = r->verdict;
 	const struct correlation *c = r->corr;
-	uint32_t i, tables = 0, failing = 0, passing = 0, shown = 0;
+	uint32_t i, k, tables = 0, failing = 0, passing = 0, shown = 0;
 	uint64_t rest[CODE_COUNT];
-	bool hinted[CODE_COUNT], any_rest = false;
+	bool hinted[CODE_COUNT], done[CODE_COUNT], any_rest = false;
+	struct diagnosis d;
 	int pass, code;
 
 	memset(rest, 0, sizeof(rest));
 	memset(hinted, 0, sizeof(hinted));
-	headline(out, r);
+	memset(done, 0, sizeof(done));
+	diagnosis_derive(r, &d);
+	heading(out, &d);
 	fprintf(out, "\n| | |\n|---|---|\n");
 	print_inputs(out, r->a);
 	if (r->b != NULL) {
@@ -346,6 +371,7 @@ report_markdown(FILE *out, const struct report *r)
 			fprintf(out, ") |\n");
 		}
 	}
+	fprintf(out, "| diagnosis | `%s` |\n", d.code);
 	fprintf(out, "| verdict | %s, exit status %d |\n", verdict_upper(v->value),
 	        (int)verdict_exit_status(v->value));
 	for (i = 0; i < c->npairs && i < v->ntunnels; i++) {
@@ -373,17 +399,25 @@ report_markdown(FILE *out, const struct report *r)
 	}
 	if (v->nfindings > 0)
 		fprintf(out, "\n### Findings\n\n");
-	for (pass = SEV_ERROR; pass >= SEV_INFO; pass--)
+	/* As the text report: the findings of one code together, codes by their worst
+	 * severity, then in order of first appearance. */
+	for (pass = SEV_ERROR; pass >= SEV_NOTE; pass--)
 		for (i = 0; i < v->nfindings; i++) {
-			const struct finding *f = &v->findings[i];
+			enum code fc = v->findings[i].code;
 
-			if ((int)f->severity != pass)
+			if ((unsigned)fc >= CODE_COUNT || done[fc] ||
+			    (int)worst_severity(v, fc) != pass)
 				continue;
-			if (shown++ < MD_MAX_FINDINGS) {
-				print_finding(out, r, f, hinted);
-			} else if ((unsigned)f->code < CODE_COUNT) {
-				rest[f->code]++;
-				any_rest = true;
+			done[fc] = true;
+			for (k = i; k < v->nfindings; k++) {
+				if (v->findings[k].code != fc)
+					continue;
+				if (shown++ < MD_MAX_FINDINGS) {
+					print_finding(out, r, &v->findings[k], hinted);
+				} else {
+					rest[fc]++;
+					any_rest = true;
+				}
 			}
 		}
 	if (any_rest) {
