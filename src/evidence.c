@@ -471,7 +471,9 @@ side_description(char *buf, size_t n, const struct side *s)
 	                                             : "capture";
 
 	if (s->ninputs == 1) {
-		snprintf(buf, n, "%s: %s", role, s->inputs[0].path);
+		/* A capture holding both legs (legs.c): say which interface this side is. */
+		snprintf(buf, n, "%s: %s%s%s", role, s->inputs[0].path,
+		         s->leg[0] != 0 ? " on " : "", s->leg);
 		return;
 	}
 	snprintf(buf, n, "%s, %u files:", role, s->ninputs);

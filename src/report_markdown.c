@@ -99,6 +99,10 @@ print_inputs(FILE *out, const struct side *s)
 			fprintf(out, " f%u", i + 1);
 		fprintf(out, " | ");
 		md_escape(out, in->path);
+		if (s->leg[0] != 0) { /* one capture holding both legs (legs.c) */
+			fprintf(out, " on ");
+			md_escape(out, s->leg);
+		}
 		fprintf(out, " (%s", in->format);
 		for (k = 0; k < in->nlinktypes; k++)
 			fprintf(out, "%s%s", k == 0 ? ", " : "/", link_name(in->linktypes[k]));
