@@ -10,6 +10,7 @@
 
 #include "code.h"
 #include "correlate.h"
+#include "finding_msg.h"
 #include "side.h"
 
 /* Findings kept: a report longer than this helps nobody; the rest are counted. */
@@ -39,7 +40,10 @@ enum exit_status {
 struct evidence {
 	enum side_role side;
 	struct frame_ref where;
-	char label[EVIDENCE_LABEL_LEN]; /* "OCRQ Call ID 256" */
+	enum evidence_label kind; /* what the frame shows: finding_text.c words it */
+	struct msg_arg args[LABEL_MAX_ARGS];
+	unsigned nargs;
+	char label[EVIDENCE_LABEL_LEN]; /* LABEL_TEXT: the label itself */
 };
 
 /* Which way the traffic a finding is about went: to the server (PAC) or to the client (PNS). */
@@ -50,8 +54,8 @@ enum finding_dir {
 };
 
 /*
- * One finding: data, not prose.  Renderers word it from these fields; the
- * message is the rule's one-line detail for the reader, never parsed.
+ * One finding: data, not prose.  Renderers word it from these fields;
+ * finding_text() words its one-line detail from msg and args.
  */
 struct finding {
 	enum code code;
@@ -61,7 +65,11 @@ struct finding {
 	uint32_t tunnels[FINDING_MAX_TUNNELS]; /* tunnel ids, the first FINDING_MAX_TUNNELS */
 	unsigned ntunnels;                     /* listed */
 	uint32_t tunnels_total;                /* concerned, listed or not */
-	char message[FINDING_MESSAGE_LEN];
+	/* What it says: a sentence kind and its values (finding_text.c words it). */
+	enum finding_msg msg;
+	struct msg_arg args[MSG_MAX_ARGS];
+	unsigned nargs;
+	char message[FINDING_MESSAGE_LEN]; /* MSG_TEXT: the sentence itself */
 	struct evidence evidence[FINDING_MAX_EVIDENCE];
 	unsigned nevidence;
 	/* What the finding is about, where known. */

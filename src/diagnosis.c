@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "finding_text.h"
+
 #define LINUX_EDITOR "Linux's nf_nat_pptp"
 
 static const char *
@@ -465,7 +467,7 @@ cause_value(struct cause_ctx *c, enum code code, const char *dcode, const char *
 	if (f->field[0] != 0 && f->has_inside_value && f->has_outside_value)
 		value_words(f, words, sizeof(words));
 	else
-		snprintf(words, sizeof(words), "%s", f->message);
+		finding_text(f, words, sizeof(words));
 	say(c->d->cause, sizeof(c->d->cause), "%s: %s.", what, words);
 	set(c, dcode, code);
 	return true;
@@ -577,6 +579,7 @@ cause_one_way(struct cause_ctx *c)
 static bool
 cause_other(struct cause_ctx *c)
 {
+	char text[FINDING_TEXT_LEN];
 	const struct verdict *v = c->r->verdict;
 	uint32_t i;
 
@@ -587,7 +590,8 @@ cause_other(struct cause_ctx *c)
 		if (f->severity != SEV_ERROR && !(v->opt.strict && f->severity == SEV_WARNING))
 			continue;
 		say(c->d->cause, sizeof(c->d->cause), "%s: %s.",
-		    ci != NULL ? ci->title : code_name(f->code), f->message);
+		    ci != NULL ? ci->title : code_name(f->code),
+		    finding_text(f, text, sizeof(text)));
 		c->d->code = code_name(f->code);
 		diagnosis_advice(c->r, f->code, c->d->fix, sizeof(c->d->fix));
 		return true;

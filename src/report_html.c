@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "diagnosis.h"
+#include "finding_text.h"
 #include "link.h"
 #include "pptp.h"
 #include "report.h"
@@ -870,6 +871,7 @@ put_tunnel_findings(FILE *out, const struct verdict *v, uint32_t id)
 	for (i = 0; i < v->nfindings; i++) {
 		const struct finding *f = &v->findings[i], *best = NULL;
 		uint32_t best_i = 0, more = 0;
+		char text[FINDING_TEXT_LEN];
 
 		if (f->code >= CODE_COUNT || done[f->code] || !finding_names(f, id))
 			continue;
@@ -895,7 +897,7 @@ put_tunnel_findings(FILE *out, const struct verdict *v, uint32_t id)
 		    "<li><span class=\"sev %s\">%s</span> <a href=\"#f%u\"><code>%s</code></a>: ",
 		    sev_class(best->severity), report_severity_label(best->severity), best_i + 1,
 		    code_name(best->code));
-		report_put_markup(out, best->message);
+		report_put_markup(out, finding_text(best, text, sizeof(text)));
 		if (more > 1)
 			fprintf(out, " (<a href=\"#c-%s\">%u more</a>)", code_name(best->code),
 			        more - 1);
@@ -984,7 +986,7 @@ static void
 print_evidence(FILE *out, const struct report *r, const struct finding *f)
 {
 	unsigned k;
-	char when[64], fr[48];
+	char when[64], fr[48], label[EVIDENCE_TEXT_LEN];
 
 	if (f->nevidence == 0)
 		return;
@@ -997,7 +999,7 @@ print_evidence(FILE *out, const struct report *r, const struct finding *f)
 		report_frame_name(report_side(r, e->side), &e->where, fr);
 		fprintf(out, "<tr><td>%s</td><td>%s</td><td class=\"mono\">%s</td><td>",
 		        side_role_name(e->side), fr, report_time(e->where.ts, when));
-		report_put_markup(out, e->label);
+		report_put_markup(out, evidence_text(e, label, sizeof(label)));
 		fputs("</td></tr>\n", out);
 	}
 	fputs("</table>\n", out);
@@ -1006,7 +1008,7 @@ print_evidence(FILE *out, const struct report *r, const struct finding *f)
 static void
 print_findings(FILE *out, const struct report *r)
 {
-	char advice[512];
+	char advice[512], text[FINDING_TEXT_LEN];
 	const struct verdict *v = r->verdict;
 	int worst[CODE_COUNT];
 	unsigned count[CODE_COUNT];
@@ -1076,7 +1078,7 @@ print_findings(FILE *out, const struct report *r)
 						        f->tunnels[k]);
 					fputs(": ", out);
 				}
-				report_put_markup(out, f->message);
+				report_put_markup(out, finding_text(f, text, sizeof(text)));
 				fputs("</p>\n", out);
 				print_evidence(out, r, f);
 				fputs("</div>\n", out);

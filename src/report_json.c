@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "diagnosis.h"
+#include "finding_text.h"
 #include "link.h"
 #include "report.h"
 
@@ -248,6 +249,7 @@ json_inputs(const struct report *r)
 static json_t *
 json_findings(const struct report *r)
 {
+	char text[FINDING_TEXT_LEN], label[EVIDENCE_TEXT_LEN];
 	json_t *arr = json_array();
 	uint32_t i;
 	unsigned k;
@@ -268,7 +270,8 @@ json_findings(const struct report *r)
 			    je, "file", json_string(s != NULL ? file_path(s, e->where.file) : ""));
 			json_object_set_new(je, "frame", json_integer((json_int_t)e->where.frame));
 			json_object_set_new(je, "time", json_time(e->where.ts));
-			json_object_set_new(je, "what", json_string(e->label));
+			json_object_set_new(je, "what",
+			                    json_string(evidence_text(e, label, sizeof(label))));
 			json_array_append_new(ev, je);
 		}
 		json_object_set_new(o, "code", json_string(code_name(f->code)));
@@ -306,7 +309,7 @@ json_findings(const struct report *r)
 		    o, "triple",
 		    f->has_triple ? json_triple(&f->triple_src, &f->triple_dst, f->triple_call_id)
 		                  : json_null());
-		json_object_set_new(o, "message", json_string(f->message));
+		json_object_set_new(o, "message", json_string(finding_text(f, text, sizeof(text))));
 		json_object_set_new(o, "evidence", ev);
 		json_array_append_new(arr, o);
 	}

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "diagnosis.h"
+#include "finding_text.h"
 #include "report.h"
 
 #define JUNIT_TEXT_LEN 1024
@@ -41,10 +42,11 @@ put_finding(FILE *out, const struct report *r, const struct finding *f)
 {
 	const struct code_info *ci = code_info(f->code);
 	char line[JUNIT_TEXT_LEN], when[64], advice[512];
+	char text[FINDING_TEXT_LEN], label[EVIDENCE_TEXT_LEN];
 	unsigned k;
 
 	snprintf(line, sizeof(line), "%s %s: %s\n", severity_name(f->severity), code_name(f->code),
-	         f->message);
+	         finding_text(f, text, sizeof(text)));
 	report_put_markup(out, line);
 	for (k = 0; k < f->nevidence; k++) {
 		const struct evidence *e = &f->evidence[k];
@@ -52,7 +54,7 @@ put_finding(FILE *out, const struct report *r, const struct finding *f)
 
 		snprintf(line, sizeof(line), "  %s %s frame %llu, %s UTC: %s\n",
 		         side_role_name(e->side), path, (unsigned long long)e->where.frame,
-		         report_time(e->where.ts, when), e->label);
+		         report_time(e->where.ts, when), evidence_text(e, label, sizeof(label)));
 		report_put_markup(out, line);
 	}
 	if (ci != NULL && ci->hint[0] != 0 && f->severity != SEV_NOTE) {

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "diagnosis.h"
+#include "finding_text.h"
 #include "link.h"
 #include "report.h"
 
@@ -257,13 +258,13 @@ print_evidence(FILE *out, const struct report *r, const struct finding *f)
 
 	for (k = 0; k < shown; k++) {
 		const struct evidence *e = &f->evidence[k];
-		char prefix[128], frame[48], when[64];
+		char prefix[128], frame[48], when[64], label[EVIDENCE_TEXT_LEN];
 
 		snprintf(prefix, sizeof(prefix), "      %-7s %-9s %s UTC  ",
 		         side_role_name(e->side),
 		         report_frame_name(report_side(r, e->side), &e->where, frame),
 		         report_time(e->where.ts, when));
-		wrap_labelled(out, prefix, e->label);
+		wrap_labelled(out, prefix, evidence_text(e, label, sizeof(label)));
 	}
 	if (shown < f->nevidence)
 		fprintf(out, "      (%u more with -v)\n", f->nevidence - shown);
@@ -320,7 +321,7 @@ item_text(char *buf, size_t n, const struct finding *f, unsigned merged)
 		    f->weak ? weak_note(f) : "");
 		return;
 	}
-	snprintf(buf, n, "%s", f->message);
+	finding_text(f, buf, n);
 }
 
 static void

@@ -103,17 +103,13 @@ verdict_exit_status(enum verdict_value v)
 	return EXIT_USAGE;
 }
 
-static struct finding *finding_add(struct judge *j, enum code code, enum severity sev,
-                                   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
 /* Never NULL: past the cap, a scratch finding that is counted, not kept. */
 static struct finding *
-finding_add(struct judge *j, enum code code, enum severity sev, const char *fmt, ...)
+finding_new(struct judge *j, enum code code, enum severity sev)
 {
 	struct verdict *v = j->v;
 	struct finding *f = &j->scratch;
 	bool ignored = (j->opt->ignore & VERDICT_IGNORE_BIT(code)) != 0 && sev != SEV_NOTE;
-	va_list ap;
 
 	if (ignored)
 		sev = SEV_NOTE;
@@ -131,6 +127,41 @@ finding_add(struct judge *j, enum code code, enum severity sev, const char *fmt,
 	f->severity = sev;
 	f->ignored = ignored;
 	f->serial = ++j->serial;
+	return f;
+}
+
+/* The values of a sentence or label, in the order its format takes them. */
+#define MARGS(...)                                                                                 \
+	(const struct msg_arg[]){__VA_ARGS__},                                                     \
+	    (unsigned)(sizeof((const struct msg_arg[]){__VA_ARGS__}) / sizeof(struct msg_arg))
+#define NO_MARGS NULL, 0u
+
+/* A finding that says sentence msg with these values (finding_text.c words it). */
+static struct finding *
+finding_say(struct judge *j, enum code code, enum severity sev, enum finding_msg msg,
+            const struct msg_arg *args, unsigned nargs)
+{
+	struct finding *f = finding_new(j, code, sev);
+
+	f->msg = msg;
+	if (nargs > MSG_MAX_ARGS)
+		nargs = MSG_MAX_ARGS;
+	if (nargs > 0)
+		memcpy(f->args, args, nargs * sizeof(*args));
+	f->nargs = nargs;
+	return f;
+}
+
+static struct finding *finding_add(struct judge *j, enum code code, enum severity sev,
+                                   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* A finding whose rule writes its own sentence (MSG_TEXT). */
+static struct finding *
+finding_add(struct judge *j, enum code code, enum severity sev, const char *fmt, ...)
+{
+	struct finding *f = finding_new(j, code, sev);
+	va_list ap;
+
 	va_start(ap, fmt);
 	vsnprintf(f->message, sizeof(f->message), fmt, ap);
 	va_end(ap);
@@ -195,6 +226,38 @@ finding_packets(struct finding *f, enum finding_dir dir, uint64_t inside, uint64
 	f->packets_outside = outside;
 }
 
+/* Room for one more frame of evidence: NULL when there is none or nothing to show. */
+static struct evidence *
+evidence_new(struct finding *f, enum side_role side, const struct frame_ref *where)
+{
+	struct evidence *e;
+
+	if (f == NULL || where == NULL || !frame_ref_seen(where) ||
+	    f->nevidence >= FINDING_MAX_EVIDENCE)
+		return NULL;
+	e = &f->evidence[f->nevidence++];
+	e->side = side;
+	e->where = *where;
+	return e;
+}
+
+/* A frame of evidence labelled with label and these values (finding_text.c words it). */
+static void
+finding_shows(struct finding *f, enum side_role side, const struct frame_ref *where,
+              enum evidence_label label, const struct msg_arg *args, unsigned nargs)
+{
+	struct evidence *e = evidence_new(f, side, where);
+
+	if (e == NULL)
+		return;
+	e->kind = label;
+	if (nargs > LABEL_MAX_ARGS)
+		nargs = LABEL_MAX_ARGS;
+	if (nargs > 0)
+		memcpy(e->args, args, nargs * sizeof(*args));
+	e->nargs = nargs;
+}
+
 static void finding_evidence(struct finding *f, enum side_role side, const struct frame_ref *where,
                              const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
@@ -202,15 +265,11 @@ static void
 finding_evidence(struct finding *f, enum side_role side, const struct frame_ref *where,
                  const char *fmt, ...)
 {
-	struct evidence *e;
+	struct evidence *e = evidence_new(f, side, where);
 	va_list ap;
 
-	if (f == NULL || where == NULL || !frame_ref_seen(where) ||
-	    f->nevidence >= FINDING_MAX_EVIDENCE)
+	if (e == NULL)
 		return;
-	e = &f->evidence[f->nevidence++];
-	e->side = side;
-	e->where = *where;
 	va_start(ap, fmt);
 	vsnprintf(e->label, sizeof(e->label), fmt, ap);
 	va_end(ap);
@@ -320,6 +379,8 @@ absence_note(struct finding *f, const struct side *s1, const struct side *s2)
 		f->weak_torn = true;
 		f->weak_side = side_torn(s1) ? s1->role : s2->role;
 	}
+	if (f->msg != MSG_TEXT)
+		return; /* finding_text() adds the note from weak, weak_side, weak_torn */
 	n = strlen(f->message);
 	snprintf(f->message + n, sizeof(f->message) - n,
 	         f->weak_torn ? " (%s ends in a torn record while the call was up: the packets "
@@ -431,11 +492,12 @@ cdn_editor_rewrite(struct field_ctx *fc)
 		return false;
 	if (!j->cdn_editor_added) {
 		j->cdn_editor_added = true;
-		f = finding_add(j, CODE_CDN_REWRITTEN_BY_EDITOR, SEV_NOTE,
-		                "the NAT wrote the client's own Call ID into the server's "
-		                "Call-Disconnect-Notify (first: outside %u, inside %u), as the Linux "
-		                "nf_nat_pptp editor always does; clients accept it",
-		                fc->vout, fc->vin);
+		f = finding_add(
+		    j, CODE_CDN_REWRITTEN_BY_EDITOR, SEV_NOTE,
+		    "the NAT wrote the client's own Call ID into the server's "
+		    "Call-Disconnect-Notify (first: outside %u, inside %u), as the Linux "
+		    "nf_nat_pptp editor always does; clients accept it",
+		    fc->vout, fc->vin);
 		snprintf(field, sizeof(field), "CDN.%s", fc->key);
 		finding_value(f, field, true, fc->vin, true, fc->vout, true, fc->vin);
 		f->dir = FDIR_TO_PNS;
@@ -594,7 +656,6 @@ static void
 icmp_evidence(struct finding *f, enum side_role side, const struct gre_dir *gd)
 {
 	struct icmp_error e;
-	char from[ADDR_STRLEN];
 
 	if (f == NULL || gd == NULL || gd->icmp_errors == 0)
 		return;
@@ -602,11 +663,11 @@ icmp_evidence(struct finding *f, enum side_role side, const struct gre_dir *gd)
 	e.version = gd->icmp_version;
 	e.type = gd->icmp_type;
 	e.code = gd->icmp_code;
-	finding_evidence(f, side, &gd->first_icmp, "ICMP%s %s from %s quoting this GRE (%u in all)",
-	                 e.version == 6 ? "v6" : "", icmp_error_name(&e),
-	                 fmt_addr(&gd->icmp_from, from), gd->icmp_errors);
+	finding_shows(f, side, &gd->first_icmp, LABEL_ICMP_QUOTING_GRE,
+	              MARGS(marg_u(e.version == 6), marg_name(icmp_error_name(&e)),
+	                    marg_addr(&gd->icmp_from), marg_u(gd->icmp_errors)));
 	if (gd->icmp_errors > 1)
-		finding_evidence(f, side, &gd->last_icmp, "last ICMP error quoting this GRE");
+		finding_shows(f, side, &gd->last_icmp, LABEL_LAST_ICMP_QUOTING_GRE, NO_MARGS);
 }
 
 /* ICMP errors quoting a control connection's segments, seen on side s. */
@@ -615,9 +676,8 @@ control_icmp_evidence(struct finding *f, const struct side *s)
 {
 	if (s == NULL || s->counters.icmp_control == 0)
 		return;
-	finding_evidence(f, s->role, &s->counters.first_icmp_control,
-	                 "ICMP error quoting a control connection segment (%llu in all)",
-	                 (unsigned long long)s->counters.icmp_control);
+	finding_shows(f, s->role, &s->counters.first_icmp_control, LABEL_ICMP_QUOTING_CONTROL,
+	              MARGS(marg_u(s->counters.icmp_control)));
 }
 
 /*
@@ -646,42 +706,32 @@ judge_gre_cut(struct judge *j, const struct tunnel_pair *p, const struct call *i
 	                 icmp_in > in->to_pns.last.ts && icmp_in <= j->a->last_ts &&
 	                 (cut->cleared == 0 || gd->last_icmp.ts < cut->cleared);
 	struct finding *f;
-	char srv[ADDR_STRLEN];
 
 	if (!icmp_only && (cut->delivered == 0 || cut->lost_after == 0 ||
 	                   (!(lost >= GRE_CUT_MIN_PACKETS && span >= GRE_CUT_MIN_NS) && !icmp)))
 		return false;
 	if (icmp_only)
-		f = finding_add(
+		f = finding_say(
 		    j, CODE_GRE_MAPPING_LOST, absence_severity(j->a, in, NULL, NULL, DAMAGE_GRE),
-		    "the NAT stopped delivering GRE from the server %s to the client: "
-		    "after the last packet the client received, the NAT answered the "
-		    "server's GRE (key %u) with ICMP errors from its own address: it had "
-		    "no mapping left",
-		    fmt_addr(&out->pac, srv), gd->key);
+		    MSG_GRE_MAPPING_LOST_ICMP, MARGS(marg_addr(&out->pac), marg_u(gd->key)));
 	else
-		f = finding_add(
+		f = finding_say(
 		    j, CODE_GRE_MAPPING_LOST, absence_severity(j->a, in, NULL, NULL, DAMAGE_GRE),
-		    "the NAT stopped delivering GRE from the server %s to the client: after the "
-		    "last packet it delivered, %llu more%s reached the NAT (key %u) within %.3f s "
-		    "and none reached the client%s",
-		    fmt_addr(&out->pac, srv), (unsigned long long)lost,
-		    scale > 1 ? " (sampled)" : "", gd->key, (double)span / 1e9,
-		    icmp ? "; the NAT answered with ICMP errors from its own address: it had no "
-		           "mapping left"
-		         : "");
+		    MSG_GRE_MAPPING_LOST,
+		    MARGS(marg_addr(&out->pac), marg_u(lost), marg_u(scale > 1), marg_u(gd->key),
+		          marg_real((double)span / 1e9), marg_u(icmp)));
 	finding_tunnel(j, f, p->id);
-	finding_evidence(f, role_of(j, SIDE_B), &cut->last_delivered_out,
-	                 "last GRE to the client the NAT delivered");
-	finding_evidence(f, role_of(j, SIDE_A), &cut->last_delivered_in,
-	                 "the same packet, delivered");
+	finding_shows(f, role_of(j, SIDE_B), &cut->last_delivered_out, LABEL_LAST_GRE_DELIVERED,
+	              NO_MARGS);
+	finding_shows(f, role_of(j, SIDE_A), &cut->last_delivered_in, LABEL_SAME_PACKET_DELIVERED,
+	              NO_MARGS);
 	if (icmp_only)
-		finding_evidence(f, role_of(j, SIDE_A), &in->to_pns.last,
-		                 "last GRE the client received");
-	finding_evidence(f, role_of(j, SIDE_B), &cut->first_lost,
-	                 "first GRE to the client not delivered");
-	finding_evidence(f, role_of(j, SIDE_B), &cut->last_lost,
-	                 "last GRE to the client not delivered");
+		finding_shows(f, role_of(j, SIDE_A), &in->to_pns.last,
+		              LABEL_LAST_GRE_CLIENT_RECEIVED, NO_MARGS);
+	finding_shows(f, role_of(j, SIDE_B), &cut->first_lost, LABEL_FIRST_GRE_NOT_DELIVERED,
+	              NO_MARGS);
+	finding_shows(f, role_of(j, SIDE_B), &cut->last_lost, LABEL_LAST_GRE_NOT_DELIVERED,
+	              NO_MARGS);
 	icmp_evidence(f, role_of(j, SIDE_B), gd);
 	absence_note(f, j->a, NULL);
 	j->v->tunnels[p->id - 1].marks |= MARK_TO_PNS;
@@ -699,25 +749,22 @@ judge_gre(struct judge *j, const struct tunnel_pair *p, const struct call *in,
 	bool shared = false;
 	uint64_t out_pns = tunnels_to_pns_shared(&j->b->tunnels, p->call[SIDE_B], &shared);
 	struct finding *f;
-	char host[ADDR_STRLEN];
 
 	if (in_pac == 0 && out_pns == 0)
 		return; /* no GRE to judge: the call never carried data */
 	if (out_pac == 0 && in_pns == 0 && p->to_pns.not_restored == 0 &&
 	    p->to_pns.misdelivered == 0) {
-		f = finding_add(
+		f = finding_say(
 		    j, CODE_GRE_BLOCKED, absence_severity(j->a, in, j->b, out, DAMAGE_GRE),
-		    "no GRE crossed the NAT: %llu packet%s to the server inside, 0 outside; "
-		    "%llu packet%s to the client outside, 0 inside",
-		    (unsigned long long)in_pac, pl(in_pac), (unsigned long long)out_pns,
-		    pl(out_pns));
+		    MSG_GRE_BLOCKED,
+		    MARGS(marg_u(in_pac), marg_u(in_pac), marg_u(out_pns), marg_u(out_pns)));
 		finding_tunnel(j, f, p->id);
 		/* Both ways: the counts of each are in the message and the tables. */
 		finding_packets(f, FDIR_NONE, in_pac, out_pns);
 		return_triple(j, f, out, shared);
-		finding_evidence(f, ra, &in->to_pac.first, "first GRE to the server");
-		finding_evidence(f, rb, &out->to_pns.first, "first GRE to the client");
-		finding_evidence(f, rb, &out->established, "call established (OCRP)");
+		finding_shows(f, ra, &in->to_pac.first, LABEL_FIRST_GRE_TO_PAC, NO_MARGS);
+		finding_shows(f, rb, &out->to_pns.first, LABEL_FIRST_GRE_TO_PNS, NO_MARGS);
+		finding_shows(f, rb, &out->established, LABEL_CALL_ESTABLISHED_OCRP, NO_MARGS);
 		icmp_evidence(f, rb, &out->to_pns);
 		icmp_evidence(f, ra, &in->to_pac);
 		absence_note(f, j->a, j->b);
@@ -725,97 +772,89 @@ judge_gre(struct judge *j, const struct tunnel_pair *p, const struct call *in,
 		return;
 	}
 	if (in_pac > 0 && out_pac == 0) {
-		f = finding_add(
-		    j, CODE_GRE_FORWARD_BLOCKED,
-		    absence_severity(j->b, out, NULL, NULL, DAMAGE_GRE),
-		    "%llu GRE packet%s to the server (key %u) left the client; none left the NAT",
-		    (unsigned long long)in_pac, pl(in_pac), in->to_pac.key);
+		f = finding_say(j, CODE_GRE_FORWARD_BLOCKED,
+		                absence_severity(j->b, out, NULL, NULL, DAMAGE_GRE),
+		                MSG_GRE_FORWARD_BLOCKED,
+		                MARGS(marg_u(in_pac), marg_u(in_pac), marg_u(in->to_pac.key)));
 		finding_tunnel(j, f, p->id);
 		finding_packets(f, FDIR_TO_PAC, in_pac, 0);
-		finding_evidence(f, ra, &in->to_pac.first, "first GRE to the server");
-		finding_evidence(f, ra, &in->to_pac.last, "last GRE to the server");
+		finding_shows(f, ra, &in->to_pac.first, LABEL_FIRST_GRE_TO_PAC, NO_MARGS);
+		finding_shows(f, ra, &in->to_pac.last, LABEL_LAST_GRE_TO_PAC, NO_MARGS);
 		icmp_evidence(f, ra, &in->to_pac);
 		absence_note(f, j->b, NULL);
 		tv->marks |= MARK_TO_PAC;
 	} else if (gre_lost(j, p->losses.fwd_sampled, p->losses.fwd_lost, in_pac, out_pac) >
 	           GRE_LOSS_MIN) {
-		f = finding_add(j, CODE_GRE_LOSS, SEV_WARNING,
-		                "GRE to the server: %llu packets inside, %llu outside; %llu lost "
-		                "while both captures ran",
-		                (unsigned long long)in_pac, (unsigned long long)out_pac,
-		                (unsigned long long)gre_lost(j, p->losses.fwd_sampled,
-		                                             p->losses.fwd_lost, in_pac, out_pac));
+		f = finding_say(j, CODE_GRE_LOSS, SEV_WARNING, MSG_GRE_LOSS_TO_PAC,
+		                MARGS(marg_u(in_pac), marg_u(out_pac),
+		                      marg_u(gre_lost(j, p->losses.fwd_sampled, p->losses.fwd_lost,
+		                                      in_pac, out_pac))));
 		finding_tunnel(j, f, p->id);
 		finding_packets(f, FDIR_TO_PAC, in_pac, out_pac);
-		finding_evidence(f, ra, &in->to_pac.first, "first GRE to the server");
-		finding_evidence(f, rb, &out->to_pac.first, "first GRE to the server");
+		finding_shows(f, ra, &in->to_pac.first, LABEL_FIRST_GRE_TO_PAC, NO_MARGS);
+		finding_shows(f, rb, &out->to_pac.first, LABEL_FIRST_GRE_TO_PAC, NO_MARGS);
 		icmp_evidence(f, ra, &in->to_pac);
 	}
 	if (p->merged.streams >= 2) {
-		f = finding_add(j, CODE_GRE_MISDELIVERED, SEV_ERROR,
-		                "%s received the server's GRE of %u tunnels under its Call ID %u: "
-		                "sequence number %u arrived %u times with different contents",
-		                fmt_addr(&p->merged.receiver, host), p->merged.streams, p->merged.key,
-		                p->merged.seq, p->merged.streams);
+		f = finding_say(j, CODE_GRE_MISDELIVERED, SEV_ERROR, MSG_GRE_MERGED,
+		                MARGS(marg_addr(&p->merged.receiver), marg_u(p->merged.streams),
+		                      marg_u(p->merged.key), marg_u(p->merged.seq),
+		                      marg_u(p->merged.streams)));
 		finding_tunnel(j, f, p->id);
 		f->dir = FDIR_TO_PNS;
 		finding_side(f, ra);
 		add_collision_partners(j, f, p->call[SIDE_B], GRE_TO_PNS);
-		finding_evidence(f, ra, &p->merged.first, "GRE seq %u", p->merged.seq);
-		finding_evidence(f, ra, &p->merged.second, "GRE seq %u again, other contents",
-		                 p->merged.seq);
+		finding_shows(f, ra, &p->merged.first, LABEL_GRE_SEQ, MARGS(marg_u(p->merged.seq)));
+		finding_shows(f, ra, &p->merged.second, LABEL_GRE_SEQ_AGAIN,
+		              MARGS(marg_u(p->merged.seq)));
 		tv->marks |= MARK_TO_PNS;
 	}
 	if (p->to_pns.misdelivered > 0) {
 		const struct call *got = &j->a->tunnels.calls[p->to_pns.misdelivered_to];
 		uint32_t other = tunnel_id(j, SIDE_A, p->to_pns.misdelivered_to);
 
-		f = finding_add(
-		    j, CODE_GRE_MISDELIVERED, SEV_ERROR,
-		    "GRE from the server for this tunnel (outside key %u) was delivered "
-		    "inside to %s with key %u%s: %llu sampled packet%s",
-		    out->to_pns.key,
-		    fmt_addr(got->kind == CALL_GRE_ONLY ? &got->pac : &got->pns, host),
-		    got->kind == CALL_GRE_ONLY ? got->pac_call_id : got->pns_call_id,
-		    other != 0 ? ", another tunnel's" : "",
-		    (unsigned long long)p->to_pns.misdelivered, pl(p->to_pns.misdelivered));
+		f = finding_say(
+		    j, CODE_GRE_MISDELIVERED, SEV_ERROR, MSG_GRE_MISDELIVERED,
+		    MARGS(marg_u(out->to_pns.key),
+		          marg_addr(got->kind == CALL_GRE_ONLY ? &got->pac : &got->pns),
+		          marg_u(got->kind == CALL_GRE_ONLY ? got->pac_call_id : got->pns_call_id),
+		          marg_u(other != 0), marg_u(p->to_pns.misdelivered),
+		          marg_u(p->to_pns.misdelivered)));
 		finding_tunnel(j, f, p->id);
 		finding_tunnel(j, f, other);
 		finding_value(f, "GRE.key", true,
 		              got->kind == CALL_GRE_ONLY ? got->pac_call_id : got->pns_call_id,
 		              true, out->to_pns.key, in->has_pns_call_id, in->pns_call_id);
 		f->dir = FDIR_TO_PNS;
-		finding_evidence(f, rb, &p->to_pns.mis_outside, "GRE to the client");
-		finding_evidence(f, ra, &p->to_pns.mis_inside, "the same packet, delivered");
+		finding_shows(f, rb, &p->to_pns.mis_outside, LABEL_GRE_TO_PNS, NO_MARGS);
+		finding_shows(f, ra, &p->to_pns.mis_inside, LABEL_SAME_PACKET_DELIVERED, NO_MARGS);
 		tv->marks |= MARK_TO_PNS;
 	}
 	if (p->to_pns.not_restored > 0) {
-		f = finding_add(
-		    j, CODE_CALL_ID_NOT_RESTORED, SEV_ERROR,
-		    "GRE key to the client: outside %u, inside %u; the client chose Call "
-		    "ID %u (%llu sampled packet%s)",
-		    out->to_pns.key, p->to_pns.not_restored_key, in->pns_call_id,
-		    (unsigned long long)p->to_pns.not_restored, pl(p->to_pns.not_restored));
+		f = finding_say(j, CODE_CALL_ID_NOT_RESTORED, SEV_ERROR, MSG_GRE_NOT_RESTORED,
+		                MARGS(marg_u(out->to_pns.key), marg_u(p->to_pns.not_restored_key),
+		                      marg_u(in->pns_call_id), marg_u(p->to_pns.not_restored),
+		                      marg_u(p->to_pns.not_restored)));
 		finding_tunnel(j, f, p->id);
 		finding_value(f, "GRE.key", true, p->to_pns.not_restored_key, true, out->to_pns.key,
 		              in->has_pns_call_id, in->pns_call_id);
 		finding_packets(f, FDIR_TO_PNS, p->to_pns.not_restored, out->to_pns.packets);
-		finding_evidence(f, rb, &p->to_pns.nr_outside, "GRE key %u", out->to_pns.key);
-		finding_evidence(f, ra, &p->to_pns.nr_inside, "GRE key %u",
-		                 p->to_pns.not_restored_key);
+		finding_shows(f, rb, &p->to_pns.nr_outside, LABEL_GRE_KEY,
+		              MARGS(marg_u(out->to_pns.key)));
+		finding_shows(f, ra, &p->to_pns.nr_inside, LABEL_GRE_KEY,
+		              MARGS(marg_u(p->to_pns.not_restored_key)));
 		tv->marks |= MARK_TO_PNS;
 	} else if (out_pns > 0 && in_pns == 0) {
-		f = finding_add(
-		    j, CODE_GRE_RETURN_BLOCKED, absence_severity(j->a, in, NULL, NULL, DAMAGE_GRE),
-		    "%llu GRE packet%s from the server to the NAT's Call ID %u reached the NAT%s; "
-		    "none reached the client",
-		    (unsigned long long)out_pns, out_pns == 1 ? "" : "s", out->pns_call_id,
-		    shared ? " (counted for the shared triple)" : "");
+		f = finding_say(j, CODE_GRE_RETURN_BLOCKED,
+		                absence_severity(j->a, in, NULL, NULL, DAMAGE_GRE),
+		                MSG_GRE_RETURN_BLOCKED,
+		                MARGS(marg_u(out_pns), marg_u(out_pns), marg_u(out->pns_call_id),
+		                      marg_u(shared)));
 		finding_tunnel(j, f, p->id);
 		finding_packets(f, FDIR_TO_PNS, 0, out_pns);
 		return_triple(j, f, out, shared);
-		finding_evidence(f, rb, &out->to_pns.first, "first GRE to the client");
-		finding_evidence(f, ra, &in->established, "call established inside");
+		finding_shows(f, rb, &out->to_pns.first, LABEL_FIRST_GRE_TO_PNS, NO_MARGS);
+		finding_shows(f, ra, &in->established, LABEL_CALL_ESTABLISHED_INSIDE, NO_MARGS);
 		icmp_evidence(f, rb, &out->to_pns);
 		absence_note(f, j->a, NULL);
 		tv->marks |= MARK_TO_PNS;
@@ -825,16 +864,14 @@ judge_gre(struct judge *j, const struct tunnel_pair *p, const struct call *in,
 	} else if (gre_lost(j, p->losses.back_sampled, p->losses.back_lost, out_pns, in_pns) >
 	               GRE_LOSS_MIN &&
 	           p->to_pns.ambiguous == 0 && out->to_pns.packets == out_pns) {
-		f = finding_add(j, CODE_GRE_LOSS, SEV_WARNING,
-		                "GRE to the client: %llu packets outside, %llu inside; %llu lost "
-		                "while both captures ran",
-		                (unsigned long long)out_pns, (unsigned long long)in_pns,
-		                (unsigned long long)gre_lost(j, p->losses.back_sampled,
-		                                             p->losses.back_lost, out_pns, in_pns));
+		f = finding_say(j, CODE_GRE_LOSS, SEV_WARNING, MSG_GRE_LOSS_TO_PNS,
+		                MARGS(marg_u(out_pns), marg_u(in_pns),
+		                      marg_u(gre_lost(j, p->losses.back_sampled,
+		                                      p->losses.back_lost, out_pns, in_pns))));
 		finding_tunnel(j, f, p->id);
 		finding_packets(f, FDIR_TO_PNS, in_pns, out_pns);
-		finding_evidence(f, rb, &out->to_pns.first, "first GRE to the client");
-		finding_evidence(f, ra, &in->to_pns.first, "first GRE to the client");
+		finding_shows(f, rb, &out->to_pns.first, LABEL_FIRST_GRE_TO_PNS, NO_MARGS);
+		finding_shows(f, ra, &in->to_pns.first, LABEL_FIRST_GRE_TO_PNS, NO_MARGS);
 		icmp_evidence(f, rb, &out->to_pns);
 	}
 }
@@ -850,25 +887,24 @@ sender_offloaded(const struct side *s, const struct addr *sender)
 
 static void
 judge_checksums(struct judge *j, uint32_t id, const struct gre_dir *gd, enum finding_dir dir,
-                const struct side *s, const struct addr *sender, const char *what,
-                enum severity sev)
+                const struct side *s, const struct addr *sender, bool by_nat, enum severity sev)
 {
 	enum side_role side = s->role;
 	struct finding *f;
 
 	if (gd->checksum_bad == 0 || sender_offloaded(s, sender))
 		return;
-	f = finding_add(j, CODE_IP_CHECKSUM_BAD, sev,
-	                "%s (%s): %llu packet%s with a wrong IPv4 header checksum, %llu "
-	                "correct before the first bad one",
-	                what, side_label(side), (unsigned long long)gd->checksum_bad,
-	                pl(gd->checksum_bad), (unsigned long long)gd->checksum_good_before_bad);
+	/* Which GRE: 0 to the server, 1 to the client, +2 when the NAT sent it. */
+	f = finding_say(j, CODE_IP_CHECKSUM_BAD, sev, MSG_GRE_CHECKSUM_BAD,
+	                MARGS(marg_u((dir == FDIR_TO_PNS) + 2u * by_nat), marg_side(side),
+	                      marg_u(gd->checksum_bad), marg_u(gd->checksum_bad),
+	                      marg_u(gd->checksum_good_before_bad)));
 	finding_tunnel(j, f, id);
 	finding_side(f, side);
 	finding_packets(f, dir, side == SIDE_OUTSIDE ? 0 : gd->checksum_bad,
 	                side == SIDE_OUTSIDE ? gd->checksum_bad : 0);
-	finding_evidence(f, side, &gd->last_checksum_good, "last correct checksum");
-	finding_evidence(f, side, &gd->first_checksum_bad, "first wrong checksum");
+	finding_shows(f, side, &gd->last_checksum_good, LABEL_LAST_CHECKSUM_GOOD, NO_MARGS);
+	finding_shows(f, side, &gd->first_checksum_bad, LABEL_FIRST_CHECKSUM_BAD, NO_MARGS);
 	if (id != 0)
 		j->v->tunnels[id - 1].marks |= dir == FDIR_TO_PAC ? MARK_TO_PAC : MARK_TO_PNS;
 }
@@ -910,7 +946,6 @@ judge_health(struct judge *j, uint32_t id, const struct call *c, enum side_role 
 	bool shared = call_triple_shared(j, c);
 
 	const struct gre_dir *dirs[2] = {&c->to_pac, &c->to_pns};
-	const char *names[2] = {"to the server", "to the client"};
 	bool judged[2] = {judge_to_pac, judge_to_pns};
 	int d;
 
@@ -923,28 +958,27 @@ judge_health(struct judge *j, uint32_t id, const struct call *c, enum side_role 
 		if (!shared && gd->seq_seen && back->ack_seen &&
 		    (int32_t)(gd->max_seq - back->max_ack) >= ACK_STALL_MIN &&
 		    gd->seq_packets - gd->seq_packets_at_ack >= ACK_STALL_MIN) {
-			f = finding_add(
-			    j, CODE_GRE_ACK_STALLED, SEV_WARNING,
-			    "GRE %s: %llu packets sent after the peer's last acknowledgment "
-			    "(sequence %u, acknowledged up to %u; %s)",
-			    names[d],
-			    (unsigned long long)(gd->seq_packets - gd->seq_packets_at_ack),
-			    gd->max_seq, back->max_ack, side_label(side));
+			f = finding_say(j, CODE_GRE_ACK_STALLED, SEV_WARNING, MSG_GRE_ACK_STALLED,
+			                MARGS(marg_u((unsigned)d),
+			                      marg_u(gd->seq_packets - gd->seq_packets_at_ack),
+			                      marg_u(gd->max_seq), marg_u(back->max_ack),
+			                      marg_side(side)));
 			finding_tunnel(j, f, id);
 			finding_side(f, side);
 			f->dir = d == 0 ? FDIR_TO_PAC : FDIR_TO_PNS;
-			finding_evidence(f, side, &gd->last, "last GRE %s", names[d]);
-			finding_evidence(f, side, &back->last, "last GRE back");
+			finding_shows(f, side, &gd->last, LABEL_LAST_GRE_DIR,
+			              MARGS(marg_u((unsigned)d)));
+			finding_shows(f, side, &back->last, LABEL_LAST_GRE_BACK, NO_MARGS);
 		}
 		if (gd->lcp_conf_req >= LCP_RETRIES_MIN && back->lcp_conf_reply == 0) {
-			f = finding_add(j, CODE_LCP_NO_REPLY, SEV_WARNING,
-			                "%u LCP Configure-Requests sent %s with no reply (%s)",
-			                gd->lcp_conf_req, names[d], side_label(side));
+			f = finding_say(
+			    j, CODE_LCP_NO_REPLY, SEV_WARNING, MSG_LCP_NO_REPLY,
+			    MARGS(marg_u(gd->lcp_conf_req), marg_u((unsigned)d), marg_side(side)));
 			finding_tunnel(j, f, id);
 			finding_side(f, side);
 			f->dir = d == 0 ? FDIR_TO_PAC : FDIR_TO_PNS;
-			finding_evidence(f, side, &gd->first_lcp_req,
-			                 "first LCP Configure-Request");
+			finding_shows(f, side, &gd->first_lcp_req, LABEL_FIRST_LCP_REQUEST,
+			              NO_MARGS);
 		}
 	}
 }
@@ -1307,10 +1341,9 @@ judge_pair(struct judge *j, const struct tunnel_pair *p)
 			tv->marks |= back ? MARK_TO_PNS : MARK_TO_PAC;
 		}
 		judge_health(j, p->id, in, j->a->role, true, true);
-		judge_checksums(j, p->id, &in->to_pac, FDIR_TO_PAC, j->a, &in->pns,
-		                "GRE to the server", SEV_WARNING);
-		judge_checksums(j, p->id, &in->to_pns, FDIR_TO_PNS, j->a, &in->pac,
-		                "GRE to the client",
+		judge_checksums(j, p->id, &in->to_pac, FDIR_TO_PAC, j->a, &in->pns, false,
+		                SEV_WARNING);
+		judge_checksums(j, p->id, &in->to_pns, FDIR_TO_PNS, j->a, &in->pac, false,
 		                SEV_WARNING);
 		return;
 	}
@@ -1349,10 +1382,8 @@ judge_pair(struct judge *j, const struct tunnel_pair *p)
 	compare_messages(j, p, in, out);
 	judge_gre(j, p, in, out);
 	/* The NAT emits outside GRE to the server and inside GRE to the client. */
-	judge_checksums(j, p->id, &out->to_pac, FDIR_TO_PAC, j->b, &out->pns,
-	                "GRE to the server, sent by the NAT", SEV_ERROR);
-	judge_checksums(j, p->id, &in->to_pns, FDIR_TO_PNS, j->a, &in->pac,
-	                "GRE to the client, sent by the NAT", SEV_ERROR);
+	judge_checksums(j, p->id, &out->to_pac, FDIR_TO_PAC, j->b, &out->pns, true, SEV_ERROR);
+	judge_checksums(j, p->id, &in->to_pns, FDIR_TO_PNS, j->a, &in->pac, true, SEV_ERROR);
 	/* Health as the far peer sees it: the server outside, the client inside. */
 	judge_health(j, p->id, out, j->b->role, true, false);
 	judge_health(j, p->id, in, j->a->role, false, true);
@@ -1529,14 +1560,14 @@ judge_gre_missing(struct judge *j, const struct tunnel_pair *p)
 	if (none_a || none_b) {
 		if (!j->gre_uncaptured_added) {
 			j->gre_uncaptured_added = true;
-			f = finding_add(j, CODE_GRE_NOT_CAPTURED, SEV_WARNING,
-			                "%s%s%s%s no GRE at all although calls were set up: probably "
-			                "captured with a filter such as 'tcp port 1723'; their "
-			                "tunnels cannot be judged",
-			                none_a ? side_label(j->a->role) : "",
-			                none_a && none_b ? " and " : "",
-			                none_b ? side_label(j->b->role) : "",
-			                none_a && none_b ? " hold" : " holds");
+			f = finding_add(
+			    j, CODE_GRE_NOT_CAPTURED, SEV_WARNING,
+			    "%s%s%s%s no GRE at all although calls were set up: probably "
+			    "captured with a filter such as 'tcp port 1723'; their "
+			    "tunnels cannot be judged",
+			    none_a ? side_label(j->a->role) : "", none_a && none_b ? " and " : "",
+			    none_b ? side_label(j->b->role) : "",
+			    none_a && none_b ? " hold" : " holds");
 			if (none_a != none_b)
 				finding_side(f, none_a ? j->a->role : j->b->role);
 			/* Past the findings cap f is scratch, soon reused: keep nothing. */
@@ -1544,12 +1575,13 @@ judge_gre_missing(struct judge *j, const struct tunnel_pair *p)
 		}
 		f = j->gre_uncaptured;
 	} else {
-		f = finding_add(j, CODE_GRE_ABSENT, SEV_WARNING,
-		                "call set up (client Call ID %u, server Call ID %u) but none of its "
-		                "GRE was captured either way, while other tunnels' GRE was: "
-		                "probably blocked before the capture point; the tunnel cannot be "
-		                "judged",
-		                in->pns_call_id, in->pac_call_id);
+		f = finding_add(
+		    j, CODE_GRE_ABSENT, SEV_WARNING,
+		    "call set up (client Call ID %u, server Call ID %u) but none of its "
+		    "GRE was captured either way, while other tunnels' GRE was: "
+		    "probably blocked before the capture point; the tunnel cannot be "
+		    "judged",
+		    in->pns_call_id, in->pac_call_id);
 	}
 	if (f == NULL)
 		return true;

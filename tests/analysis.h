@@ -7,6 +7,7 @@
 #define PPTP_NATCHECK_TEST_ANALYSIS_H
 
 #include "correlate.h"
+#include "finding_text.h"
 #include "report.h"
 #include "sim.h"
 #include "testutil.h"
@@ -80,6 +81,25 @@ run_find(const struct verdict *v, enum code code)
 		if (v->findings[i].code == code)
 			return &v->findings[i];
 	return NULL;
+}
+
+/* A finding's sentence as every report words it (one buffer: read it before
+ * the next call). */
+static inline const char *
+run_text(const struct finding *f)
+{
+	static char buf[FINDING_TEXT_LEN];
+
+	return finding_text(f, buf, sizeof(buf));
+}
+
+/* An evidence frame's label as every report words it (one buffer, as run_text). */
+static inline const char *
+run_label(const struct evidence *e)
+{
+	static char buf[EVIDENCE_TEXT_LEN];
+
+	return evidence_text(e, buf, sizeof(buf));
 }
 
 static inline unsigned

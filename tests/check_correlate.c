@@ -160,7 +160,8 @@ START_TEST(short_cut_needs_the_nats_icmp)
 				f = &r.v.findings[i];
 		ck_assert_ptr_nonnull(f);
 		for (k = 0; k < f->nevidence; k++)
-			icmp = icmp || strstr(f->evidence[k].label, "protocol unreachable") != NULL;
+			icmp = icmp ||
+			       strstr(run_label(&f->evidence[k]), "protocol unreachable") != NULL;
 		ck_assert(icmp);
 	}
 	run_free(&r);

@@ -73,7 +73,7 @@ START_TEST(healthy_editor_passes)
 	ck_assert_uint_eq(r.corr.npairs, 3);
 	ck_assert_ptr_nonnull(run_find(&r.v, CODE_NAT_EDITOR_DETECTED));
 	ck_assert_ptr_nonnull(
-	    strstr(run_find(&r.v, CODE_NAT_EDITOR_DETECTED)->message, "TCP source port"));
+	    strstr(run_text(run_find(&r.v, CODE_NAT_EDITOR_DETECTED)), "TCP source port"));
 	for (i = 0; i < 3; i++) {
 		const struct tunnel_pair *p = pair_of_client(&r, i);
 		const struct call *in, *out;
@@ -106,13 +106,13 @@ START_TEST(no_editor_collides)
 	f = run_find(&r.v, CODE_CALL_ID_COLLISION);
 	ck_assert_ptr_nonnull(f);
 	ck_assert_uint_eq(f->ntunnels, 3);
-	ck_assert_ptr_nonnull(strstr(f->message, "Call ID 256"));
+	ck_assert_ptr_nonnull(strstr(run_text(f), "Call ID 256"));
 	ck_assert_ptr_nonnull(run_find(&r.v, CODE_NAT_EDITOR_ABSENT));
 	/* The last sender got every tunnel's return GRE. */
 	f = run_find(&r.v, CODE_GRE_MISDELIVERED);
 	ck_assert_ptr_nonnull(f);
 	ck_assert_uint_eq(f->ntunnels, 3);
-	ck_assert_ptr_nonnull(strstr(f->message, "GRE of 3 tunnels"));
+	ck_assert_ptr_nonnull(strstr(run_text(f), "GRE of 3 tunnels"));
 	/* Clients 0 and 1 lost their return GRE to the last sender. */
 	ck_assert_ptr_nonnull(run_find(&r.v, CODE_GRE_RETURN_BLOCKED));
 	run_free(&r);
@@ -129,7 +129,7 @@ START_TEST(key_not_restored)
 	f = run_find(&r.v, CODE_CALL_ID_NOT_RESTORED);
 	ck_assert_ptr_nonnull(f);
 	ck_assert(names_tunnel(f, pair_of_client(&r, 0)->id));
-	ck_assert_ptr_nonnull(strstr(f->message, "inside 1"));
+	ck_assert_ptr_nonnull(strstr(run_text(f), "inside 1"));
 	/* The data behind the words: the key that arrived, the one sent, the one due. */
 	ck_assert_str_eq(f->field, "GRE.key");
 	ck_assert(f->has_inside_value && f->has_outside_value && f->has_expected_value);
@@ -151,7 +151,7 @@ START_TEST(peer_not_restored)
 	run_sim(&r, 1, SIM_PEER_NOT_RESTORED, 4, false, NULL);
 	f = run_find(&r.v, CODE_CALL_ID_NOT_RESTORED);
 	ck_assert_ptr_nonnull(f);
-	ck_assert_ptr_nonnull(strstr(f->message, "OCRP Peer's Call ID"));
+	ck_assert_ptr_nonnull(strstr(run_text(f), "OCRP Peer's Call ID"));
 	ck_assert_str_eq(f->field, "OCRP.peer_call_id");
 	ck_assert_uint_eq(f->inside_value, 61000);
 	ck_assert_uint_eq(f->outside_value, 61000);
@@ -173,7 +173,7 @@ START_TEST(ccrq_not_rewritten)
 	run_sim(&r, 1, SIM_CCRQ_NOT_REWRITTEN, 4, false, NULL);
 	f = run_find(&r.v, CODE_REWRITE_INCONSISTENT);
 	ck_assert_ptr_nonnull(f);
-	ck_assert_ptr_nonnull(strstr(f->message, "CCRQ"));
+	ck_assert_ptr_nonnull(strstr(run_text(f), "CCRQ"));
 	ck_assert_str_eq(f->field, "CCRQ.call_id");
 	ck_assert_uint_eq(f->inside_value, 256);
 	ck_assert_uint_eq(f->outside_value, 256);
@@ -227,8 +227,8 @@ START_TEST(bad_checksum)
 	f = run_find(&r.v, CODE_IP_CHECKSUM_BAD);
 	ck_assert_ptr_nonnull(f);
 	ck_assert_int_eq(f->severity, SEV_ERROR);
-	ck_assert_ptr_nonnull(strstr(f->message, "5 packets with a wrong"));
-	ck_assert_ptr_nonnull(strstr(f->message, "1 correct before"));
+	ck_assert_ptr_nonnull(strstr(run_text(f), "5 packets with a wrong"));
+	ck_assert_ptr_nonnull(strstr(run_text(f), "1 correct before"));
 	/* The direction is data: the table marks GRE to the server, from it. */
 	ck_assert_int_eq(f->dir, FDIR_TO_PAC);
 	ck_assert(f->has_side && f->side == SIDE_OUTSIDE);
@@ -248,7 +248,7 @@ START_TEST(sli_mangled)
 	f = run_find(&r.v, CODE_UNEXPECTED_REWRITE);
 	ck_assert_ptr_nonnull(f);
 	ck_assert_int_eq(f->severity, SEV_ERROR);
-	ck_assert_ptr_nonnull(strstr(f->message, "SLI"));
+	ck_assert_ptr_nonnull(strstr(run_text(f), "SLI"));
 	run_free(&r);
 }
 END_TEST
@@ -265,7 +265,7 @@ START_TEST(cdn_rewritten_by_editor_is_a_note)
 	ck_assert_uint_eq(run_count(&r.v, CODE_CDN_REWRITTEN_BY_EDITOR), 1);
 	f = run_find(&r.v, CODE_CDN_REWRITTEN_BY_EDITOR);
 	ck_assert_int_eq(f->severity, SEV_NOTE);
-	ck_assert_ptr_nonnull(strstr(f->message, "outside 4096, inside 256"));
+	ck_assert_ptr_nonnull(strstr(run_text(f), "outside 4096, inside 256"));
 	ck_assert_uint_eq(f->ntunnels, 1); /* the sim rewrites client 0's CDN only */
 	ck_assert_uint_eq(f->nevidence, 2);
 	ck_assert_int_eq(r.v.value, VERDICT_PASS);
@@ -284,7 +284,7 @@ START_TEST(cdn_mangled_is_a_warning)
 	f = run_find(&r.v, CODE_UNEXPECTED_REWRITE);
 	ck_assert_ptr_nonnull(f);
 	ck_assert_int_eq(f->severity, SEV_WARNING);
-	ck_assert_ptr_nonnull(strstr(f->message, "CDN"));
+	ck_assert_ptr_nonnull(strstr(run_text(f), "CDN"));
 	ck_assert_ptr_null(run_find(&r.v, CODE_CDN_REWRITTEN_BY_EDITOR));
 	ck_assert_int_eq(r.v.value, VERDICT_PASS);
 	run_free(&r);
@@ -304,7 +304,7 @@ START_TEST(misdelivered)
 	f = find_naming(&r.v, CODE_GRE_MISDELIVERED, pair_of_client(&r, 1)->id);
 	ck_assert_ptr_nonnull(f);
 	ck_assert(names_tunnel(f, pair_of_client(&r, 0)->id));
-	ck_assert_ptr_nonnull(strstr(f->message, "10.0.1.10"));
+	ck_assert_ptr_nonnull(strstr(run_text(f), "10.0.1.10"));
 	/* Seen inside alone: client 0's flow carries two streams. */
 	f = find_naming(&r.v, CODE_GRE_MISDELIVERED, pair_of_client(&r, 0)->id);
 	ck_assert_ptr_nonnull(f);
@@ -452,10 +452,10 @@ START_TEST(lcp_retries_and_ack_stall)
 	ck_assert(verdict_judge(&s, NULL, &c, &opt, &v));
 	f = run_find(&v, CODE_LCP_NO_REPLY);
 	ck_assert_ptr_nonnull(f);
-	ck_assert_ptr_nonnull(strstr(f->message, "4 LCP Configure-Requests"));
+	ck_assert_ptr_nonnull(strstr(run_text(f), "4 LCP Configure-Requests"));
 	f = run_find(&v, CODE_GRE_ACK_STALLED);
 	ck_assert_ptr_nonnull(f);
-	ck_assert_ptr_nonnull(strstr(f->message, "acknowledged up to 1"));
+	ck_assert_ptr_nonnull(strstr(run_text(f), "acknowledged up to 1"));
 	ck_assert_int_eq(f->severity, SEV_WARNING);
 	verdict_free(&v);
 	correlation_free(&c);

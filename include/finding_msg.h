@@ -1,0 +1,120 @@
+/*
+ * What a finding says, as data: which sentence applies (a kind) and the
+ * typed values it needs.  The judge (verdict.c) fills these in; only the
+ * report layer (finding_text.c) turns them into English.
+ */
+#ifndef PPTP_NATCHECK_FINDING_MSG_H
+#define PPTP_NATCHECK_FINDING_MSG_H
+
+#include <stdint.h>
+
+#include "addr.h"
+#include "side.h"
+
+/* Values one sentence needs at most (a refused call's: eight). */
+#define MSG_MAX_ARGS 10
+/* Values one evidence label needs at most (an ICMP error's: four). */
+#define LABEL_MAX_ARGS 4
+
+enum msg_arg_type {
+	MARG_NONE,
+	MARG_UINT, /* a count, a Call ID, a key, a sequence number, a choice */
+	MARG_REAL, /* seconds */
+	MARG_ADDR, /* an IP address */
+	MARG_SIDE, /* a capture (enum side_role) */
+	MARG_NAME, /* a name from a static table (message abbreviation, ICMP type) */
+};
+
+struct msg_arg {
+	enum msg_arg_type type;
+	union {
+		uint64_t u;
+		double real;
+		struct addr addr;
+		enum side_role side;
+		const char *name; /* static storage only: findings outlive nothing else */
+	} v;
+};
+
+static inline struct msg_arg
+marg_u(uint64_t u)
+{
+	return (struct msg_arg){.type = MARG_UINT, .v.u = u};
+}
+
+static inline struct msg_arg
+marg_real(double r)
+{
+	return (struct msg_arg){.type = MARG_REAL, .v.real = r};
+}
+
+static inline struct msg_arg
+marg_addr(const struct addr *a)
+{
+	return (struct msg_arg){.type = MARG_ADDR, .v.addr = *a};
+}
+
+static inline struct msg_arg
+marg_side(enum side_role s)
+{
+	return (struct msg_arg){.type = MARG_SIDE, .v.side = s};
+}
+
+static inline struct msg_arg
+marg_name(const char *name)
+{
+	return (struct msg_arg){.type = MARG_NAME, .v.name = name};
+}
+
+/*
+ * Which sentence a finding says.  MSG_TEXT: the rule wrote its own text
+ * into the finding (a quoted input diagnostic, or a rule not yet turned
+ * into data).
+ */
+enum finding_msg {
+	MSG_TEXT,
+	MSG_GRE_MAPPING_LOST_ICMP,
+	MSG_GRE_MAPPING_LOST,
+	MSG_GRE_BLOCKED,
+	MSG_GRE_FORWARD_BLOCKED,
+	MSG_GRE_LOSS_TO_PAC,
+	MSG_GRE_MERGED,
+	MSG_GRE_MISDELIVERED,
+	MSG_GRE_NOT_RESTORED,
+	MSG_GRE_RETURN_BLOCKED,
+	MSG_GRE_LOSS_TO_PNS,
+	MSG_GRE_CHECKSUM_BAD,
+	MSG_GRE_ACK_STALLED,
+	MSG_LCP_NO_REPLY,
+	MSG_COUNT
+};
+
+/* Which label an evidence frame bears.  LABEL_TEXT: the rule wrote it. */
+enum evidence_label {
+	LABEL_TEXT,
+	LABEL_ICMP_QUOTING_GRE,
+	LABEL_LAST_ICMP_QUOTING_GRE,
+	LABEL_ICMP_QUOTING_CONTROL,
+	LABEL_LAST_GRE_DELIVERED,
+	LABEL_SAME_PACKET_DELIVERED,
+	LABEL_LAST_GRE_CLIENT_RECEIVED,
+	LABEL_FIRST_GRE_NOT_DELIVERED,
+	LABEL_LAST_GRE_NOT_DELIVERED,
+	LABEL_FIRST_GRE_TO_PAC,
+	LABEL_LAST_GRE_TO_PAC,
+	LABEL_FIRST_GRE_TO_PNS,
+	LABEL_CALL_ESTABLISHED_OCRP,
+	LABEL_GRE_SEQ,
+	LABEL_GRE_SEQ_AGAIN,
+	LABEL_GRE_TO_PNS,
+	LABEL_GRE_KEY,
+	LABEL_CALL_ESTABLISHED_INSIDE,
+	LABEL_LAST_CHECKSUM_GOOD,
+	LABEL_FIRST_CHECKSUM_BAD,
+	LABEL_LAST_GRE_DIR,
+	LABEL_LAST_GRE_BACK,
+	LABEL_FIRST_LCP_REQUEST,
+	LABEL_COUNT
+};
+
+#endif

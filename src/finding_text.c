@@ -1,0 +1,286 @@
+/*
+ * Wording findings: the only place their sentences and evidence labels
+ * are written in English.
+ *
+ * Design: the judge (verdict.c) records, per finding, a kind naming which
+ * sentence applies (enum finding_msg) and the typed values it needs
+ * (struct msg_arg: counts, Call IDs, addresses, captures, names from static
+ * tables); per evidence frame, a label kind and its values the same way.
+ * Here one table row per kind holds the sentence as a format over those
+ * values, consumed in order:
+ *   %u %llu %x %.3f ...  a number (integers of any width are printed from
+ *                        the 64-bit value: the length modifier is ignored)
+ *   %s                   a name (MARG_NAME)
+ *   %A                   an address
+ *   %S                   a capture: "the inside capture", ...
+ *   %P                   "s" unless the value is 1 (plural of the count before)
+ *   %{a|b|...}           alternative number <value> (a choice the rule made)
+ *   %%                   a percent sign
+ * A value missing or of another type prints nothing: a wrong row shows as
+ * a gap in a sentence, never as a crash.  Every renderer (text, JSON,
+ * HTML, JUnit, diagnosis) words findings through finding_text() and
+ * evidence through evidence_text(), so the wording is the same everywhere.
+ *
+ * MSG_TEXT / LABEL_TEXT: text the judge carries verbatim (an input
+ * diagnostic's own detail, or a rule whose sentence is still written by it).
+ */
+#include "finding_text.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *const msg_format[MSG_COUNT] = {
+    [MSG_GRE_MAPPING_LOST_ICMP] =
+        "the NAT stopped delivering GRE from the server %A to the client: after the last "
+        "packet the client received, the NAT answered the server's GRE (key %u) with ICMP "
+        "errors from its own address: it had no mapping left",
+    [MSG_GRE_MAPPING_LOST] =
+        "the NAT stopped delivering GRE from the server %A to the client: after the last "
+        "packet it delivered, %llu more%{| (sampled)} reached the NAT (key %u) within %.3f s "
+        "and none reached the client%{|; the NAT answered with ICMP errors from its own "
+        "address: it had no mapping left}",
+    [MSG_GRE_BLOCKED] = "no GRE crossed the NAT: %llu packet%P to the server inside, 0 outside; "
+                        "%llu packet%P to the client outside, 0 inside",
+    [MSG_GRE_FORWARD_BLOCKED] =
+        "%llu GRE packet%P to the server (key %u) left the client; none left the NAT",
+    [MSG_GRE_LOSS_TO_PAC] = "GRE to the server: %llu packets inside, %llu outside; %llu lost "
+                            "while both captures ran",
+    [MSG_GRE_MERGED] = "%A received the server's GRE of %u tunnels under its Call ID %u: "
+                       "sequence number %u arrived %u times with different contents",
+    [MSG_GRE_MISDELIVERED] = "GRE from the server for this tunnel (outside key %u) was delivered "
+                             "inside to %A with key %u%{|, another tunnel's}: %llu sampled "
+                             "packet%P",
+    [MSG_GRE_NOT_RESTORED] = "GRE key to the client: outside %u, inside %u; the client chose "
+                             "Call ID %u (%llu sampled packet%P)",
+    [MSG_GRE_RETURN_BLOCKED] =
+        "%llu GRE packet%P from the server to the NAT's Call ID %u reached the NAT%{| (counted "
+        "for the shared triple)}; none reached the client",
+    [MSG_GRE_LOSS_TO_PNS] = "GRE to the client: %llu packets outside, %llu inside; %llu lost "
+                            "while both captures ran",
+    [MSG_GRE_CHECKSUM_BAD] =
+        "%{GRE to the server|GRE to the client|GRE to the server, sent by the NAT|GRE to the "
+        "client, sent by the NAT} (%S): %llu packet%P with a wrong IPv4 header checksum, %llu "
+        "correct before the first bad one",
+    [MSG_GRE_ACK_STALLED] = "GRE %{to the server|to the client}: %llu packets sent after the "
+                            "peer's last acknowledgment (sequence %u, acknowledged up to %u; %S)",
+    [MSG_LCP_NO_REPLY] =
+        "%u LCP Configure-Requests sent %{to the server|to the client} with no reply (%S)",
+};
+
+static const char *const label_format[LABEL_COUNT] = {
+    [LABEL_ICMP_QUOTING_GRE] = "ICMP%{|v6} %s from %A quoting this GRE (%u in all)",
+    [LABEL_LAST_ICMP_QUOTING_GRE] = "last ICMP error quoting this GRE",
+    [LABEL_ICMP_QUOTING_CONTROL] = "ICMP error quoting a control connection segment (%llu in all)",
+    [LABEL_LAST_GRE_DELIVERED] = "last GRE to the client the NAT delivered",
+    [LABEL_SAME_PACKET_DELIVERED] = "the same packet, delivered",
+    [LABEL_LAST_GRE_CLIENT_RECEIVED] = "last GRE the client received",
+    [LABEL_FIRST_GRE_NOT_DELIVERED] = "first GRE to the client not delivered",
+    [LABEL_LAST_GRE_NOT_DELIVERED] = "last GRE to the client not delivered",
+    [LABEL_FIRST_GRE_TO_PAC] = "first GRE to the server",
+    [LABEL_LAST_GRE_TO_PAC] = "last GRE to the server",
+    [LABEL_FIRST_GRE_TO_PNS] = "first GRE to the client",
+    [LABEL_CALL_ESTABLISHED_OCRP] = "call established (OCRP)",
+    [LABEL_GRE_SEQ] = "GRE seq %u",
+    [LABEL_GRE_SEQ_AGAIN] = "GRE seq %u again, other contents",
+    [LABEL_GRE_TO_PNS] = "GRE to the client",
+    [LABEL_GRE_KEY] = "GRE key %u",
+    [LABEL_CALL_ESTABLISHED_INSIDE] = "call established inside",
+    [LABEL_LAST_CHECKSUM_GOOD] = "last correct checksum",
+    [LABEL_FIRST_CHECKSUM_BAD] = "first wrong checksum",
+    [LABEL_LAST_GRE_DIR] = "last GRE %{to the server|to the client}",
+    [LABEL_LAST_GRE_BACK] = "last GRE back",
+    [LABEL_FIRST_LCP_REQUEST] = "first LCP Configure-Request",
+};
+
+/* A buffer filled left to right, cut (never overrun) at its end. */
+struct words {
+	char *buf;
+	size_t len, used;
+};
+
+static void
+put(struct words *w, const char *s, size_t n)
+{
+	size_t room = w->len - 1 - w->used;
+
+	if (n > room)
+		n = room;
+	memcpy(w->buf + w->used, s, n);
+	w->used += n;
+	w->buf[w->used] = '\0';
+}
+
+static const char *
+capture_name(enum side_role role)
+{
+	switch (role) {
+	case SIDE_INSIDE:
+		return "the inside capture";
+	case SIDE_OUTSIDE:
+		return "the outside capture";
+	case SIDE_SINGLE:
+		return "the capture";
+	}
+	return "a capture";
+}
+
+/* Alternative number k of "a|b|c}" (p just past "%{"); returns past the '}'. */
+static const char *
+put_choice(struct words *w, const char *p, uint64_t k)
+{
+	uint64_t i = 0;
+	const char *start = p;
+
+	for (; *p != '\0' && *p != '}'; p++) {
+		if (*p != '|')
+			continue;
+		if (i == k)
+			put(w, start, (size_t)(p - start));
+		i++;
+		start = p + 1;
+	}
+	if (i == k)
+		put(w, start, (size_t)(p - start));
+	return *p == '}' ? p + 1 : p;
+}
+
+/* One conversion of a standard printf spec (p at its '%'); returns past it. */
+static const char *
+put_number_or_name(struct words *w, const char *p, const struct msg_arg *a)
+{
+	char spec[16], out[128];
+	size_t n = 0;
+	char conv;
+
+	spec[n++] = *p++;
+	while (*p != '\0' && strchr("-+ #0123456789.", *p) != NULL && n < sizeof(spec) - 4)
+		spec[n++] = *p++;
+	while (*p != '\0' && strchr("hlLqjzt", *p) != NULL)
+		p++;
+	conv = *p != '\0' ? *p++ : 'u';
+	if (a == NULL)
+		return p;
+	out[0] = '\0';
+	if (conv == 's' && a->type == MARG_NAME) {
+		spec[n++] = 's';
+		spec[n] = '\0';
+		snprintf(out, sizeof(out), spec, a->v.name != NULL ? a->v.name : "?");
+	} else if (strchr("eEfFgG", conv) != NULL && a->type == MARG_REAL) {
+		spec[n++] = conv;
+		spec[n] = '\0';
+		snprintf(out, sizeof(out), spec, a->v.real);
+	} else if (strchr("diuxXo", conv) != NULL && a->type == MARG_UINT) {
+		spec[n++] = 'l';
+		spec[n++] = 'l';
+		spec[n++] = conv == 'd' || conv == 'i' ? 'u' : conv;
+		spec[n] = '\0';
+		snprintf(out, sizeof(out), spec, (unsigned long long)a->v.u);
+	}
+	put(w, out, strlen(out));
+	return p;
+}
+
+static void
+word(struct words *w, const char *fmt, const struct msg_arg *args, unsigned nargs)
+{
+	const char *p = fmt;
+	unsigned next = 0;
+
+	while (*p != '\0') {
+		const char *pct = strchr(p, '%');
+		const struct msg_arg *a;
+		char addr[ADDR_STRLEN];
+
+		if (pct == NULL) {
+			put(w, p, strlen(p));
+			return;
+		}
+		put(w, p, (size_t)(pct - p));
+		p = pct + 1;
+		if (*p == '%') {
+			put(w, "%", 1);
+			p++;
+			continue;
+		}
+		a = next < nargs ? &args[next] : NULL;
+		next++;
+		switch (*p) {
+		case '{':
+			p = put_choice(w, p + 1,
+			               a != NULL && a->type == MARG_UINT ? a->v.u : UINT64_MAX);
+			break;
+		case 'A':
+			p++;
+			if (a != NULL && a->type == MARG_ADDR) {
+				addr_format(&a->v.addr, addr);
+				put(w, addr, strlen(addr));
+			}
+			break;
+		case 'S':
+			p++;
+			if (a != NULL && a->type == MARG_SIDE)
+				put(w, capture_name(a->v.side), strlen(capture_name(a->v.side)));
+			break;
+		case 'P':
+			p++;
+			if (a != NULL && a->type == MARG_UINT && a->v.u != 1)
+				put(w, "s", 1);
+			break;
+		default:
+			p = put_number_or_name(w, pct, a);
+			break;
+		}
+	}
+}
+
+/* Why a missing packet may prove nothing (absence_note in verdict.c). */
+static void
+put_weak_note(struct words *w, const struct finding *f)
+{
+	const char *capture = capture_name(f->weak_side);
+
+	put(w, " (", 2);
+	put(w, capture, strlen(capture));
+	if (f->weak_torn)
+		put(w,
+		    " ends in a torn record while the call was up: the packets may only be "
+		    "missing from the file)",
+		    strlen(" ends in a torn record while the call was up: the packets may only be "
+		           "missing from the file)"));
+	else
+		put(w, " is damaged: the packets may only be missing from the file)",
+		    strlen(" is damaged: the packets may only be missing from the file)"));
+}
+
+const char *
+finding_text(const struct finding *f, char *buf, size_t len)
+{
+	struct words w = {buf, len, 0};
+
+	if (len == 0)
+		return buf;
+	buf[0] = '\0';
+	if (f->msg == MSG_TEXT || f->msg >= MSG_COUNT || msg_format[f->msg] == NULL) {
+		put(&w, f->message, strlen(f->message));
+		return buf;
+	}
+	word(&w, msg_format[f->msg], f->args, f->nargs);
+	if (f->weak)
+		put_weak_note(&w, f);
+	return buf;
+}
+
+const char *
+evidence_text(const struct evidence *e, char *buf, size_t len)
+{
+	struct words w = {buf, len, 0};
+
+	if (len == 0)
+		return buf;
+	buf[0] = '\0';
+	if (e->kind == LABEL_TEXT || e->kind >= LABEL_COUNT || label_format[e->kind] == NULL)
+		put(&w, e->label, strlen(e->label));
+	else
+		word(&w, label_format[e->kind], e->args, e->nargs);
+	return buf;
+}
