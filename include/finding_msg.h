@@ -11,8 +11,8 @@
 #include "addr.h"
 #include "side.h"
 
-/* Values one sentence needs at most (a refused call's: eight). */
-#define MSG_MAX_ARGS 10
+/* Values one sentence needs at most (an editor note listing three translations: eleven). */
+#define MSG_MAX_ARGS 12
 /* Values one evidence label needs at most (an ICMP error's: four). */
 #define LABEL_MAX_ARGS 4
 
@@ -86,6 +86,22 @@ enum finding_msg {
 	MSG_GRE_CHECKSUM_BAD,
 	MSG_GRE_ACK_STALLED,
 	MSG_LCP_NO_REPLY,
+	MSG_FIELD_MUST_STAY,
+	MSG_FIELD_INCONSISTENT,
+	MSG_FIELD_NOT_RESTORED,
+	MSG_CDN_REWRITTEN_BY_EDITOR,
+	MSG_COLLISION,
+	MSG_COLLISIONS_DROPPED,
+	MSG_EDITOR_DETECTED_1, /* listing one translation */
+	MSG_EDITOR_DETECTED_2,
+	MSG_EDITOR_DETECTED_3,
+	MSG_EDITOR_ABSENT,
+	MSG_CALL_REFUSED,
+	MSG_CDN_CALL_ID_IS_PNS,
+	MSG_SLI_FROM_PAC,
+	MSG_CALLS_DROPPED,
+	MSG_CHECKSUM_OFFLOAD,
+	MSG_CONTROL_CHECKSUM_BAD,
 	MSG_COUNT
 };
 
@@ -114,6 +130,12 @@ enum evidence_label {
 	LABEL_LAST_GRE_DIR,
 	LABEL_LAST_GRE_BACK,
 	LABEL_FIRST_LCP_REQUEST,
+	LABEL_MSG_FIELD,
+	LABEL_CDN_CALL_ID,
+	LABEL_SLI_PEER_CALL_ID,
+	LABEL_TUNNEL_UP,
+	LABEL_CALL_REFUSED,
+	LABEL_FIRST_PACKET_BAD_CHECKSUM,
 	LABEL_COUNT
 };
 

@@ -29,6 +29,18 @@
 #include <stdio.h>
 #include <string.h>
 
+/* A Call ID field the NAT got wrong: message, field, direction, values; then why. */
+#define FIELD_WRONG                                                                                \
+	"%s %{Call ID|Peer's Call ID} (%{client to server|server to client}): inside %u, "         \
+	"outside %u; "
+/* The NAT's editor: its first translations (inside, outside, tunnel), then the tail. */
+#define EDITOR_HEAD "the NAT translates client Call IDs: "
+#define EDITOR_MAP "%u -> %u (tunnel %u)"
+/* Whether more translations than listed, and whether each is the NAT's TCP port. */
+#define EDITOR_TAIL                                                                                \
+	"%{|, ...}%{|; each new Call ID is the NAT's TCP source port of the control connection, "  \
+	"as the Linux nf_nat_pptp editor does}"
+
 static const char *const msg_format[MSG_COUNT] = {
     [MSG_GRE_MAPPING_LOST_ICMP] =
         "the NAT stopped delivering GRE from the server %A to the client: after the last "
@@ -65,6 +77,40 @@ static const char *const msg_format[MSG_COUNT] = {
                             "peer's last acknowledgment (sequence %u, acknowledged up to %u; %S)",
     [MSG_LCP_NO_REPLY] =
         "%u LCP Configure-Requests sent %{to the server|to the client} with no reply (%S)",
+    [MSG_FIELD_MUST_STAY] = FIELD_WRONG "%{this is the server's own Call ID|this value is not the "
+                                        "client's Call ID}, which must cross the NAT unchanged",
+    [MSG_FIELD_INCONSISTENT] =
+        FIELD_WRONG "the NAT translated this call's Call ID %u to %u elsewhere but "
+                    "sent %u here",
+    [MSG_FIELD_NOT_RESTORED] =
+        FIELD_WRONG "the server named the client's Call ID (outside %u) but the "
+                    "client chose %u",
+    [MSG_CDN_REWRITTEN_BY_EDITOR] =
+        "the NAT wrote the client's own Call ID into the server's Call-Disconnect-Notify "
+        "(first: outside %u, inside %u), as the Linux nf_nat_pptp editor always does; clients "
+        "accept it",
+    [MSG_COLLISION] = "%u tunnels use the same %{forward|return} triple (%A -> %A, Call ID %u) "
+                      "at the same time in %S: GRE %{to the server|from the server to these "
+                      "clients} cannot be told apart",
+    [MSG_COLLISIONS_DROPPED] = "%llu further Call ID collisions not recorded (limit %u)",
+    [MSG_EDITOR_DETECTED_1] = EDITOR_HEAD EDITOR_MAP EDITOR_TAIL,
+    [MSG_EDITOR_DETECTED_2] = EDITOR_HEAD EDITOR_MAP ", " EDITOR_MAP EDITOR_TAIL,
+    [MSG_EDITOR_DETECTED_3] = EDITOR_HEAD EDITOR_MAP ", " EDITOR_MAP ", " EDITOR_MAP EDITOR_TAIL,
+    [MSG_EDITOR_ABSENT] = "the NAT passed every client Call ID unchanged (%u tunnel%P): no PPTP "
+                          "editor is active, so two clients with the same Call ID to the same "
+                          "server will collide",
+    [MSG_CALL_REFUSED] = "%{outgoing|incoming} call with %{client|server} Call ID %u refused "
+                         "by the %{server|client}: result %u (%s), error %u, cause %u",
+    [MSG_CDN_CALL_ID_IS_PNS] = "the server's Call-Disconnect-Notify carries the client's Call ID",
+    [MSG_SLI_FROM_PAC] = "the server sends Set-Link-Info with the client's Call ID",
+    [MSG_CALLS_DROPPED] = "%S: %llu calls and %llu control connections past the limits (%u "
+                          "each) were not analysed",
+    [MSG_CHECKSUM_OFFLOAD] =
+        "%S: all %llu PPTP packets from %A have a wrong IPv4 header checksum, from the first "
+        "one: captured on that host with checksum offload, not a NAT defect",
+    [MSG_CONTROL_CHECKSUM_BAD] =
+        "%S: %llu control-connection packets from %A with a wrong IPv4 header checksum, %llu "
+        "packets from it correct before the first",
 };
 
 static const char *const label_format[LABEL_COUNT] = {
@@ -90,6 +136,12 @@ static const char *const label_format[LABEL_COUNT] = {
     [LABEL_LAST_GRE_DIR] = "last GRE %{to the server|to the client}",
     [LABEL_LAST_GRE_BACK] = "last GRE back",
     [LABEL_FIRST_LCP_REQUEST] = "first LCP Configure-Request",
+    [LABEL_MSG_FIELD] = "%s %{Call ID|Peer's Call ID} %u",
+    [LABEL_CDN_CALL_ID] = "CDN Call ID %u",
+    [LABEL_SLI_PEER_CALL_ID] = "SLI Peer's Call ID %u",
+    [LABEL_TUNNEL_UP] = "tunnel %u up, Call ID %u",
+    [LABEL_CALL_REFUSED] = "call refused",
+    [LABEL_FIRST_PACKET_BAD_CHECKSUM] = "first packet, wrong checksum",
 };
 
 /* A buffer filled left to right, cut (never overrun) at its end. */

@@ -58,6 +58,8 @@
  */
 #define GRE_CUT_MIN_PACKETS 8
 #define GRE_CUT_MIN_NS (2 * NS_PER_SEC)
+/* Translations the nat_editor_detected note lists; the tables show them all. */
+#define EDITOR_LISTED 3
 
 struct judge {
 	const struct side *a, *b; /* b NULL in single mode */
@@ -150,6 +152,16 @@ finding_say(struct judge *j, enum code code, enum severity sev, enum finding_msg
 		memcpy(f->args, args, nargs * sizeof(*args));
 	f->nargs = nargs;
 	return f;
+}
+
+/* The values of f's sentence, when known only after its evidence. */
+static void
+finding_says(struct finding *f, const struct msg_arg *args, unsigned nargs)
+{
+	if (nargs > MSG_MAX_ARGS)
+		nargs = MSG_MAX_ARGS;
+	memcpy(f->args, args, nargs * sizeof(*args));
+	f->nargs = nargs;
 }
 
 static struct finding *finding_add(struct judge *j, enum code code, enum severity sev,
@@ -424,32 +436,44 @@ struct field_ctx {
 	const struct tunnel_pair *p;
 	const struct call *in, *out;
 	const struct call_msg *mi, *mo;
-	const char *field; /* "Call ID" or "Peer's Call ID" */
-	const char *key;   /* "call_id" or "peer_call_id" */
+	bool peer;       /* the Peer's Call ID field, not the Call ID */
+	const char *key; /* "call_id" or "peer_call_id" */
 	enum pptp_id_owner owner;
 	uint16_t vin, vout;
 };
 
+/*
+ * A Call ID field the NAT got wrong: sentence msg says why, from the values
+ * why[0..nwhy) that follow the field's own (message, field, direction,
+ * inside and outside values).
+ */
 static void
 field_finding(struct field_ctx *fc, enum code code, enum severity sev, bool has_expected,
-              uint16_t expected, const char *why)
+              uint16_t expected, enum finding_msg msg, const uint64_t *why, unsigned nwhy)
 {
 	const struct pptp_type_info *ti = pptp_type_info(fc->mi->type);
 	const char *abbrev = ti != NULL ? ti->abbrev : "?";
+	struct msg_arg args[MSG_MAX_ARGS];
+	unsigned n = 0, k;
 	struct finding *f;
 	char field[FINDING_FIELD_LEN];
 
-	f = finding_add(fc->j, code, sev, "%s %s (%s): inside %u, outside %u; %s", abbrev,
-	                fc->field, fc->mi->to_pac ? "client to server" : "server to client",
-	                fc->vin, fc->vout, why);
+	args[n++] = marg_name(abbrev);
+	args[n++] = marg_u(fc->peer);
+	args[n++] = marg_u(!fc->mi->to_pac);
+	args[n++] = marg_u(fc->vin);
+	args[n++] = marg_u(fc->vout);
+	for (k = 0; k < nwhy && n < MSG_MAX_ARGS; k++)
+		args[n++] = marg_u(why[k]);
+	f = finding_say(fc->j, code, sev, msg, args, n);
 	finding_tunnel(fc->j, f, fc->p->id);
 	snprintf(field, sizeof(field), "%s.%s", abbrev, fc->key);
 	finding_value(f, field, true, fc->vin, true, fc->vout, has_expected, expected);
 	f->dir = fc->mi->to_pac ? FDIR_TO_PAC : FDIR_TO_PNS;
-	finding_evidence(f, role_of(fc->j, SIDE_A), &fc->mi->where, "%s %s %u", abbrev, fc->field,
-	                 fc->vin);
-	finding_evidence(f, role_of(fc->j, SIDE_B), &fc->mo->where, "%s %s %u", abbrev, fc->field,
-	                 fc->vout);
+	finding_shows(f, role_of(fc->j, SIDE_A), &fc->mi->where, LABEL_MSG_FIELD,
+	              MARGS(marg_name(abbrev), marg_u(fc->peer), marg_u(fc->vin)));
+	finding_shows(f, role_of(fc->j, SIDE_B), &fc->mo->where, LABEL_MSG_FIELD,
+	              MARGS(marg_name(abbrev), marg_u(fc->peer), marg_u(fc->vout)));
 	fc->j->v->tunnels[fc->p->id - 1].marks |= verdict_mark_of_type(fc->mi->type);
 	if (fc->mi->type < 32)
 		fc->j->v->tunnels[fc->p->id - 1].broken_msgs |= 1u << fc->mi->type;
@@ -460,15 +484,12 @@ field_finding(struct field_ctx *fc, enum code code, enum severity sev, bool has_
 static void
 unchanged_field_finding(struct field_ctx *fc, enum id_meaning m)
 {
-	char why[160];
+	const uint64_t why[] = {m != MEANS_PAC};
 
-	snprintf(why, sizeof(why), "%s, which must cross the NAT unchanged",
-	         m == MEANS_PAC ? "this is the server's own Call ID"
-	                        : "this value is not the client's Call ID");
 	/* Unchanged: what one side carried was due on the other. */
 	field_finding(fc, CODE_UNEXPECTED_REWRITE,
 	              fc->mi->type == PPTP_CDN ? SEV_WARNING : SEV_ERROR, true,
-	              fc->mi->to_pac ? fc->vin : fc->vout, why);
+	              fc->mi->to_pac ? fc->vin : fc->vout, MSG_FIELD_MUST_STAY, why, 1);
 }
 
 /*
@@ -492,17 +513,15 @@ cdn_editor_rewrite(struct field_ctx *fc)
 		return false;
 	if (!j->cdn_editor_added) {
 		j->cdn_editor_added = true;
-		f = finding_add(
-		    j, CODE_CDN_REWRITTEN_BY_EDITOR, SEV_NOTE,
-		    "the NAT wrote the client's own Call ID into the server's "
-		    "Call-Disconnect-Notify (first: outside %u, inside %u), as the Linux "
-		    "nf_nat_pptp editor always does; clients accept it",
-		    fc->vout, fc->vin);
+		f = finding_say(j, CODE_CDN_REWRITTEN_BY_EDITOR, SEV_NOTE, MSG_CDN_REWRITTEN_BY_EDITOR,
+		                MARGS(marg_u(fc->vout), marg_u(fc->vin)));
 		snprintf(field, sizeof(field), "CDN.%s", fc->key);
 		finding_value(f, field, true, fc->vin, true, fc->vout, true, fc->vin);
 		f->dir = FDIR_TO_PNS;
-		finding_evidence(f, role_of(j, SIDE_A), &fc->mi->where, "CDN Call ID %u", fc->vin);
-		finding_evidence(f, role_of(j, SIDE_B), &fc->mo->where, "CDN Call ID %u", fc->vout);
+		finding_shows(f, role_of(j, SIDE_A), &fc->mi->where, LABEL_CDN_CALL_ID,
+		              MARGS(marg_u(fc->vin)));
+		finding_shows(f, role_of(j, SIDE_B), &fc->mo->where, LABEL_CDN_CALL_ID,
+		              MARGS(marg_u(fc->vout)));
 		/* Past the findings cap f is scratch, soon reused: keep nothing. */
 		j->cdn_editor = f == &j->scratch ? NULL : f;
 	}
@@ -515,19 +534,16 @@ static void
 compare_field(struct field_ctx *fc)
 {
 	const struct call *in = fc->in, *out = fc->out;
-	char why[160];
 
 	if (fc->mi->to_pac) {
 		/* Client to server: the inside value is what the PNS meant. */
 		enum id_meaning m = meaning(in, fc->vin, fc->owner);
 
 		if (m == MEANS_PNS && out->has_pns_call_id && fc->vout != out->pns_call_id) {
-			snprintf(why, sizeof(why),
-			         "the NAT translated this call's Call ID %u to %u elsewhere but "
-			         "sent %u here",
-			         in->pns_call_id, out->pns_call_id, fc->vout);
+			const uint64_t why[] = {in->pns_call_id, out->pns_call_id, fc->vout};
+
 			field_finding(fc, CODE_REWRITE_INCONSISTENT, SEV_ERROR, true,
-			              out->pns_call_id, why);
+			              out->pns_call_id, MSG_FIELD_INCONSISTENT, why, 3);
 		} else if (m != MEANS_PNS && fc->vout != fc->vin) {
 			unchanged_field_finding(fc, m);
 		}
@@ -538,13 +554,10 @@ compare_field(struct field_ctx *fc)
 		enum id_meaning m = meaning(out, fc->vout, fc->owner);
 
 		if (m == MEANS_PNS && in->has_pns_call_id && fc->vin != in->pns_call_id) {
-			snprintf(
-			    why, sizeof(why),
-			    "the server named the client's Call ID (outside %u) but the client "
-			    "chose %u",
-			    fc->vout, in->pns_call_id);
+			const uint64_t why[] = {fc->vout, in->pns_call_id};
+
 			field_finding(fc, CODE_CALL_ID_NOT_RESTORED, SEV_ERROR, true,
-			              in->pns_call_id, why);
+			              in->pns_call_id, MSG_FIELD_NOT_RESTORED, why, 2);
 		} else if (m != MEANS_PNS && fc->vin != fc->vout && !cdn_editor_rewrite(fc)) {
 			unchanged_field_finding(fc, m);
 		}
@@ -574,9 +587,9 @@ compare_messages(struct judge *j, const struct tunnel_pair *p, const struct call
 			}
 		if (mo == NULL || ti == NULL)
 			continue;
-		fc = (struct field_ctx){j, p, in, out, mi, mo, NULL, NULL, PPTP_ID_NONE, 0, 0};
+		fc = (struct field_ctx){j, p, in, out, mi, mo, false, NULL, PPTP_ID_NONE, 0, 0};
 		if (mi->has_call_id && mo->has_call_id) {
-			fc.field = "Call ID";
+			fc.peer = false;
 			fc.key = "call_id";
 			fc.owner = ti->call_id_owner;
 			fc.vin = mi->call_id;
@@ -584,7 +597,7 @@ compare_messages(struct judge *j, const struct tunnel_pair *p, const struct call
 			compare_field(&fc);
 		}
 		if (mi->has_peer_call_id && mo->has_peer_call_id) {
-			fc.field = "Peer's Call ID";
+			fc.peer = true;
 			fc.key = "peer_call_id";
 			fc.owner = ti->peer_call_id_owner;
 			fc.vin = mi->peer_call_id;
@@ -992,7 +1005,6 @@ judge_collisions(struct judge *j, int s)
 	const struct tunnels *t = &side->tunnels;
 	bool *done = calloc((size_t)t->ncollisions + 1, sizeof(*done));
 	uint32_t i, k;
-	char src[ADDR_STRLEN], dst[ADDR_STRLEN];
 
 	if (done == NULL) {
 		j->oom = true;
@@ -1006,7 +1018,7 @@ judge_collisions(struct judge *j, int s)
 
 		if (done[i])
 			continue;
-		f = finding_add(j, CODE_CALL_ID_COLLISION, SEV_ERROR, "%s", "");
+		f = finding_say(j, CODE_CALL_ID_COLLISION, SEV_ERROR, MSG_COLLISION, NO_MARGS);
 		finding_side(f, side->role);
 		f->dir = col->dir == GRE_TO_PNS ? FDIR_TO_PNS : FDIR_TO_PAC;
 		f->has_triple = f->shared = true;
@@ -1035,9 +1047,8 @@ judge_collisions(struct judge *j, int s)
 				if (f->tunnels_total > before) {
 					struct tunnel_verdict *tv = &j->v->tunnels[id - 1];
 
-					finding_evidence(f, side->role, &c->established,
-					                 "tunnel %u up, Call ID %u", id,
-					                 col->call_id);
+					finding_shows(f, side->role, &c->established, LABEL_TUNNEL_UP,
+					              MARGS(marg_u(id), marg_u(col->call_id)));
 					tv->marks |= col->dir == GRE_TO_PNS
 					                 ? MARK_TO_PNS | MARK_REQUEST
 					                 : MARK_TO_PAC;
@@ -1052,20 +1063,16 @@ judge_collisions(struct judge *j, int s)
 		 * editor that keeps one call per connection (Linux nf_nat_pptp). */
 		if (one_conn && conn0 != NO_INDEX && s == SIDE_B)
 			j->v->nat.same_conn_collisions += f->tunnels_total;
-		snprintf(f->message, sizeof(f->message),
-		         "%u tunnels use the same %s triple (%s -> %s, Call ID %u) at the same "
-		         "time in %s: GRE %s cannot be told apart",
-		         f->tunnels_total, col->dir == GRE_TO_PNS ? "return" : "forward",
-		         fmt_addr(&col->src, src), fmt_addr(&col->dst, dst), col->call_id,
-		         side_label(side->role),
-		         col->dir == GRE_TO_PNS ? "from the server to these clients"
-		                                : "to the server");
+		/* The count is known only now: the values follow the members. */
+		finding_says(f, MARGS(marg_u(f->tunnels_total), marg_u(col->dir == GRE_TO_PNS),
+		                      marg_addr(&col->src), marg_addr(&col->dst),
+		                      marg_u(col->call_id), marg_side(side->role),
+		                      marg_u(col->dir == GRE_TO_PNS)));
 	}
 	free(done);
 	if (t->collisions_dropped > 0)
-		finding_add(j, CODE_LIMIT_REACHED, SEV_WARNING,
-		            "%llu further Call ID collisions not recorded (limit %u)",
-		            (unsigned long long)t->collisions_dropped, TUNNEL_MAX_COLLISIONS);
+		finding_say(j, CODE_LIMIT_REACHED, SEV_WARNING, MSG_COLLISIONS_DROPPED,
+		            MARGS(marg_u(t->collisions_dropped), marg_u(TUNNEL_MAX_COLLISIONS)));
 }
 
 /* ---- the NAT's Call ID mapping ---- */
@@ -1093,9 +1100,11 @@ static void
 judge_editor(struct judge *j)
 {
 	uint32_t i, translated = 0, unchanged = 0, port_like = 0;
-	bool continue_listing = true;
-	char map[120] = ""; /* the first few translations: the rest are in the tables */
-	size_t used = 0;
+	/* The first few translations (client Call ID inside, outside, tunnel),
+	 * then whether there were more and whether all were TCP ports: the
+	 * rest are in the tables. */
+	struct msg_arg map[3 * EDITOR_LISTED + 2];
+	unsigned listed = 0;
 
 	for (i = 0; i < j->corr->npairs; i++) {
 		const struct tunnel_pair *p = &j->corr->pairs[i];
@@ -1111,36 +1120,29 @@ judge_editor(struct judge *j)
 			continue;
 		}
 		translated++;
-		if (translated > 3)
-			continue_listing = false;
 		if (out->pns_call_id == conn_pns_port(j->b, out))
 			port_like++;
-		if (continue_listing && used + 40 < sizeof(map)) {
-			int n = snprintf(map + used, sizeof(map) - used, "%s%u -> %u (tunnel %u)",
-			                 used > 0 ? ", " : "", in->pns_call_id, out->pns_call_id,
-			                 p->id);
-
-			if (n > 0)
-				used += (size_t)n;
+		if (listed < EDITOR_LISTED) {
+			map[3 * listed] = marg_u(in->pns_call_id);
+			map[3 * listed + 1] = marg_u(out->pns_call_id);
+			map[3 * listed + 2] = marg_u(p->id);
+			listed++;
 		}
 	}
 	j->v->nat.translated = translated;
 	j->v->nat.unchanged = unchanged;
 	j->v->nat.port_like = port_like;
 	if (translated > 0) {
-		finding_add(j, CODE_NAT_EDITOR_DETECTED, SEV_NOTE,
-		            "the NAT translates client Call IDs: %s%s%s", map,
-		            translated > 3 ? ", ..." : "",
-		            port_like == translated
-		                ? "; each new Call ID is the NAT's TCP source port of the "
-		                  "control connection, as the Linux nf_nat_pptp editor does"
-		                : "");
+		static const enum finding_msg by_listed[EDITOR_LISTED] = {
+		    MSG_EDITOR_DETECTED_1, MSG_EDITOR_DETECTED_2, MSG_EDITOR_DETECTED_3};
+
+		map[3 * listed] = marg_u(translated > EDITOR_LISTED);
+		map[3 * listed + 1] = marg_u(port_like == translated);
+		finding_say(j, CODE_NAT_EDITOR_DETECTED, SEV_NOTE, by_listed[listed - 1], map,
+		            3 * listed + 2);
 	} else if (unchanged > 0) {
-		finding_add(j, CODE_NAT_EDITOR_ABSENT, SEV_NOTE,
-		            "the NAT passed every client Call ID unchanged (%u tunnel%s): no PPTP "
-		            "editor is active, so two clients with the same Call ID to the same "
-		            "server will collide",
-		            unchanged, pl(unchanged));
+		finding_say(j, CODE_NAT_EDITOR_ABSENT, SEV_NOTE, MSG_EDITOR_ABSENT,
+		            MARGS(marg_u(unchanged), marg_u(unchanged)));
 	}
 }
 
@@ -1159,16 +1161,14 @@ judge_semantics(struct judge *j, const struct side *s)
 
 		if (c->state == CALL_REFUSED) {
 			bool in = c->kind == CALL_INCOMING;
-			struct finding *f = finding_add(
-			    j, CODE_CALL_REFUSED, SEV_NOTE,
-			    "%s call with %s Call ID %u refused by the %s: result %u (%s), "
-			    "error %u, cause %u",
-			    in ? "incoming" : "outgoing", in ? "server" : "client",
-			    in ? c->pac_call_id : c->pns_call_id, in ? "client" : "server",
-			    c->result, pptp_result_name(in ? PPTP_ICRP : PPTP_OCRP, c->result),
-			    c->error, c->cause);
+			struct finding *f = finding_say(
+			    j, CODE_CALL_REFUSED, SEV_NOTE, MSG_CALL_REFUSED,
+			    MARGS(marg_u(in), marg_u(in), marg_u(in ? c->pac_call_id : c->pns_call_id),
+			          marg_u(in), marg_u(c->result),
+			          marg_name(pptp_result_name(in ? PPTP_ICRP : PPTP_OCRP, c->result)),
+			          marg_u(c->error), marg_u(c->cause)));
 
-			finding_evidence(f, s->role, &c->end, "call refused");
+			finding_shows(f, s->role, &c->end, LABEL_CALL_REFUSED, NO_MARGS);
 		}
 		for (k = 0; k < nm; k++) {
 			const struct call_msg *m = &c->msgs[k];
@@ -1177,23 +1177,19 @@ judge_semantics(struct judge *j, const struct side *s)
 			    m->call_id == c->pns_call_id &&
 			    (!c->has_pac_call_id || m->call_id != c->pac_call_id)) {
 				if (cdn_pns++ == 0)
-					fc = finding_add(
-					    j, CODE_CDN_CALL_ID_IS_PNS, SEV_NOTE,
-					    "the server's Call-Disconnect-Notify carries the "
-					    "client's Call ID");
+					fc = finding_say(j, CODE_CDN_CALL_ID_IS_PNS, SEV_NOTE,
+					                 MSG_CDN_CALL_ID_IS_PNS, NO_MARGS);
 				finding_tunnel(j, fc, id);
-				finding_evidence(fc, s->role, &m->where, "CDN Call ID %u",
-				                 m->call_id);
+				finding_shows(fc, s->role, &m->where, LABEL_CDN_CALL_ID,
+				              MARGS(marg_u(m->call_id)));
 			}
 			if (m->type == PPTP_SLI && !m->to_pac) {
 				if (sli_pac++ == 0)
-					fs = finding_add(
-					    j, CODE_SLI_FROM_PAC, SEV_NOTE,
-					    "the server sends Set-Link-Info with the client's "
-					    "Call ID");
+					fs = finding_say(j, CODE_SLI_FROM_PAC, SEV_NOTE,
+					                 MSG_SLI_FROM_PAC, NO_MARGS);
 				finding_tunnel(j, fs, id);
-				finding_evidence(fs, s->role, &m->where, "SLI Peer's Call ID %u",
-				                 m->peer_call_id);
+				finding_shows(fs, s->role, &m->where, LABEL_SLI_PEER_CALL_ID,
+				              MARGS(marg_u(m->peer_call_id)));
 			}
 		}
 	}
@@ -1222,11 +1218,9 @@ judge_diagnostics(struct judge *j, const struct side *s)
 			                 de->examples[e].detail);
 	}
 	if (s->tunnels.calls_dropped + s->tunnels.conns_dropped > 0)
-		finding_add(j, CODE_LIMIT_REACHED, SEV_WARNING,
-		            "%s: %llu calls and %llu control connections past the limits "
-		            "(%u each) were not analysed",
-		            side_label(s->role), (unsigned long long)s->tunnels.calls_dropped,
-		            (unsigned long long)s->tunnels.conns_dropped, TUNNEL_MAX_CALLS);
+		finding_say(j, CODE_LIMIT_REACHED, SEV_WARNING, MSG_CALLS_DROPPED,
+		            MARGS(marg_side(s->role), marg_u(s->tunnels.calls_dropped),
+		                  marg_u(s->tunnels.conns_dropped), marg_u(TUNNEL_MAX_CALLS)));
 }
 
 /* ---- IPv4 header checksums per sending host ---- */
@@ -1264,7 +1258,6 @@ nat_emits(const struct judge *j, const struct side *s, const struct addr *src)
 static void
 judge_checksum_hosts(struct judge *j, const struct side *s)
 {
-	char host[ADDR_STRLEN];
 	uint32_t i;
 
 	for (i = 0; i < s->checksums.nhosts; i++) {
@@ -1274,28 +1267,21 @@ judge_checksum_hosts(struct judge *j, const struct side *s)
 		if (ch->bad == 0)
 			continue;
 		if (checksum_host_offloaded(ch)) {
-			f = finding_add(
-			    j, CODE_CHECKSUM_OFFLOAD, SEV_NOTE,
-			    "%s: all %llu PPTP packets from %s have a wrong IPv4 header checksum, "
-			    "from the first one: captured on that host with checksum offload, not "
-			    "a NAT defect",
-			    side_label(s->role), (unsigned long long)ch->packets,
-			    fmt_addr(&ch->src, host));
+			f = finding_say(j, CODE_CHECKSUM_OFFLOAD, SEV_NOTE, MSG_CHECKSUM_OFFLOAD,
+			                MARGS(marg_side(s->role), marg_u(ch->packets),
+			                      marg_addr(&ch->src)));
 			finding_side(f, s->role);
-			finding_evidence(f, s->role, &ch->first, "first packet, wrong checksum");
+			finding_shows(f, s->role, &ch->first, LABEL_FIRST_PACKET_BAD_CHECKSUM, NO_MARGS);
 			continue;
 		}
 		if (ch->control_bad == 0 || !nat_emits(j, s, &ch->src))
 			continue;
-		f = finding_add(j, CODE_IP_CHECKSUM_BAD, SEV_WARNING,
-		                "%s: %llu control-connection packets from %s with a wrong IPv4 "
-		                "header checksum, %llu packets from it correct before the first",
-		                side_label(s->role), (unsigned long long)ch->control_bad,
-		                fmt_addr(&ch->src, host),
-		                (unsigned long long)ch->good_before_bad);
+		f = finding_say(j, CODE_IP_CHECKSUM_BAD, SEV_WARNING, MSG_CONTROL_CHECKSUM_BAD,
+		                MARGS(marg_side(s->role), marg_u(ch->control_bad), marg_addr(&ch->src),
+		                      marg_u(ch->good_before_bad)));
 		finding_side(f, s->role);
-		finding_evidence(f, s->role, &ch->last_good, "last correct checksum");
-		finding_evidence(f, s->role, &ch->first_bad, "first wrong checksum");
+		finding_shows(f, s->role, &ch->last_good, LABEL_LAST_CHECKSUM_GOOD, NO_MARGS);
+		finding_shows(f, s->role, &ch->first_bad, LABEL_FIRST_CHECKSUM_BAD, NO_MARGS);
 	}
 }
 
