@@ -18,11 +18,12 @@
 
 enum msg_arg_type {
 	MARG_NONE,
-	MARG_UINT, /* a count, a Call ID, a key, a sequence number, a choice */
-	MARG_REAL, /* seconds */
-	MARG_ADDR, /* an IP address */
-	MARG_SIDE, /* a capture (enum side_role) */
-	MARG_NAME, /* a name from a static table (message abbreviation, ICMP type) */
+	MARG_UINT,    /* a count, a Call ID, a key, a sequence number, a choice */
+	MARG_REAL,    /* seconds */
+	MARG_ADDR,    /* an IP address */
+	MARG_SIDE,    /* a capture (enum side_role) */
+	MARG_NAME,    /* a name from a static table (message abbreviation, ICMP type) */
+	MARG_UNKNOWN, /* a value no packet showed ("unknown") */
 };
 
 struct msg_arg {
@@ -40,6 +41,12 @@ static inline struct msg_arg
 marg_u(uint64_t u)
 {
 	return (struct msg_arg){.type = MARG_UINT, .v.u = u};
+}
+
+static inline struct msg_arg
+marg_unknown(void)
+{
+	return (struct msg_arg){.type = MARG_UNKNOWN};
 }
 
 static inline struct msg_arg
@@ -66,13 +73,10 @@ marg_name(const char *name)
 	return (struct msg_arg){.type = MARG_NAME, .v.name = name};
 }
 
-/*
- * Which sentence a finding says.  MSG_TEXT: the rule wrote its own text
- * into the finding (a quoted input diagnostic, or a rule not yet turned
- * into data).
- */
+/* Which sentence a finding says. */
 enum finding_msg {
-	MSG_TEXT,
+	MSG_NONE,             /* says nothing */
+	MSG_INPUT_DIAGNOSTIC, /* an input diagnostic: count, and its first detail quoted */
 	MSG_GRE_MAPPING_LOST_ICMP,
 	MSG_GRE_MAPPING_LOST,
 	MSG_GRE_BLOCKED,
@@ -102,12 +106,24 @@ enum finding_msg {
 	MSG_CALLS_DROPPED,
 	MSG_CHECKSUM_OFFLOAD,
 	MSG_CONTROL_CHECKSUM_BAD,
+	MSG_GRE_ONE_WAY,
+	MSG_TUNNEL_UNMATCHED,
+	MSG_GRE_UNCLAIMED,
+	MSG_EVIDENCE_INCOMPLETE,
+	MSG_GRE_NOT_CAPTURED,
+	MSG_GRE_NOT_CAPTURED_BOTH,
+	MSG_GRE_ABSENT,
+	MSG_CLOCK_OFFSET_UNCERTAIN,
+	MSG_CLOCK_OFFSET,
+	MSG_NO_OVERLAP,
+	MSG_NO_PPTP,
 	MSG_COUNT
 };
 
-/* Which label an evidence frame bears.  LABEL_TEXT: the rule wrote it. */
+/* Which label an evidence frame bears. */
 enum evidence_label {
-	LABEL_TEXT,
+	LABEL_NONE,
+	LABEL_INPUT_DIAGNOSTIC, /* the input layer's detail, quoted */
 	LABEL_ICMP_QUOTING_GRE,
 	LABEL_LAST_ICMP_QUOTING_GRE,
 	LABEL_ICMP_QUOTING_CONTROL,
@@ -136,6 +152,13 @@ enum evidence_label {
 	LABEL_TUNNEL_UP,
 	LABEL_CALL_REFUSED,
 	LABEL_FIRST_PACKET_BAD_CHECKSUM,
+	LABEL_FIRST_GRE,
+	LABEL_TUNNEL_STARTS,
+	LABEL_FIRST_GRE_TO_NAT,
+	LABEL_LAST_GRE_TO_NAT,
+	LABEL_TUNNEL_NONE_BACK,
+	LABEL_CODE,
+	LABEL_CALL_SET_UP,
 	LABEL_COUNT
 };
 

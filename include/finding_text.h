@@ -6,10 +6,11 @@
 
 #include "verdict.h"
 
-/* Room that holds any sentence whole; renderers word into a buffer this long. */
-#define FINDING_TEXT_LEN FINDING_MESSAGE_LEN
-/* Room that holds any evidence label whole. */
-#define EVIDENCE_TEXT_LEN EVIDENCE_LABEL_LEN
+/* A finding's sentence is cut at this length (the note a damaged capture
+ * adds included); renderers word into a buffer this long. */
+#define FINDING_TEXT_LEN 320
+/* An evidence label is cut at this length. */
+#define EVIDENCE_TEXT_LEN 96
 
 /* f's one-line detail, in buf (cut to len); returns buf. */
 const char *finding_text(const struct finding *f, char *buf, size_t len);

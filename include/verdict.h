@@ -1,5 +1,5 @@
 /*
- * Judging: findings (code, severity, tunnels, message, evidence from both
+ * Judging: findings (code, severity, tunnels, what they say, evidence from both
  * captures), a verdict per tunnel and overall, and the exit status.
  */
 #ifndef PPTP_NATCHECK_VERDICT_H
@@ -19,8 +19,8 @@
  * (tunnels_total; every tunnel's own codes are in its tunnel_verdict). */
 #define FINDING_MAX_TUNNELS 16
 #define FINDING_MAX_EVIDENCE 6
-#define FINDING_MESSAGE_LEN 320
-#define EVIDENCE_LABEL_LEN 96
+/* An input diagnostic's detail quoted as an evidence label: its first 90 characters. */
+#define EVIDENCE_QUOTE_LEN 91
 /* A PPTP message field's name in a finding: "OCRP.peer_call_id", "GRE.key". */
 #define FINDING_FIELD_LEN 24
 
@@ -43,7 +43,7 @@ struct evidence {
 	enum evidence_label kind; /* what the frame shows: finding_text.c words it */
 	struct msg_arg args[LABEL_MAX_ARGS];
 	unsigned nargs;
-	char label[EVIDENCE_LABEL_LEN]; /* LABEL_TEXT: the label itself */
+	char quote[EVIDENCE_QUOTE_LEN]; /* LABEL_INPUT_DIAGNOSTIC: the input layer's words */
 };
 
 /* Which way the traffic a finding is about went: to the server (PAC) or to the client (PNS). */
@@ -69,7 +69,7 @@ struct finding {
 	enum finding_msg msg;
 	struct msg_arg args[MSG_MAX_ARGS];
 	unsigned nargs;
-	char message[FINDING_MESSAGE_LEN]; /* MSG_TEXT: the sentence itself */
+	char quote[DIAG_DETAIL_LEN]; /* MSG_INPUT_DIAGNOSTIC: the input layer's own words */
 	struct evidence evidence[FINDING_MAX_EVIDENCE];
 	unsigned nevidence;
 	/* What the finding is about, where known. */

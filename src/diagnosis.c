@@ -460,7 +460,7 @@ static bool
 cause_value(struct cause_ctx *c, enum code code, const char *dcode, const char *what)
 {
 	const struct finding *f = failing(c->r, code);
-	char words[FINDING_MESSAGE_LEN];
+	char words[FINDING_TEXT_LEN];
 
 	if (f == NULL)
 		return false;

@@ -14,6 +14,11 @@
  *   %A                   an address
  *   %S                   a capture: "the inside capture", ...
  *   %P                   "s" unless the value is 1 (plural of the count before)
+ *   %I                   a number, or "unknown" (MARG_UNKNOWN)
+ *   %K                   a code by name
+ *   %L                   codes by name: two values, the set of codes (bit
+ *                        1 << code) and those preceded by ", "
+ *   %Q                   the finding's or evidence's quote (no value taken)
  *   %{a|b|...}           alternative number <value> (a choice the rule made)
  *   %%                   a percent sign
  * A value missing or of another type prints nothing: a wrong row shows as
@@ -21,13 +26,17 @@
  * HTML, JUnit, diagnosis) words findings through finding_text() and
  * evidence through evidence_text(), so the wording is the same everywhere.
  *
- * MSG_TEXT / LABEL_TEXT: text the judge carries verbatim (an input
- * diagnostic's own detail, or a rule whose sentence is still written by it).
+ * The one text a finding carries is a quote: an input diagnostic's own
+ * detail, written by the parser that found the problem (MSG_INPUT_DIAGNOSTIC,
+ * LABEL_INPUT_DIAGNOSTIC).  Sentences are cut at the buffer given, as they
+ * always were at FINDING_TEXT_LEN.
  */
 #include "finding_text.h"
 
 #include <stdio.h>
 #include <string.h>
+
+#include "code.h"
 
 /* A Call ID field the NAT got wrong: message, field, direction, values; then why. */
 #define FIELD_WRONG                                                                                \
@@ -42,6 +51,32 @@
 	"as the Linux nf_nat_pptp editor does}"
 
 static const char *const msg_format[MSG_COUNT] = {
+    [MSG_INPUT_DIAGNOSTIC] = "%S: %llu time%P; first: %Q",
+    [MSG_GRE_ONE_WAY] = "GRE flows only %{to the client|to the server}: %llu packet%P, none "
+                        "%{from the client|back from the server}",
+    [MSG_TUNNEL_UNMATCHED] = "tunnel %A -> %A (%s capture, client Call ID %I, server Call ID %I) "
+                             "has no twin in the %s capture, which covers its time",
+    [MSG_GRE_UNCLAIMED] =
+        "%llu GRE packets from the server %A to the NAT's address %A (key %u) reached no client, "
+        "and the clients' tunnels to that server received no GRE from it (the control "
+        "connections are not in the captures: whose packets they were cannot be told)",
+    [MSG_EVIDENCE_INCOMPLETE] =
+        "%S is damaged (%L): no pass can be given for what may be missing from it",
+    [MSG_GRE_NOT_CAPTURED] = "%S holds no GRE at all although calls were set up: probably "
+                             "captured with a filter such as 'tcp port 1723'; their tunnels "
+                             "cannot be judged",
+    [MSG_GRE_NOT_CAPTURED_BOTH] =
+        "%S and %S hold no GRE at all although calls were set up: probably captured with a "
+        "filter such as 'tcp port 1723'; their tunnels cannot be judged",
+    [MSG_GRE_ABSENT] = "call set up (client Call ID %u, server Call ID %u) but none of its GRE "
+                       "was captured either way, while other tunnels' GRE was: probably blocked "
+                       "before the capture point; the tunnel cannot be judged",
+    [MSG_CLOCK_OFFSET_UNCERTAIN] = "matched packets disagree on the clock offset by +-%.3f s",
+    [MSG_CLOCK_OFFSET] = "the inside capture's clock is %.6f s %{ahead of|behind} the outside "
+                         "one's%{| (--time-offset)}",
+    [MSG_NO_OVERLAP] = "the inside capture covers a different time than the outside capture "
+                       "(after a clock offset of %.6f s)",
+    [MSG_NO_PPTP] = "no PPTP control connection and no PPTP GRE in %{the capture|either capture}",
     [MSG_GRE_MAPPING_LOST_ICMP] =
         "the NAT stopped delivering GRE from the server %A to the client: after the last "
         "packet the client received, the NAT answered the server's GRE (key %u) with ICMP "
@@ -114,6 +149,14 @@ static const char *const msg_format[MSG_COUNT] = {
 };
 
 static const char *const label_format[LABEL_COUNT] = {
+    [LABEL_INPUT_DIAGNOSTIC] = "%Q",
+    [LABEL_FIRST_GRE] = "first GRE",
+    [LABEL_TUNNEL_STARTS] = "tunnel starts",
+    [LABEL_FIRST_GRE_TO_NAT] = "first GRE to the NAT, key %u",
+    [LABEL_LAST_GRE_TO_NAT] = "last GRE to the NAT, key %u",
+    [LABEL_TUNNEL_NONE_BACK] = "tunnel %u: GRE to the server, none back",
+    [LABEL_CODE] = "%K",
+    [LABEL_CALL_SET_UP] = "call set up, tunnel %u",
     [LABEL_ICMP_QUOTING_GRE] = "ICMP%{|v6} %s from %A quoting this GRE (%u in all)",
     [LABEL_LAST_ICMP_QUOTING_GRE] = "last ICMP error quoting this GRE",
     [LABEL_ICMP_QUOTING_CONTROL] = "ICMP error quoting a control connection segment (%llu in all)",
@@ -232,8 +275,24 @@ put_number_or_name(struct words *w, const char *p, const struct msg_arg *a)
 	return p;
 }
 
+/* The codes of set (bit 1 << code) by name, ", " before those also in sep. */
 static void
-word(struct words *w, const char *fmt, const struct msg_arg *args, unsigned nargs)
+put_codes(struct words *w, uint64_t set, uint64_t sep)
+{
+	unsigned c;
+
+	for (c = 0; c < CODE_COUNT && c < 64; c++) {
+		if ((set & ((uint64_t)1 << c)) == 0)
+			continue;
+		if ((sep & ((uint64_t)1 << c)) != 0)
+			put(w, ", ", 2);
+		put(w, code_name((enum code)c), strlen(code_name((enum code)c)));
+	}
+}
+
+static void
+word(struct words *w, const char *fmt, const struct msg_arg *args, unsigned nargs,
+     const char *quote)
 {
 	const char *p = fmt;
 	unsigned next = 0;
@@ -251,6 +310,11 @@ word(struct words *w, const char *fmt, const struct msg_arg *args, unsigned narg
 		p = pct + 1;
 		if (*p == '%') {
 			put(w, "%", 1);
+			p++;
+			continue;
+		}
+		if (*p == 'Q') {
+			put(w, quote, strnlen(quote, w->len));
 			p++;
 			continue;
 		}
@@ -273,6 +337,28 @@ word(struct words *w, const char *fmt, const struct msg_arg *args, unsigned narg
 			if (a != NULL && a->type == MARG_SIDE)
 				put(w, capture_name(a->v.side), strlen(capture_name(a->v.side)));
 			break;
+		case 'I':
+			p++;
+			if (a != NULL && a->type == MARG_UNKNOWN)
+				put(w, "unknown", strlen("unknown"));
+			else
+				put_number_or_name(w, "%u", a);
+			break;
+		case 'K':
+			p++;
+			if (a != NULL && a->type == MARG_UINT && a->v.u < CODE_COUNT)
+				put(w, code_name((enum code)a->v.u),
+				    strlen(code_name((enum code)a->v.u)));
+			break;
+		case 'L': {
+			const struct msg_arg *b = next < nargs ? &args[next] : NULL;
+
+			next++;
+			p++;
+			if (a != NULL && b != NULL && a->type == MARG_UINT && b->type == MARG_UINT)
+				put_codes(w, a->v.u, b->v.u);
+			break;
+		}
 		case 'P':
 			p++;
 			if (a != NULL && a->type == MARG_UINT && a->v.u != 1)
@@ -312,11 +398,9 @@ finding_text(const struct finding *f, char *buf, size_t len)
 	if (len == 0)
 		return buf;
 	buf[0] = '\0';
-	if (f->msg == MSG_TEXT || f->msg >= MSG_COUNT || msg_format[f->msg] == NULL) {
-		put(&w, f->message, strlen(f->message));
+	if (f->msg >= MSG_COUNT || msg_format[f->msg] == NULL)
 		return buf;
-	}
-	word(&w, msg_format[f->msg], f->args, f->nargs);
+	word(&w, msg_format[f->msg], f->args, f->nargs, f->quote);
 	if (f->weak)
 		put_weak_note(&w, f);
 	return buf;
@@ -330,9 +414,7 @@ evidence_text(const struct evidence *e, char *buf, size_t len)
 	if (len == 0)
 		return buf;
 	buf[0] = '\0';
-	if (e->kind == LABEL_TEXT || e->kind >= LABEL_COUNT || label_format[e->kind] == NULL)
-		put(&w, e->label, strlen(e->label));
-	else
-		word(&w, label_format[e->kind], e->args, e->nargs);
+	if (e->kind < LABEL_COUNT && label_format[e->kind] != NULL)
+		word(&w, label_format[e->kind], e->args, e->nargs, e->quote);
 	return buf;
 }

@@ -18,6 +18,7 @@
 #include "report_markdown.h"
 
 #include "diagnosis.h"
+#include "finding_text.h"
 #include "link.h"
 
 /* Tunnel tables in full: a ticket with more is not read; the rest are listed by id. */
@@ -288,6 +289,7 @@ print_finding(FILE *out, const struct report *r, const struct finding *f, bool *
 {
 	static const char *const sev[] = {"note", "WARNING", "ERROR"};
 	const struct code_info *ci = code_info(f->code);
+	char text[FINDING_TEXT_LEN];
 	unsigned k;
 
 	fprintf(out, "- **%s** `%s`", sev[f->severity], code_name(f->code));
@@ -298,7 +300,7 @@ print_finding(FILE *out, const struct report *r, const struct finding *f, bool *
 		fprintf(out, ")");
 	}
 	fprintf(out, ": ");
-	md_escape(out, f->message);
+	md_escape(out, finding_text(f, text, sizeof(text)));
 	fputc('\n', out);
 	if (f->nevidence > 0) {
 		fprintf(out, "  - evidence: ");

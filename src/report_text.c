@@ -332,7 +332,7 @@ print_item(FILE *out, const struct report *r, const struct finding *const *items
 	uint32_t ids[FINDING_MAX_TUNNELS * 4];
 	uint32_t nids = 0, total = 0;
 	unsigned i, k;
-	char line[2048], list[1024], text[FINDING_MESSAGE_LEN + 256], tags[64] = "";
+	char line[2048], list[1024], text[FINDING_TEXT_LEN + 256], tags[64] = "";
 
 	for (i = 0; i < nitems; i++) {
 		for (k = 0; k < items[i]->ntunnels && nids < ARRAY_LEN(ids); k++)

@@ -4,15 +4,18 @@
  *
  * Adding a rule: one static function judge_X(struct judge *j, ...) that
  * looks at sides/correlation and, per thing it finds,
- *   f = finding_add(j, CODE_X, severity, "one-line detail", ...);
+ *   f = finding_say(j, CODE_X, severity, MSG_X, MARGS(marg_u(n), ...));
  *   finding_tunnel(j, f, tunnel_id);          every tunnel it concerns
- *   finding_evidence(f, side, &frame, "label"); frames from both captures
+ *   finding_shows(f, side, &frame, LABEL_X, MARGS(...)); frames from both captures
  *   finding_value(f, "CCRQ.call_id", in, out, expected) / finding_packets()
  *   and marks (tunnel_mark) for the per-tunnel table;
- * then a row in src/code.c (name, default severity, what it means), a
- * case in diagnosis_advice() if something can be done about it, and, when
- * it can be the root cause of a failure, a row in diagnosis.c's table.
- * finding_add() never returns NULL (past VERDICT_MAX_FINDINGS it hands out
+ * then the sentence of MSG_X (and of LABEL_X) in src/finding_text.c's
+ * tables (no English here: a rule names which sentence applies and hands
+ * over its values), a row in src/code.c (name, default severity, what it
+ * means), a case in diagnosis_advice() if something can be done about it,
+ * and, when it can be the root cause of a failure, a row in diagnosis.c's
+ * table.
+ * finding_say() never returns NULL (past VERDICT_MAX_FINDINGS it hands out
  * a scratch finding that is counted, not kept), applies --ignore, and the
  * tunnel verdicts follow from the severities of the findings naming them.
  *
@@ -28,7 +31,6 @@
  */
 #include "verdict.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -164,22 +166,6 @@ finding_says(struct finding *f, const struct msg_arg *args, unsigned nargs)
 	f->nargs = nargs;
 }
 
-static struct finding *finding_add(struct judge *j, enum code code, enum severity sev,
-                                   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-/* A finding whose rule writes its own sentence (MSG_TEXT). */
-static struct finding *
-finding_add(struct judge *j, enum code code, enum severity sev, const char *fmt, ...)
-{
-	struct finding *f = finding_new(j, code, sev);
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(f->message, sizeof(f->message), fmt, ap);
-	va_end(ap);
-	return f;
-}
-
 /* The finding concerns tunnel id: listed while there is room, always counted,
  * and recorded on the tunnel (its codes and the severities it bears). */
 static void
@@ -270,23 +256,6 @@ finding_shows(struct finding *f, enum side_role side, const struct frame_ref *wh
 	e->nargs = nargs;
 }
 
-static void finding_evidence(struct finding *f, enum side_role side, const struct frame_ref *where,
-                             const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-static void
-finding_evidence(struct finding *f, enum side_role side, const struct frame_ref *where,
-                 const char *fmt, ...)
-{
-	struct evidence *e = evidence_new(f, side, where);
-	va_list ap;
-
-	if (e == NULL)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(e->label, sizeof(e->label), fmt, ap);
-	va_end(ap);
-}
-
 static const struct call *
 pair_call(const struct judge *j, const struct tunnel_pair *p, int s)
 {
@@ -309,44 +278,6 @@ tunnel_id(const struct judge *j, int s, uint32_t ci)
 	const struct tunnel_pair *p = correlation_pair_of(j->corr, s, ci);
 
 	return p != NULL ? p->id : 0;
-}
-
-/* The plural ending for a count: "1 packet", "2 packets". */
-static const char *
-pl(uint64_t n)
-{
-	return n == 1 ? "" : "s";
-}
-
-/* A Call ID, or "unknown" when no message showed it. */
-static const char *
-fmt_call_id(bool known, uint16_t id, char buf[8])
-{
-	if (!known)
-		return "unknown";
-	snprintf(buf, 8, "%u", id);
-	return buf;
-}
-
-static char *
-fmt_addr(const struct addr *a, char buf[ADDR_STRLEN])
-{
-	return (char *)addr_format(a, buf);
-}
-
-/* "the inside capture", "the outside capture" or "the capture". */
-static const char *
-side_label(enum side_role role)
-{
-	switch (role) {
-	case SIDE_INSIDE:
-		return "the inside capture";
-	case SIDE_OUTSIDE:
-		return "the outside capture";
-	case SIDE_SINGLE:
-		return "the capture";
-	}
-	return "a capture";
 }
 
 /*
@@ -379,8 +310,6 @@ absence_severity(const struct side *s1, const struct call *c1, const struct side
 static void
 absence_note(struct finding *f, const struct side *s1, const struct side *s2)
 {
-	size_t n;
-
 	if (f == NULL || f->severity != SEV_WARNING)
 		return;
 	f->weak = true;
@@ -391,14 +320,7 @@ absence_note(struct finding *f, const struct side *s1, const struct side *s2)
 		f->weak_torn = true;
 		f->weak_side = side_torn(s1) ? s1->role : s2->role;
 	}
-	if (f->msg != MSG_TEXT)
-		return; /* finding_text() adds the note from weak, weak_side, weak_torn */
-	n = strlen(f->message);
-	snprintf(f->message + n, sizeof(f->message) - n,
-	         f->weak_torn ? " (%s ends in a torn record while the call was up: the packets "
-	                        "may only be missing from the file)"
-	                      : " (%s is damaged: the packets may only be missing from the file)",
-	         side_label(f->weak_side));
+	/* finding_text() words the note from weak, weak_side and weak_torn. */
 }
 
 /* ---- control messages: what the NAT did to each Call ID field ---- */
@@ -1209,13 +1131,19 @@ judge_diagnostics(struct judge *j, const struct side *s)
 
 		if (de->count == 0 || ci == NULL)
 			continue;
-		f = finding_add(j, (enum code)c, ci->severity, "%s: %llu time%s; first: %s",
-		                side_label(s->role), (unsigned long long)de->count,
-		                de->count == 1 ? "" : "s",
-		                de->nexamples > 0 ? de->examples[0].detail : "");
-		for (e = 0; e < de->nexamples; e++)
-			finding_evidence(f, s->role, &de->examples[e].where, "%.90s",
-			                 de->examples[e].detail);
+		f = finding_say(j, (enum code)c, ci->severity, MSG_INPUT_DIAGNOSTIC,
+		                MARGS(marg_side(s->role), marg_u(de->count), marg_u(de->count)));
+		/* The input layer's own words for what it found, quoted. */
+		snprintf(f->quote, sizeof(f->quote), "%s",
+		         de->nexamples > 0 ? de->examples[0].detail : "");
+		for (e = 0; e < de->nexamples; e++) {
+			struct evidence *ev = evidence_new(f, s->role, &de->examples[e].where);
+
+			if (ev == NULL)
+				continue;
+			ev->kind = LABEL_INPUT_DIAGNOSTIC;
+			snprintf(ev->quote, sizeof(ev->quote), "%s", de->examples[e].detail);
+		}
 	}
 	if (s->tunnels.calls_dropped + s->tunnels.conns_dropped > 0)
 		finding_say(j, CODE_LIMIT_REACHED, SEV_WARNING, MSG_CALLS_DROPPED,
@@ -1300,7 +1228,6 @@ judge_pair(struct judge *j, const struct tunnel_pair *p)
 	const struct call *in = pair_call(j, p, SIDE_A), *out = pair_call(j, p, SIDE_B);
 	ts_ns_t off = j->corr->clock.offset;
 	struct finding *f;
-	char a1[ADDR_STRLEN], a2[ADDR_STRLEN], id1[8], id2[8];
 
 	if (j->b == NULL) {
 		/* Single capture: what one vantage point can show. */
@@ -1312,16 +1239,14 @@ judge_pair(struct judge *j, const struct tunnel_pair *p)
 		    in->kind != CALL_GRE_ONLY) {
 			bool back = in->to_pns.packets == 0;
 
-			f = finding_add(
-			    j, CODE_GRE_ONE_WAY, absence_severity(j->a, in, NULL, NULL, DAMAGE_GRE),
-			    "GRE flows only %s: %llu packet%s, none %s",
-			    back ? "to the server" : "to the client",
-			    (unsigned long long)(back ? in->to_pac.packets : in->to_pns.packets),
-			    pl(back ? in->to_pac.packets : in->to_pns.packets),
-			    back ? "back from the server" : "from the client");
+			uint64_t n = back ? in->to_pac.packets : in->to_pns.packets;
+
+			f = finding_say(j, CODE_GRE_ONE_WAY,
+			                absence_severity(j->a, in, NULL, NULL, DAMAGE_GRE), MSG_GRE_ONE_WAY,
+			                MARGS(marg_u(back), marg_u(n), marg_u(n), marg_u(back)));
 			finding_tunnel(j, f, p->id);
-			finding_evidence(f, j->a->role,
-			                 back ? &in->to_pac.first : &in->to_pns.first, "first GRE");
+			finding_shows(f, j->a->role, back ? &in->to_pac.first : &in->to_pns.first,
+			              LABEL_FIRST_GRE, NO_MARGS);
 			icmp_evidence(f, j->a->role, back ? &in->to_pac : &in->to_pns);
 			absence_note(f, j->a, NULL);
 			tv->marks |= back ? MARK_TO_PNS : MARK_TO_PAC;
@@ -1347,18 +1272,17 @@ judge_pair(struct judge *j, const struct tunnel_pair *p)
 			tv->value = VERDICT_INCONCLUSIVE;
 			return;
 		}
-		f = finding_add(
+		f = finding_say(
 		    j, CODE_TUNNEL_UNMATCHED, absence_severity(other, NULL, NULL, NULL, DAMAGE_ANY),
-		    "tunnel %s -> %s (%s capture, client Call ID %s, server Call ID %s) has no "
-		    "twin in the %s capture, which covers its time",
-		    fmt_addr(&c->pns, a1), fmt_addr(&c->pac, a2),
-		    in != NULL ? side_role_name(j->a->role) : side_role_name(j->b->role),
-		    fmt_call_id(c->has_pns_call_id, c->pns_call_id, id1),
-		    fmt_call_id(c->has_pac_call_id, c->pac_call_id, id2),
-		    in != NULL ? side_role_name(j->b->role) : side_role_name(j->a->role));
+		    MSG_TUNNEL_UNMATCHED,
+		    MARGS(marg_addr(&c->pns), marg_addr(&c->pac),
+		          marg_name(side_role_name(in != NULL ? j->a->role : j->b->role)),
+		          c->has_pns_call_id ? marg_u(c->pns_call_id) : marg_unknown(),
+		          c->has_pac_call_id ? marg_u(c->pac_call_id) : marg_unknown(),
+		          marg_name(side_role_name(in != NULL ? j->b->role : j->a->role))));
 		finding_tunnel(j, f, p->id);
-		finding_evidence(f, in != NULL ? j->a->role : j->b->role, &c->start,
-		                 "tunnel starts");
+		finding_shows(f, in != NULL ? j->a->role : j->b->role, &c->start, LABEL_TUNNEL_STARTS,
+		              NO_MARGS);
 		control_icmp_evidence(f, j->a);
 		control_icmp_evidence(f, j->b);
 		absence_note(f, other, NULL);
@@ -1423,7 +1347,6 @@ static void
 judge_unclaimed_gre(struct judge *j)
 {
 	uint32_t i, k;
-	char srv[ADDR_STRLEN], nat[ADDR_STRLEN];
 
 	for (i = 0; i < j->corr->npairs; i++) {
 		const struct tunnel_pair *d = &j->corr->pairs[i];
@@ -1451,27 +1374,22 @@ judge_unclaimed_gre(struct judge *j)
 			    back_in->packets > 0 || gre_from(out, &g->pns) == NULL)
 				continue;
 			if (f == NULL) {
-				f = finding_add(
-				    j, CODE_GRE_RETURN_BLOCKED,
-				    absence_severity(j->a, NULL, NULL, NULL, DAMAGE_GRE),
-				    "%llu GRE packets from the server %s to the NAT's address %s "
-				    "(key %u) reached no client, and the clients' tunnels to that "
-				    "server received no GRE from it (the control connections are "
-				    "not "
-				    "in the captures: whose packets they were cannot be told)",
-				    (unsigned long long)g->to_pac.packets, fmt_addr(&g->pns, srv),
-				    fmt_addr(&g->pac, nat), g->pac_call_id);
+				f = finding_say(j, CODE_GRE_RETURN_BLOCKED,
+				                absence_severity(j->a, NULL, NULL, NULL, DAMAGE_GRE),
+				                MSG_GRE_UNCLAIMED,
+				                MARGS(marg_u(g->to_pac.packets), marg_addr(&g->pns),
+				                      marg_addr(&g->pac), marg_u(g->pac_call_id)));
 				finding_tunnel(j, f, d->id);
-				finding_evidence(f, role_of(j, SIDE_B), &g->to_pac.first,
-				                 "first GRE to the NAT, key %u", g->pac_call_id);
-				finding_evidence(f, role_of(j, SIDE_B), &g->to_pac.last,
-				                 "last GRE to the NAT, key %u", g->pac_call_id);
+				finding_shows(f, role_of(j, SIDE_B), &g->to_pac.first,
+				              LABEL_FIRST_GRE_TO_NAT, MARGS(marg_u(g->pac_call_id)));
+				finding_shows(f, role_of(j, SIDE_B), &g->to_pac.last,
+				              LABEL_LAST_GRE_TO_NAT, MARGS(marg_u(g->pac_call_id)));
 				icmp_evidence(f, role_of(j, SIDE_B), &g->to_pac);
 				absence_note(f, j->a, NULL);
 			}
 			finding_tunnel(j, f, p->id);
-			finding_evidence(f, role_of(j, SIDE_A), &in->start,
-			                 "tunnel %u: GRE to the server, none back", p->id);
+			finding_shows(f, role_of(j, SIDE_A), &in->start, LABEL_TUNNEL_NONE_BACK,
+			              MARGS(marg_u(p->id)));
 			j->v->tunnels[p->id - 1].marks |= MARK_TO_PNS;
 		}
 	}
@@ -1483,29 +1401,26 @@ note_damage(struct judge *j, const struct side *s)
 {
 	struct finding *f;
 	unsigned c, i;
+	/* The damage codes seen, and those listed after a first one with evidence. */
+	uint64_t seen = 0, after = 0;
 
 	if (!side_damaged(s, DAMAGE_ANY))
 		return;
-	f = finding_add(j, CODE_EVIDENCE_INCOMPLETE, SEV_WARNING, "%s is damaged (",
-	                side_label(s->role));
-	for (c = 0; f != NULL && c < CODE_COUNT; c++) {
+	f = finding_say(j, CODE_EVIDENCE_INCOMPLETE, SEV_WARNING, MSG_EVIDENCE_INCOMPLETE,
+	                NO_MARGS);
+	for (c = 0; c < CODE_COUNT; c++) {
 		const struct diag_entry *de = &s->diag.entries[c];
-		size_t n = strlen(f->message);
 
 		if (de->count == 0 || code_damage((enum code)c) == 0)
 			continue;
-		snprintf(f->message + n, sizeof(f->message) - n, "%s%s",
-		         f->nevidence > 0 ? ", " : "", code_name((enum code)c));
+		seen |= VERDICT_IGNORE_BIT(c);
+		if (f->nevidence > 0)
+			after |= VERDICT_IGNORE_BIT(c);
 		for (i = 0; i < de->nexamples && i < 1; i++)
-			finding_evidence(f, s->role, &de->examples[i].where, "%s",
-			                 code_name((enum code)c));
+			finding_shows(f, s->role, &de->examples[i].where, LABEL_CODE,
+			              MARGS(marg_u(c)));
 	}
-	if (f != NULL) {
-		size_t n = strlen(f->message);
-
-		snprintf(f->message + n, sizeof(f->message) - n,
-		         "): no pass can be given for what may be missing from it");
-	}
+	finding_says(f, MARGS(marg_side(s->role), marg_u(seen), marg_u(after)));
 }
 
 /* GRE packets of any kind the side's captures hold. */
@@ -1546,14 +1461,14 @@ judge_gre_missing(struct judge *j, const struct tunnel_pair *p)
 	if (none_a || none_b) {
 		if (!j->gre_uncaptured_added) {
 			j->gre_uncaptured_added = true;
-			f = finding_add(
-			    j, CODE_GRE_NOT_CAPTURED, SEV_WARNING,
-			    "%s%s%s%s no GRE at all although calls were set up: probably "
-			    "captured with a filter such as 'tcp port 1723'; their "
-			    "tunnels cannot be judged",
-			    none_a ? side_label(j->a->role) : "", none_a && none_b ? " and " : "",
-			    none_b ? side_label(j->b->role) : "",
-			    none_a && none_b ? " hold" : " holds");
+			if (none_a && none_b)
+				f = finding_say(j, CODE_GRE_NOT_CAPTURED, SEV_WARNING,
+				                MSG_GRE_NOT_CAPTURED_BOTH,
+				                MARGS(marg_side(j->a->role), marg_side(j->b->role)));
+			else
+				f = finding_say(j, CODE_GRE_NOT_CAPTURED, SEV_WARNING,
+				                MSG_GRE_NOT_CAPTURED,
+				                MARGS(marg_side(none_a ? j->a->role : j->b->role)));
 			if (none_a != none_b)
 				finding_side(f, none_a ? j->a->role : j->b->role);
 			/* Past the findings cap f is scratch, soon reused: keep nothing. */
@@ -1561,22 +1476,17 @@ judge_gre_missing(struct judge *j, const struct tunnel_pair *p)
 		}
 		f = j->gre_uncaptured;
 	} else {
-		f = finding_add(
-		    j, CODE_GRE_ABSENT, SEV_WARNING,
-		    "call set up (client Call ID %u, server Call ID %u) but none of its "
-		    "GRE was captured either way, while other tunnels' GRE was: "
-		    "probably blocked before the capture point; the tunnel cannot be "
-		    "judged",
-		    in->pns_call_id, in->pac_call_id);
+		f = finding_say(j, CODE_GRE_ABSENT, SEV_WARNING, MSG_GRE_ABSENT,
+		                MARGS(marg_u(in->pns_call_id), marg_u(in->pac_call_id)));
 	}
 	if (f == NULL)
 		return true;
 	finding_tunnel(j, f, p->id);
 	if (f->nevidence < FINDING_MAX_EVIDENCE - 1) {
-		finding_evidence(f, j->a->role, &in->established, "call set up, tunnel %u", p->id);
+		finding_shows(f, j->a->role, &in->established, LABEL_CALL_SET_UP, MARGS(marg_u(p->id)));
 		if (out != NULL)
-			finding_evidence(f, j->b->role, &out->established, "call set up, tunnel %u",
-			                 p->id);
+			finding_shows(f, j->b->role, &out->established, LABEL_CALL_SET_UP,
+			              MARGS(marg_u(p->id)));
 	}
 	return true;
 }
@@ -1625,23 +1535,19 @@ verdict_judge(const struct side *a, const struct side *b, const struct correlati
 	}
 
 	if (b != NULL && corr->clock.known && corr->clock.spread > CORRELATE_SPREAD_WARN_NS)
-		finding_add(&j, CODE_CLOCK_OFFSET_UNCERTAIN, SEV_WARNING,
-		            "matched packets disagree on the clock offset by +-%.3f s",
-		            (double)corr->clock.spread / 1e9);
+		finding_say(&j, CODE_CLOCK_OFFSET_UNCERTAIN, SEV_WARNING, MSG_CLOCK_OFFSET_UNCERTAIN,
+		            MARGS(marg_real((double)corr->clock.spread / 1e9)));
 	if (b != NULL && corr->clock.known &&
 	    (corr->clock.offset > NS_PER_SEC || corr->clock.offset < -NS_PER_SEC))
-		finding_add(
-		    &j, CODE_CLOCK_OFFSET, SEV_NOTE,
-		    "the inside capture's clock is %.6f s %s the outside one's%s",
-		    (double)(corr->clock.offset < 0 ? -corr->clock.offset : corr->clock.offset) /
-		        1e9,
-		    corr->clock.offset < 0 ? "behind" : "ahead of",
-		    corr->clock.from_option ? " (--time-offset)" : "");
+		finding_say(
+		    &j, CODE_CLOCK_OFFSET, SEV_NOTE, MSG_CLOCK_OFFSET,
+		    MARGS(marg_real((double)(corr->clock.offset < 0 ? -corr->clock.offset
+		                                                    : corr->clock.offset) /
+		                    1e9),
+		          marg_u(corr->clock.offset < 0), marg_u(corr->clock.from_option)));
 	if (b != NULL && side_has_pptp(a) && side_has_pptp(b) && !corr->overlap)
-		finding_add(&j, CODE_CAPTURES_DO_NOT_OVERLAP, SEV_WARNING,
-		            "the inside capture covers a different time than the outside capture "
-		            "(after a clock offset of %.6f s)",
-		            (double)corr->clock.offset / 1e9);
+		finding_say(&j, CODE_CAPTURES_DO_NOT_OVERLAP, SEV_WARNING, MSG_NO_OVERLAP,
+		            MARGS(marg_real((double)corr->clock.offset / 1e9)));
 
 	for (i = 0; i < corr->npairs; i++) {
 		const struct tunnel_pair *p = &corr->pairs[i];
@@ -1675,9 +1581,7 @@ verdict_judge(const struct side *a, const struct side *b, const struct correlati
 		judge_checksum_hosts(&j, b);
 	}
 	if (!side_has_pptp(a) && !side_has_pptp(b))
-		finding_add(&j, CODE_NO_PPTP, SEV_NOTE,
-		            "no PPTP control connection and no PPTP GRE in %s",
-		            b != NULL ? "either capture" : "the capture");
+		finding_say(&j, CODE_NO_PPTP, SEV_NOTE, MSG_NO_PPTP, MARGS(marg_u(b != NULL)));
 
 	/* Tunnel verdicts: failed by any error naming them, listed or not. */
 	for (i = 0; i < v->ntunnels; i++) {

@@ -239,12 +239,12 @@ START_TEST(escapes_capture_strings)
 	ck_assert_uint_gt(r.v.nfindings, 0);
 	ck_assert_uint_gt(r.v.findings[0].nevidence, 0);
 	r.in.inputs[0].path = "in<script>alert(1)</script>&\"'\xff.pcap";
-	/* Text quoted into a finding (as an input diagnostic's detail is). */
-	r.v.findings[0].msg = MSG_TEXT;
-	r.v.findings[0].evidence[0].kind = LABEL_TEXT;
-	snprintf(r.v.findings[0].message, sizeof(r.v.findings[0].message),
+	/* Text a finding quotes from the input layer (an input diagnostic's detail). */
+	r.v.findings[0].msg = MSG_INPUT_DIAGNOSTIC;
+	r.v.findings[0].evidence[0].kind = LABEL_INPUT_DIAGNOSTIC;
+	snprintf(r.v.findings[0].quote, sizeof(r.v.findings[0].quote),
 	         "<img src=x onerror=alert(1)>");
-	snprintf(r.v.findings[0].evidence[0].label, sizeof(r.v.findings[0].evidence[0].label),
+	snprintf(r.v.findings[0].evidence[0].quote, sizeof(r.v.findings[0].evidence[0].quote),
 	         "</td><iframe>");
 	page = render(&r.r);
 	ck_assert_ptr_null(strstr(page, "<script"));
