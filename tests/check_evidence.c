@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "analysis.h"
 #include "capture.h"
 #include "evidence.h"
 #include "pcapng_walk.h"
@@ -20,43 +21,18 @@
 #define SHIFTED_IN TESTDATA "/clock/masq-3x256-inside-1h-ahead.pcap"
 #define HOUR (3600 * NS_PER_SEC)
 
-struct run {
-	struct side in, out;
-	struct correlation corr;
-	struct verdict v;
-	struct report r;
-	bool paired;
-};
-
+/* Read capture in (and out, when paired), then judge as main does. */
 static void
 analyse(struct run *r, const char *in, const char *out)
 {
-	struct verdict_options opt = {false};
+	struct verdict_options opt = {false, 0};
 	char err[CAPTURE_ERRBUF_SIZE];
 
-	memset(r, 0, sizeof(*r));
-	r->paired = out != NULL;
-	ck_assert(side_init(&r->in, r->paired ? SIDE_INSIDE : SIDE_SINGLE, NULL));
+	run_init(r, out != NULL);
 	ck_assert_msg(side_read_file(&r->in, in, err), "%s", err);
-	side_finish(&r->in);
-	if (r->paired) {
-		ck_assert(side_init(&r->out, SIDE_OUTSIDE, NULL));
+	if (out != NULL)
 		ck_assert_msg(side_read_file(&r->out, out, err), "%s", err);
-		side_finish(&r->out);
-	}
-	ck_assert(correlate(&r->in, r->paired ? &r->out : NULL, NULL, &r->corr));
-	ck_assert(verdict_judge(&r->in, r->paired ? &r->out : NULL, &r->corr, &opt, &r->v));
-	r->r = (struct report){&r->in, r->paired ? &r->out : NULL, &r->corr, &r->v, false, NULL};
-}
-
-static void
-run_free(struct run *r)
-{
-	verdict_free(&r->v);
-	correlation_free(&r->corr);
-	side_free(&r->in);
-	if (r->paired)
-		side_free(&r->out);
+	run_judge(r, &opt);
 }
 
 /* evidence_write into a temporary file; its path in path (PATH_MAX). */

@@ -7,41 +7,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "analysis.h"
 #include "report_markdown.h"
 #include "sim.h"
 #include "testutil.h"
 
-struct run {
-	struct side in, out;
-	struct correlation corr;
-	struct verdict v;
-	struct report r;
-};
-
+/* The simulated NAT of tests/sim.h with n clients and 5 GRE packets each way. */
 static void
 run_sim(struct run *r, unsigned n, unsigned flags)
 {
-	struct sim s;
-	struct verdict_options opt = {false};
+	struct verdict_options opt = {false, 0};
 
-	ck_assert(side_init(&r->in, SIDE_INSIDE, NULL));
-	ck_assert(side_init(&r->out, SIDE_OUTSIDE, NULL));
-	sim_init(&s, &r->in, &r->out, n, flags);
-	sim_run(&s, 5);
-	side_finish(&r->in);
-	side_finish(&r->out);
-	ck_assert(correlate(&r->in, &r->out, NULL, &r->corr));
-	ck_assert(verdict_judge(&r->in, &r->out, &r->corr, &opt, &r->v));
-	r->r = (struct report){&r->in, &r->out, &r->corr, &r->v, false, NULL};
-}
-
-static void
-run_free(struct run *r)
-{
-	verdict_free(&r->v);
-	correlation_free(&r->corr);
-	side_free(&r->in);
-	side_free(&r->out);
+	run_sim_with(r, n, flags, 5, &opt, NULL);
 }
 
 static char *
