@@ -56,6 +56,14 @@ uint32_t report_code_tunnels(const struct report *r, enum code code);
  * through here in the markup renderers.
  */
 void report_put_markup(FILE *out, const char *s);
+/* The first message of a type among those call c keeps; NULL when none (or c NULL). */
+const struct call_msg *report_find_msg(const struct call *c, uint8_t type);
+/*
+ * The message of call c (the other capture's twin of m's call) that is m
+ * across the NAT: same type and direction, same fingerprint (which masks
+ * what a NAT rewrites).  NULL when c or m is NULL or c has none.
+ */
+const struct call_msg *report_twin_msg(const struct call *c, const struct call_msg *m);
 /* "PASS", "FAIL", "INCONCLUSIVE": the verdict as reports shout it. */
 const char *report_verdict_word(enum verdict_value v);
 /* "ERROR", "WARNING", "note": a finding's severity as its heading shows it. */

@@ -163,3 +163,32 @@ report_severity_label(enum severity s)
 {
 	return s == SEV_ERROR ? "ERROR" : s == SEV_WARNING ? "WARNING" : "note";
 }
+
+const struct call_msg *
+report_twin_msg(const struct call *c, const struct call_msg *m)
+{
+	uint32_t k, nm;
+
+	if (c == NULL || m == NULL)
+		return NULL;
+	nm = c->nmsgs < CALL_MAX_MSGS ? c->nmsgs : CALL_MAX_MSGS;
+	for (k = 0; k < nm; k++)
+		if (c->msgs[k].type == m->type && c->msgs[k].to_pac == m->to_pac &&
+		    c->msgs[k].fingerprint == m->fingerprint)
+			return &c->msgs[k];
+	return NULL;
+}
+
+const struct call_msg *
+report_find_msg(const struct call *c, uint8_t type)
+{
+	uint32_t k, nm;
+
+	if (c == NULL)
+		return NULL;
+	nm = c->nmsgs < CALL_MAX_MSGS ? c->nmsgs : CALL_MAX_MSGS;
+	for (k = 0; k < nm; k++)
+		if (c->msgs[k].type == type)
+			return &c->msgs[k];
+	return NULL;
+}

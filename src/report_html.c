@@ -312,37 +312,6 @@ code_arrows(enum code code)
 	}
 }
 
-static const struct call_msg *
-find_msg(const struct call *c, uint8_t type)
-{
-	uint32_t k, nm;
-
-	if (c == NULL)
-		return NULL;
-	nm = c->nmsgs < CALL_MAX_MSGS ? c->nmsgs : CALL_MAX_MSGS;
-	for (k = 0; k < nm; k++)
-		if (c->msgs[k].type == type)
-			return &c->msgs[k];
-	return NULL;
-}
-
-/* The same message on the other side of the NAT: type, direction and the
- * fingerprint (which masks what a NAT rewrites). */
-static const struct call_msg *
-twin_msg(const struct call *c, const struct call_msg *m)
-{
-	uint32_t k, nm;
-
-	if (c == NULL || m == NULL)
-		return NULL;
-	nm = c->nmsgs < CALL_MAX_MSGS ? c->nmsgs : CALL_MAX_MSGS;
-	for (k = 0; k < nm; k++)
-		if (c->msgs[k].type == m->type && c->msgs[k].to_pac == m->to_pac &&
-		    c->msgs[k].fingerprint == m->fingerprint)
-			return &c->msgs[k];
-	return NULL;
-}
-
 static bool
 same_frame(const struct frame_ref *x, const struct frame_ref *y)
 {
@@ -386,7 +355,7 @@ add_msg_row(struct tunnel_view *t, const struct call_msg *m, int s)
 	w->mark = verdict_mark_of_type(m->type);
 	w->msg[s] = m;
 	if (t->nsides == 2)
-		w->msg[1 - s] = twin_msg(t->c[1 - s], m);
+		w->msg[1 - s] = report_twin_msg(t->c[1 - s], m);
 }
 
 static void
@@ -395,7 +364,7 @@ add_type_row(struct tunnel_view *t, uint8_t type)
 	int s;
 
 	for (s = 0; s < (int)t->nsides; s++) {
-		const struct call_msg *m = find_msg(t->c[s], type);
+		const struct call_msg *m = report_find_msg(t->c[s], type);
 
 		if (m != NULL) {
 			add_msg_row(t, m, s);

@@ -116,17 +116,6 @@ print_inputs(FILE *out, const struct side *s)
 	}
 }
 
-static const struct call_msg *
-find_msg(const struct call *c, uint8_t type)
-{
-	uint32_t k, nm = c->nmsgs < CALL_MAX_MSGS ? c->nmsgs : CALL_MAX_MSGS;
-
-	for (k = 0; k < nm; k++)
-		if (c->msgs[k].type == type)
-			return &c->msgs[k];
-	return NULL;
-}
-
 enum row_kind { ROW_REQUEST, ROW_REPLY, ROW_GRE_TO_PAC, ROW_GRE_TO_PNS, ROW_STATE };
 
 /* One cell's text (numbers and our own words only: nothing to escape). */
@@ -146,7 +135,7 @@ cell(char *buf, size_t n, const struct side *s, const struct call *c, enum row_k
 	switch (kind) {
 	case ROW_REQUEST:
 	case ROW_REPLY:
-		m = find_msg(c, kind == ROW_REQUEST
+		m = report_find_msg(c, kind == ROW_REQUEST
 		                    ? (c->kind == CALL_INCOMING ? PPTP_ICRP : PPTP_OCRQ)
 		                    : (c->kind == CALL_INCOMING ? PPTP_ICRQ : PPTP_OCRP));
 		if (m == NULL) {

@@ -530,21 +530,6 @@ pair_call(const struct report *r, const struct tunnel_pair *p, int s)
 }
 
 static const struct call_msg *
-twin_msg(const struct call *c, const struct call_msg *m)
-{
-	uint32_t k, nm;
-
-	if (c == NULL)
-		return NULL;
-	nm = c->nmsgs < CALL_MAX_MSGS ? c->nmsgs : CALL_MAX_MSGS;
-	for (k = 0; k < nm; k++)
-		if (c->msgs[k].type == m->type && c->msgs[k].to_pac == m->to_pac &&
-		    c->msgs[k].fingerprint == m->fingerprint)
-			return &c->msgs[k];
-	return NULL;
-}
-
-static const struct call_msg *
 first_msg(const struct call *c, uint8_t type, bool to_pac)
 {
 	uint32_t k, nm;
@@ -577,7 +562,7 @@ type_changed(const struct call *a, const struct call *b, uint8_t type)
 	nm = a->nmsgs < CALL_MAX_MSGS ? a->nmsgs : CALL_MAX_MSGS;
 	for (k = 0; k < nm; k++)
 		if (a->msgs[k].type == type &&
-		    msg_values_differ(&a->msgs[k], twin_msg(b, &a->msgs[k])))
+		    msg_values_differ(&a->msgs[k], report_twin_msg(b, &a->msgs[k])))
 			return true;
 	return false;
 }
@@ -657,7 +642,7 @@ print_msg_rows(FILE *out, const struct report *r, const struct call *a, const st
 		if (ti == NULL)
 			continue;
 		if (mi != NULL) {
-			mo = twin_msg(b, mi);
+			mo = report_twin_msg(b, mi);
 			/* Where the NAT broke this message, show an instance it broke. */
 			if (broken && !msg_values_differ(mi, mo)) {
 				uint32_t k,
@@ -667,9 +652,9 @@ print_msg_rows(FILE *out, const struct report *r, const struct call *a, const st
 					const struct call_msg *x = &a->msgs[k];
 
 					if (x->type == type && x->to_pac == to_pac &&
-					    msg_values_differ(x, twin_msg(b, x))) {
+					    msg_values_differ(x, report_twin_msg(b, x))) {
 						mi = x;
-						mo = twin_msg(b, x);
+						mo = report_twin_msg(b, x);
 						break;
 					}
 				}

@@ -61,6 +61,15 @@ run_sim_with(struct run *r, unsigned nclients, unsigned flags, unsigned gre,
 	run_judge(r, opt);
 }
 
+/* The simulated NAT with n clients, 5 GRE packets each way, default options. */
+static inline void
+run_nat(struct run *r, unsigned nclients, unsigned flags)
+{
+	struct verdict_options opt = {false, 0};
+
+	run_sim_with(r, nclients, flags, 5, &opt, NULL);
+}
+
 static inline void
 run_free(struct run *r)
 {

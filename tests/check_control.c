@@ -396,7 +396,7 @@ feed_tcp_checked(struct pb_feed *fd, struct pb_ip src, uint16_t sport, struct pb
 	pb_put16(pseudo + 10, (uint16_t)n);
 	for (i = 0; i < sizeof(pseudo); i += 2)
 		sum += (uint32_t)(pseudo[i] << 8 | pseudo[i + 1]);
-	c = pb_csum(l4, n, sum);
+	c = inet_csum(l4, n, sum);
 	pb_put16(l4 + 16, right ? c : (uint16_t)(c ^ 0x0101));
 	pb_feed_frame(fd, frame, pb_frame(frame, src, dst, 6, l4, n, false));
 }

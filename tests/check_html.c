@@ -14,15 +14,6 @@
 #include "analysis.h"
 #include "testutil.h"
 
-/* The simulated NAT of tests/sim.h with n clients and 5 GRE packets each way. */
-static void
-run_sim(struct run *r, unsigned n, unsigned flags)
-{
-	struct verdict_options opt = {false, 0};
-
-	run_sim_with(r, n, flags, 5, &opt, NULL);
-}
-
 static char *
 render(const struct report *r)
 {
@@ -81,7 +72,7 @@ START_TEST(self_contained)
 	struct run r;
 	char *page;
 
-	run_sim(&r, 2, SIM_NO_EDITOR);
+	run_nat(&r, 2, SIM_NO_EDITOR);
 	page = render(&r.r);
 	ck_assert_msg(strncmp(page, "<!DOCTYPE html>", 15) == 0, "no doctype");
 	ck_assert_ptr_nonnull(strstr(page, "default-src 'none'"));
@@ -109,7 +100,7 @@ START_TEST(editor_call_ids)
 	char *page, want[160];
 	uint32_t i;
 
-	run_sim(&r, 3, 0);
+	run_nat(&r, 3, 0);
 	ck_assert_int_eq(r.v.value, VERDICT_PASS);
 	page = render(&r.r);
 	ck_assert_ptr_nonnull(strstr(page, "<h1>PASS</h1>"));
@@ -157,7 +148,7 @@ START_TEST(no_editor_broken)
 	char *page, *sec;
 	uint32_t i;
 
-	run_sim(&r, 2, SIM_NO_EDITOR);
+	run_nat(&r, 2, SIM_NO_EDITOR);
 	ck_assert_int_eq(r.v.value, VERDICT_FAIL);
 	page = render(&r.r);
 	ck_assert_ptr_nonnull(strstr(page, "<h1>FAIL</h1>"));
@@ -208,7 +199,7 @@ START_TEST(failing_first_passing_folded)
 	const char *details, *fail, *pass;
 	uint32_t i, npass = 0;
 
-	run_sim(&r, 3, SIM_RETURN_BLOCKED);
+	run_nat(&r, 3, SIM_RETURN_BLOCKED);
 	for (i = 0; i < r.v.ntunnels; i++)
 		npass += r.v.tunnels[i].value == VERDICT_PASS;
 	ck_assert_uint_eq(npass, 2);
@@ -235,7 +226,7 @@ START_TEST(escapes_capture_strings)
 	struct run r;
 	char *page;
 
-	run_sim(&r, 2, SIM_NO_EDITOR);
+	run_nat(&r, 2, SIM_NO_EDITOR);
 	ck_assert_uint_gt(r.v.nfindings, 0);
 	ck_assert_uint_gt(r.v.findings[0].nevidence, 0);
 	r.in.inputs[0].path = "in<script>alert(1)</script>&\"'\xff.pcap";
@@ -268,7 +259,7 @@ START_TEST(orientation_swapped)
 	char *page;
 	const char *note, *order, *tunnels;
 
-	run_sim(&r, 1, 0);
+	run_nat(&r, 1, 0);
 	page = render(&r.r);
 	ck_assert_ptr_null(strstr(page, "other way round"));
 	free(page);
@@ -334,7 +325,7 @@ START_TEST(write_failure_reported)
 
 	if (full == NULL)
 		return; /* no /dev/full here: nothing to test */
-	run_sim(&r, 1, 0);
+	run_nat(&r, 1, 0);
 	setvbuf(full, NULL, _IONBF, 0);
 	ck_assert(!report_html(full, &r.r));
 	fclose(full);

@@ -14,15 +14,6 @@
 #include "analysis.h"
 #include "testutil.h"
 
-/* The simulated NAT of tests/sim.h with n clients and 5 GRE packets each way. */
-static void
-run_sim(struct run *r, unsigned n, unsigned flags)
-{
-	struct verdict_options opt = {false, 0};
-
-	run_sim_with(r, n, flags, 5, &opt, NULL);
-}
-
 static char *
 render(const struct report *r, bool json, size_t *len)
 {
@@ -43,7 +34,7 @@ START_TEST(json_schema)
 	json_t *root, *t, *side;
 	json_error_t err;
 
-	run_sim(&r, 2, SIM_NO_EDITOR);
+	run_nat(&r, 2, SIM_NO_EDITOR);
 	text = render(&r.r, true, &len);
 	root = json_loads(text, 0, &err);
 	ck_assert_msg(root != NULL, "JSON does not parse: %s", err.text);
@@ -110,7 +101,7 @@ START_TEST(text_diagram)
 	size_t len;
 	char *text;
 
-	run_sim(&r, 1, 0);
+	run_nat(&r, 1, 0);
 	text = render(&r.r, false, &len);
 	ck_assert_ptr_nonnull(strstr(text, "PASS"));
 	ck_assert_ptr_nonnull(strstr(text, "OCRQ Call ID"));
@@ -120,7 +111,7 @@ START_TEST(text_diagram)
 	ck_assert_ptr_null(strstr(text, "<<"));
 	free(text);
 	run_free(&r);
-	run_sim(&r, 1, SIM_RETURN_BLOCKED);
+	run_nat(&r, 1, SIM_RETURN_BLOCKED);
 	text = render(&r.r, false, &len);
 	ck_assert_ptr_nonnull(strstr(text, "ERROR gre_return_blocked"));
 	ck_assert_ptr_nonnull(strstr(text, "<<"));
@@ -160,7 +151,7 @@ START_TEST(junit_cases)
 		FILE *fp;
 		uint32_t i, failing = 0;
 
-		run_sim(&r, cases[k].clients, cases[k].flags);
+		run_nat(&r, cases[k].clients, cases[k].flags);
 		fp = open_memstream(&xml, &len);
 		ck_assert_ptr_nonnull(fp);
 		ck_assert(report_junit(fp, &r.r));
@@ -379,7 +370,7 @@ START_TEST(headline_from_sim)
 	size_t i;
 
 	for (i = 0; i < sizeof(sims) / sizeof(sims[0]); i++) {
-		run_sim(&r, 2, sims[i].flags);
+		run_nat(&r, 2, sims[i].flags);
 		diagnosis_derive(&r.r, &d);
 		ck_assert_msg(strcmp(d.code, sims[i].code) == 0, "sim %#x: %s, expected %s: %s",
 		              sims[i].flags, d.code, sims[i].code, d.headline);

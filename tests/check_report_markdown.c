@@ -12,15 +12,6 @@
 #include "sim.h"
 #include "testutil.h"
 
-/* The simulated NAT of tests/sim.h with n clients and 5 GRE packets each way. */
-static void
-run_sim(struct run *r, unsigned n, unsigned flags)
-{
-	struct verdict_options opt = {false, 0};
-
-	run_sim_with(r, n, flags, 5, &opt, NULL);
-}
-
 static char *
 render(const struct report *r)
 {
@@ -62,7 +53,7 @@ START_TEST(tables_follow_verdict)
 	char *md;
 	uint32_t i, failing = 0, marks = 0;
 
-	run_sim(&r, 3, flags[_i]);
+	run_nat(&r, 3, flags[_i]);
 	md = render(&r.r);
 	ck_assert_msg(strncmp(md, "## pptp-natcheck: ", 18) == 0, "%s", md);
 	ck_assert_ptr_nonnull(strstr(md, r.v.value == VERDICT_PASS   ? ": PASS"
@@ -102,7 +93,7 @@ START_TEST(escapes_outside_text)
 	unsigned pipes = 0;
 	const char *p;
 
-	run_sim(&r, 1, SIM_NO_EDITOR);
+	run_nat(&r, 1, SIM_NO_EDITOR);
 	r.in.ninputs = 1;
 	r.in.inputs[0].path = "a|b`c*d_e[f]<g>h\nx\\y.pcap";
 	snprintf(r.in.inputs[0].format, sizeof(r.in.inputs[0].format), "pcap");

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "inet_csum.h"
 #include "tcp.h"
 #include "testutil.h"
 
@@ -148,21 +149,6 @@ END_TEST
 
 /* ---- checksum over the pseudo-header ---- */
 
-/* Reference: big-endian 16-bit words, end-around carry, complemented. */
-static uint16_t
-ref_csum(const uint8_t *p, size_t n, uint32_t sum)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < n; i += 2)
-		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
-	if (n & 1)
-		sum += (uint32_t)(p[n - 1] << 8);
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
 /* An IPv4 (or IPv6) packet around seg_opts with its TCP checksum set right. */
 static void
 make_packet(int version, uint8_t *seg, size_t len, struct ip_packet *ip)
@@ -186,7 +172,7 @@ make_packet(int version, uint8_t *seg, size_t len, struct ip_packet *ip)
 	sum += IP_PROTO_TCP + (uint32_t)len;
 	memcpy(seg, seg_opts, len);
 	seg[16] = seg[17] = 0;
-	c = ref_csum(seg, len, sum);
+	c = inet_csum(seg, len, sum);
 	seg[16] = (uint8_t)(c >> 8);
 	seg[17] = (uint8_t)c;
 	ip->proto = IP_PROTO_TCP;

@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "inet_csum.h"
+
 /* Packets a crafted capture may hold: the lab captures have a few hundred. */
 #define CRAFT_MAX_PACKETS 65536
 #define CRAFT_SNAPLEN 65535
@@ -163,21 +165,6 @@ craft_addr_is(const uint8_t *a, const uint8_t want[4])
 	return memcmp(a, want, 4) == 0;
 }
 
-/* Big-endian 16-bit words, end-around carry, complemented (RFC 1071). */
-static inline uint16_t
-craft_csum(const uint8_t *p, size_t n, uint32_t sum)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < n; i += 2)
-		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
-	if (n & 1)
-		sum += (uint32_t)(p[n - 1] << 8);
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
 static inline void
 craft_fix_tcp_checksum(uint8_t *ip)
 {
@@ -191,7 +178,7 @@ craft_fix_tcp_checksum(uint8_t *ip)
 		sum += (uint32_t)(ip[i] << 8 | ip[i + 1]);
 	sum += 6 + (uint32_t)len;
 	tcp[16] = tcp[17] = 0;
-	c = craft_csum(tcp, len, sum);
+	c = inet_csum(tcp, len, sum);
 	tcp[16] = (uint8_t)(c >> 8);
 	tcp[17] = (uint8_t)c;
 }

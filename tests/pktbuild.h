@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "inet_csum.h"
 #include "pptp.h"
 #include "side.h"
 
@@ -29,20 +30,6 @@ pb_put32(uint8_t *p, uint32_t v)
 	p[1] = (uint8_t)(v >> 16);
 	p[2] = (uint8_t)(v >> 8);
 	p[3] = (uint8_t)v;
-}
-
-static inline uint16_t
-pb_csum(const uint8_t *p, size_t n, uint32_t sum)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < n; i += 2)
-		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
-	if (n & 1)
-		sum += (uint32_t)(p[n - 1] << 8);
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
 }
 
 /* An IPv4 address a.b.c.d as 4 bytes. */
@@ -81,7 +68,7 @@ pb_frame(uint8_t *f, struct pb_ip src, struct pb_ip dst, uint8_t proto, const ui
 	pb_put16(ip + 10, 0);
 	memcpy(ip + 12, src.b, 4);
 	memcpy(ip + 16, dst.b, 4);
-	c = pb_csum(ip, 20, 0);
+	c = inet_csum(ip, 20, 0);
 	pb_put16(ip + 10, bad_checksum ? (uint16_t)(c ^ 0x5555) : c);
 	memcpy(ip + 20, l4, l4len);
 	return 14 + 20 + l4len;

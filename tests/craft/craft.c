@@ -24,6 +24,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../inet_csum.h"
+
 #define PCAP_HEADER_LEN 24
 #define RECORD_HEADER_LEN 16
 #define MAX_FRAME 65536
@@ -142,21 +144,6 @@ is_gre_from(const struct rec *r, const uint8_t server[4])
 	       memcmp(r->data + ETH_LEN + 12, server, 4) == 0;
 }
 
-static uint16_t
-checksum(const uint8_t *p, size_t n)
-{
-	uint32_t sum = 0;
-	size_t i;
-
-	for (i = 0; i + 1 < n; i += 2)
-		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
-	if (n & 1)
-		sum += (uint32_t)(p[n - 1] << 8);
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
 /* The NAT's answer to GRE it has no mapping for: from the packet's destination back to its source. */
 static void
 icmp_for(const struct rec *gre, struct rec *icmp, double units)
@@ -179,13 +166,13 @@ icmp_for(const struct rec *gre, struct rec *icmp, double units)
 	ip[9] = PROTO_ICMP;
 	memcpy(ip + 12, orig + 16, 4); /* from the NAT */
 	memcpy(ip + 16, orig + 12, 4); /* to the server */
-	c = checksum(ip, IPV4_LEN);
+	c = inet_csum(ip, IPV4_LEN, 0);
 	ip[10] = (uint8_t)(c >> 8);
 	ip[11] = (uint8_t)c;
 	ic[0] = 3; /* destination unreachable */
 	ic[1] = 2; /* protocol unreachable */
 	memcpy(ic + 8, orig, q);
-	c = checksum(ic, 8 + q);
+	c = inet_csum(ic, 8 + q, 0);
 	ic[2] = (uint8_t)(c >> 8);
 	ic[3] = (uint8_t)c;
 	icmp->caplen = icmp->len = (uint32_t)(ETH_LEN + IPV4_LEN + 8 + q);
