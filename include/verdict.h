@@ -79,6 +79,9 @@ struct finding {
 	bool weak;
 	enum side_role weak_side;
 	bool weak_torn; /* that capture is not damaged but ends in a torn record (side_call_cut) */
+	/* Packets tied to tunnels by Call IDs that lost control bytes may have
+	 * been tied wrongly: a warning, not an error. */
+	bool weak_association;
 	enum finding_dir dir;
 	/* A value the NAT translated or had to leave alone: field ("" when none),
 	 * what the inside and outside captures carried, and what was due. */

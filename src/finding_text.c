@@ -403,6 +403,15 @@ finding_text(const struct finding *f, char *buf, size_t len)
 	word(&w, msg_format[f->msg], f->args, f->nargs, f->quote);
 	if (f->weak)
 		put_weak_note(&w, f);
+	else if (f->weak_association) {
+		const char *capture = capture_name(f->weak_side);
+		static const char why[] = " lost control bytes: which tunnel these packets belong to "
+		                          "may be misread)";
+
+		put(&w, " (", 2);
+		put(&w, capture, strlen(capture));
+		put(&w, why, sizeof(why) - 1);
+	}
 	return buf;
 }
 

@@ -747,9 +747,19 @@ judge_gre(struct judge *j, const struct tunnel_pair *p, const struct call *in,
 	if (p->to_pns.misdelivered > 0) {
 		const struct call *got = &j->a->tunnels.calls[p->to_pns.misdelivered_to];
 		uint32_t other = tunnel_id(j, SIDE_A, p->to_pns.misdelivered_to);
+		/*
+		 * Inside, GRE is tied to a call by the Call IDs its control
+		 * messages carried.  When the receiving call's or this call's
+		 * connection lost bytes, or the receiver is a GRE-only flow in a
+		 * capture that lost control bytes (its call set-up may be what
+		 * was lost), "another tunnel's" rests on missing packets: a
+		 * warning.  Late captures, whole and GRE-only, keep the error.
+		 */
+		bool weak = call_conn_damaged(j->a, in) || call_conn_damaged(j->a, got) ||
+		            (got->kind == CALL_GRE_ONLY && side_damaged(j->a, DAMAGE_CONTROL));
 
 		f = finding_say(
-		    j, CODE_GRE_MISDELIVERED, SEV_ERROR, MSG_GRE_MISDELIVERED,
+		    j, CODE_GRE_MISDELIVERED, weak ? SEV_WARNING : SEV_ERROR, MSG_GRE_MISDELIVERED,
 		    MARGS(marg_u(out->to_pns.key),
 		          marg_addr(got->kind == CALL_GRE_ONLY ? &got->pac : &got->pns),
 		          marg_u(got->kind == CALL_GRE_ONLY ? got->pac_call_id : got->pns_call_id),
@@ -763,6 +773,10 @@ judge_gre(struct judge *j, const struct tunnel_pair *p, const struct call *in,
 		f->dir = FDIR_TO_PNS;
 		finding_shows(f, rb, &p->to_pns.mis_outside, LABEL_GRE_TO_PNS, NO_MARGS);
 		finding_shows(f, ra, &p->to_pns.mis_inside, LABEL_SAME_PACKET_DELIVERED, NO_MARGS);
+		if (weak && f->severity == SEV_WARNING) {
+			f->weak_association = true;
+			f->weak_side = j->a->role;
+		}
 		tv->marks |= MARK_TO_PNS;
 	}
 	if (p->to_pns.not_restored > 0) {

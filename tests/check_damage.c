@@ -427,6 +427,49 @@ START_TEST(one_tunnel_without_gre_is_inconclusive)
 }
 END_TEST
 
+/*
+ * The kernel's real misdelivery (DNAT of GRE: one client gets every
+ * tunnel's data) is proven by the inside capture alone: one client's flow
+ * carries one sequence number several times with different contents.  No
+ * Call ID read from the control connection is needed for that, so losing
+ * control bytes (the inside Set-Link-Info segments, as when tcpdump drops
+ * packets) leaves it an error; only misdelivery read through Call IDs is
+ * weakened (check_verdict: misdelivered_on_damaged_control).
+ */
+#define DNAT TESTDATA "/lab/dnat-gre-3x256"
+
+START_TEST(merged_streams_survive_lost_control_bytes)
+{
+	struct run r;
+	uint32_t i;
+	unsigned dropped = 0;
+	char path[64] = "";
+	const struct finding *f;
+
+	craft_free(&cin);
+	ck_assert(craft_load(&cin, DNAT "/inside.pcap"));
+	craft_start(&crafted, &cin);
+	for (i = 0; i < cin.n; i++) {
+		if (craft_pptp_type(&cin.p[i]) == PPTP_SLI) {
+			dropped++;
+			continue;
+		}
+		ck_assert(craft_copy(&crafted, &cin.p[i]));
+	}
+	ck_assert_uint_gt(dropped, 0);
+	cap_write(&crafted, path);
+	analyse(&r, path, DNAT "/outside.pcap", false);
+	unlink(path);
+	ck_assert_ptr_nonnull(run_find(&r.v, CODE_TCP_GAP));
+	f = run_find(&r.v, CODE_GRE_MISDELIVERED);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(f->severity, SEV_ERROR);
+	ck_assert(!f->weak_association);
+	ck_assert_int_eq(r.v.value, VERDICT_FAIL);
+	run_free(&r);
+}
+END_TEST
+
 static Suite *
 damage_suite(void)
 {
@@ -450,6 +493,7 @@ damage_suite(void)
 	tcase_add_test(tc, no_gre_at_all_is_inconclusive);
 	tcase_add_test(tc, no_gre_single_capture_is_inconclusive);
 	tcase_add_test(tc, one_tunnel_without_gre_is_inconclusive);
+	tcase_add_test(tc, merged_streams_survive_lost_control_bytes);
 	suite_add_tcase(s, tc);
 	return s;
 }

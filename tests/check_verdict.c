@@ -313,6 +313,45 @@ START_TEST(misdelivered)
 }
 END_TEST
 
+/*
+ * Misdelivery traced across the NAT rests on which inside call the packet
+ * reached, read from its control messages' Call IDs: when the receiving
+ * call's control connection lost bytes, a warning saying why.
+ */
+START_TEST(misdelivered_on_damaged_control)
+{
+	struct run r;
+	struct sim s;
+	struct verdict_options opt = {false, 0};
+	const struct call *c0;
+	const struct finding *f;
+	uint32_t i;
+	bool traced = false;
+
+	run_init(&r, true);
+	sim_init(&s, &r.in, &r.out, 2, SIM_MISDELIVER);
+	sim_run(&s, 6);
+	/* What a gap in client 0's control connection leaves (stream.c). */
+	for (i = 0; i < r.in.tunnels.ncalls; i++) {
+		c0 = &r.in.tunnels.calls[i];
+		if (c0->pns.bytes[3] == 10 && c0->conn != NO_INDEX)
+			r.in.tunnels.conns[c0->conn].damaged = true;
+	}
+	run_judge(&r, &opt);
+	for (i = 0; i < r.v.nfindings; i++) {
+		f = &r.v.findings[i];
+		if (f->code != CODE_GRE_MISDELIVERED || strstr(run_text(f), "was delivered") == NULL)
+			continue;
+		traced = true;
+		ck_assert_int_eq(f->severity, SEV_WARNING);
+		ck_assert(f->weak_association);
+		ck_assert_msg(strstr(run_text(f), "lost control bytes") != NULL, "%s", run_text(f));
+	}
+	ck_assert(traced);
+	run_free(&r);
+}
+END_TEST
+
 START_TEST(unmatched_tunnel)
 {
 	struct run r;
@@ -594,6 +633,7 @@ verdict_suite(void)
 	tcase_add_test(tc, cdn_rewritten_by_editor_is_a_note);
 	tcase_add_test(tc, cdn_mangled_is_a_warning);
 	tcase_add_test(tc, misdelivered);
+	tcase_add_test(tc, misdelivered_on_damaged_control);
 	tcase_add_test(tc, unmatched_tunnel);
 	tcase_add_test(tc, clock_offset_estimated);
 	tcase_add_test(tc, forced_offset_without_overlap);
