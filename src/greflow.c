@@ -57,14 +57,19 @@ header_fingerprint(const struct gre_packet *g)
  * (greflow_sample_kept looks at fp >> 40) is known before its payload is
  * hashed; the low bits add the payload.  Both sides compute the same.
  */
-uint64_t
-greflow_fingerprint(const struct gre_packet *g)
+static uint64_t
+fingerprint_from(uint64_t h, const struct gre_packet *g)
 {
 	size_t n = g->payload_len < GRE_FP_PAYLOAD_BYTES ? g->payload_len : GRE_FP_PAYLOAD_BYTES;
-	uint64_t h = header_fingerprint(g);
 
 	return (h & ~UINT64_C(0xffffffffff)) |
 	       (hash_bytes(g->payload, n, h) & UINT64_C(0xffffffffff));
+}
+
+uint64_t
+greflow_fingerprint(const struct gre_packet *g)
+{
+	return fingerprint_from(header_fingerprint(g), g);
 }
 
 static void
@@ -73,8 +78,7 @@ add_sample(struct greflow *gf, uint64_t fp, uint32_t ci, enum gre_direction dir,
 {
 	struct gre_sample *s;
 
-	if (!greflow_sample_kept(fp, gf->sample_limit))
-		return;
+	/* The caller checked fp against the current rate (from its header bits). */
 	if (gf->nsamples == GREFLOW_MAX_SAMPLES) {
 		/* Full: halve the rate and keep only what the new rate would
 		 * have kept, so both sides stay comparable (consistent sampling). */
@@ -177,8 +181,12 @@ greflow_on_packet(struct tunnels *t, struct diag *d, const struct ip_packet *ip,
 		c->end = *where;
 	/* An ack-only packet has no payload and no sequence number: nothing
 	 * to tell it from another tunnel's, so it is counted, not sampled. */
-	if (g->has_seq && greflow_sample_kept(header_fingerprint(g), t->gre.sample_limit))
-		add_sample(&t->gre, greflow_fingerprint(g), ci, dir, g, where);
+	if (g->has_seq) {
+		uint64_t h = header_fingerprint(g);
+
+		if (greflow_sample_kept(h, t->gre.sample_limit))
+			add_sample(&t->gre, fingerprint_from(h, g), ci, dir, g, where);
+	}
 }
 
 void
