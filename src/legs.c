@@ -158,32 +158,35 @@ count_frame(struct legs *l, uint32_t index, ts_ns_t ts)
 		l->file_last[index] = ts;
 }
 
-/* An SLL2 frame carrying a PPTP control segment: tally its packet type (see top). */
+/*
+ * An SLL2 frame carrying a PPTP control segment: tally its packet type (see
+ * top).  Its IP header comes decoded by side_frame_decode, not parsed (and
+ * its checksum summed) again; only an unfragmented TCP segment at the top
+ * level, whose IP version is the one the link header names, is counted.
+ */
 static void
-count_type(struct leg_types *t, const struct capture_frame *f)
+count_type(struct leg_types *t, const struct capture_frame *f, const struct side_decoded *d)
 {
 	struct link_frame lf;
-	struct ip_packet ip;
 	const uint8_t *p;
 	uint32_t ifindex;
 	uint8_t type;
 	uint16_t sport, dport;
-	size_t len;
-	enum parse_status st;
+	size_t off;
 
-	if (!link_sll2_interface(f->data, f->caplen, &ifindex, &type) ||
+	if (d->kind != SIDE_DECODE_IP || d->ip.proto != IP_PROTO_TCP || d->ip.payload_len < 4 ||
+	    !link_sll2_interface(f->data, f->caplen, &ifindex, &type) ||
 	    (type != LINK_SLL2_HOST && type != LINK_SLL2_OUTGOING) ||
-	    link_parse(f->linktype, f->data, f->caplen, &lf) != PARSE_OK || lf.offset >= f->caplen)
+	    link_parse(f->linktype, f->data, f->caplen, &lf) != PARSE_OK ||
+	    lf.ethertype != (d->ip.version == 4 ? LINK_ETHERTYPE_IPV4 : LINK_ETHERTYPE_IPV6))
 		return;
-	p = f->data + lf.offset;
-	len = f->caplen - lf.offset;
-	st = lf.ethertype == LINK_ETHERTYPE_IPV4   ? ipv4_parse(p, len, &ip)
-	     : lf.ethertype == LINK_ETHERTYPE_IPV6 ? ipv6_parse(p, len, &ip)
-	                                           : PARSE_UNSUPPORTED;
-	if (st != PARSE_OK || ip.proto != IP_PROTO_TCP || ip.is_fragment || ip.payload_len < 4)
+	/* The offset travels in the pointer field (see side_frame_decode). */
+	off = (size_t)(uintptr_t)d->ip.payload;
+	if (off > f->caplen || f->caplen - off < 4)
 		return;
-	sport = (uint16_t)(ip.payload[0] << 8 | ip.payload[1]);
-	dport = (uint16_t)(ip.payload[2] << 8 | ip.payload[3]);
+	p = f->data + off;
+	sport = (uint16_t)(p[0] << 8 | p[1]);
+	dport = (uint16_t)(p[2] << 8 | p[3]);
 	if (dport == TCP_PORT_PPTP)
 		*(type == LINK_SLL2_HOST ? &t->to_server_in : &t->to_server_out) += 1;
 	else if (sport == TCP_PORT_PPTP)
@@ -196,6 +199,7 @@ input_frame(struct legs *l, uint32_t index, const struct capture_frame *f,
             const struct leg_id *id, const struct side_decoded *dec)
 {
 	unsigned leg = leg_of(l, id);
+	struct side_decoded local;
 
 	count_frame(l, index, f->ts);
 	if (leg == NO_INDEX) {
@@ -203,12 +207,13 @@ input_frame(struct legs *l, uint32_t index, const struct capture_frame *f,
 			l->first_overflow = (struct frame_ref){index, f->number, f->ts};
 		return;
 	}
+	if (dec == NULL) {
+		side_frame_decode(f, &local);
+		dec = &local;
+	}
 	if (id->has_ifindex)
-		count_type(&l->types[leg], f);
-	if (dec != NULL)
-		side_input_decoded(l->sides[leg], index, f, dec);
-	else
-		side_input_frame(l->sides[leg], index, f);
+		count_type(&l->types[leg], f, dec);
+	side_input_decoded(l->sides[leg], index, f, dec);
 }
 
 void
