@@ -1,10 +1,12 @@
 /*
  * One side's capture files, read in a thread of their own (see reader.h).
  *
- * The reading thread copies each frame into a chunk as a record; full
- * chunks go through a ring of READER_CHUNKS to the analysing thread, which
- * replays the records through side_input_begin / side_input_frame /
- * side_input_end exactly as side_read_capture would.  Only the ring is
+ * The reading thread decodes each frame's headers (side_frame_decode) and
+ * copies the decoding and the bytes the analysis reads into a chunk as a
+ * record; full chunks go through a ring of READER_CHUNKS to the analysing
+ * thread, which replays the records through side_input_begin /
+ * side_input_decoded / side_input_end (or their legs_ counterparts) exactly
+ * as side_read_capture (or legs_read_capture) would.  Only the ring is
  * shared, under one mutex; everything the side owns is touched by the
  * analysing thread alone.  On 2 cores libpcap's read and copy then overlap
  * the analysis instead of adding to it.
