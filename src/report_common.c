@@ -164,6 +164,16 @@ report_severity_label(enum severity s)
 	return s == SEV_ERROR ? "ERROR" : s == SEV_WARNING ? "WARNING" : "note";
 }
 
+const struct call *
+report_pair_call(const struct report *r, const struct tunnel_pair *p, int s)
+{
+	const struct side *side = s == SIDE_A ? r->a : r->b;
+
+	if (side == NULL || p->call[s] == NO_INDEX || p->call[s] >= side->tunnels.ncalls)
+		return NULL;
+	return &side->tunnels.calls[p->call[s]];
+}
+
 const struct call_msg *
 report_twin_msg(const struct call *c, const struct call_msg *m)
 {

@@ -130,16 +130,6 @@ sev_class(enum severity s)
 	return s == SEV_ERROR ? "e" : s == SEV_WARNING ? "w" : "n";
 }
 
-static const struct call *
-pair_call(const struct report *r, const struct tunnel_pair *p, int s)
-{
-	const struct side *side = s == SIDE_A ? r->a : r->b;
-
-	if (side == NULL || p->call[s] == NO_INDEX || p->call[s] >= side->tunnels.ncalls)
-		return NULL;
-	return &side->tunnels.calls[p->call[s]];
-}
-
 static bool
 finding_names(const struct finding *f, uint32_t id)
 {
@@ -887,8 +877,8 @@ print_tunnel(FILE *out, const struct report *r, uint32_t pi, bool diagram)
 	t.p = &r->corr->pairs[pi];
 	t.tv = &v->tunnels[pi];
 	t.nsides = r->b != NULL ? 2 : 1;
-	t.c[SIDE_A] = pair_call(r, t.p, SIDE_A);
-	t.c[SIDE_B] = pair_call(r, t.p, SIDE_B);
+	t.c[SIDE_A] = report_pair_call(r, t.p, SIDE_A);
+	t.c[SIDE_B] = report_pair_call(r, t.p, SIDE_B);
 	t.any = t.c[SIDE_A] != NULL ? t.c[SIDE_A] : t.c[SIDE_B];
 	if (t.any == NULL)
 		return;

@@ -134,14 +134,13 @@ put_findings(FILE *out, const struct report *r, uint32_t tunnel_id, enum severit
 	return n;
 }
 
+/* The pair's inside call, or its outside one when the inside capture has none. */
 static const struct call *
 pair_call(const struct report *r, const struct tunnel_pair *p)
 {
-	if (p->call[SIDE_A] != NO_INDEX)
-		return &r->a->tunnels.calls[p->call[SIDE_A]];
-	if (r->b != NULL && p->call[SIDE_B] != NO_INDEX)
-		return &r->b->tunnels.calls[p->call[SIDE_B]];
-	return NULL;
+	const struct call *c = report_pair_call(r, p, SIDE_A);
+
+	return c != NULL ? c : report_pair_call(r, p, SIDE_B);
 }
 
 /* "tunnel 2: client 10.0.1.12 -> server 203.0.113.10, Call ID 256" */

@@ -136,8 +136,8 @@ cell(char *buf, size_t n, const struct side *s, const struct call *c, enum row_k
 	case ROW_REQUEST:
 	case ROW_REPLY:
 		m = report_find_msg(c, kind == ROW_REQUEST
-		                    ? (c->kind == CALL_INCOMING ? PPTP_ICRP : PPTP_OCRQ)
-		                    : (c->kind == CALL_INCOMING ? PPTP_ICRQ : PPTP_OCRP));
+		                           ? (c->kind == CALL_INCOMING ? PPTP_ICRP : PPTP_OCRQ)
+		                           : (c->kind == CALL_INCOMING ? PPTP_ICRQ : PPTP_OCRP));
 		if (m == NULL) {
 			snprintf(buf, n, "-");
 			return;
@@ -201,11 +201,8 @@ print_tunnel(FILE *out, const struct report *r, const struct tunnel_pair *p,
 	    {ROW_GRE_TO_PNS, "GRE to client", "GRE to client", MARK_TO_PNS},
 	    {ROW_STATE, "state", "state", 0},
 	};
-	const struct call *a =
-	    p->call[SIDE_A] != NO_INDEX ? &r->a->tunnels.calls[p->call[SIDE_A]] : NULL;
-	const struct call *b = r->b != NULL && p->call[SIDE_B] != NO_INDEX
-	                           ? &r->b->tunnels.calls[p->call[SIDE_B]]
-	                           : NULL;
+	const struct call *a = report_pair_call(r, p, SIDE_A);
+	const struct call *b = report_pair_call(r, p, SIDE_B);
 	const struct call *any = a != NULL ? a : b;
 	char pns[ADDR_STRLEN], pac[ADDR_STRLEN], nat[ADDR_STRLEN];
 	size_t i;

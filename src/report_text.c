@@ -519,16 +519,6 @@ cell_frames(char *buf, size_t n, const struct side *s, const char *value,
 	snprintf(buf, n, "%s %s-%s", value, f1, report_frame_name(s, last, f2));
 }
 
-static const struct call *
-pair_call(const struct report *r, const struct tunnel_pair *p, int s)
-{
-	const struct side *side = s == SIDE_A ? r->a : r->b;
-
-	if (side == NULL || p->call[s] == NO_INDEX)
-		return NULL;
-	return &side->tunnels.calls[p->call[s]];
-}
-
 static const struct call_msg *
 first_msg(const struct call *c, uint8_t type, bool to_pac)
 {
@@ -764,7 +754,7 @@ static void
 print_tunnel_line(FILE *out, const struct report *r, const struct tunnel_pair *p,
                   const struct tunnel_verdict *tv)
 {
-	const struct call *a = pair_call(r, p, SIDE_A), *b = pair_call(r, p, SIDE_B);
+	const struct call *a = report_pair_call(r, p, SIDE_A), *b = report_pair_call(r, p, SIDE_B);
 	const struct call *any = a != NULL ? a : b;
 	char line[1024], pns[ADDR_STRLEN], pac[ADDR_STRLEN], nat[ADDR_STRLEN];
 	size_t used;
@@ -796,7 +786,7 @@ static void
 print_tunnel(FILE *out, const struct report *r, const struct tunnel_pair *p,
              const struct tunnel_verdict *tv)
 {
-	const struct call *a = pair_call(r, p, SIDE_A), *b = pair_call(r, p, SIDE_B);
+	const struct call *a = report_pair_call(r, p, SIDE_A), *b = report_pair_call(r, p, SIDE_B);
 	const struct call *any = a != NULL ? a : b;
 	char line[512], ca[160], cb[160], glabel[ADDR_STRLEN + 16], pns[ADDR_STRLEN];
 	int dir;
