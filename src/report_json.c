@@ -34,12 +34,6 @@ json_addr(const struct addr *a)
 	return a->family != 0 ? json_string(addr_format(a, buf)) : json_null();
 }
 
-static const char *
-file_path(const struct side *s, uint32_t file)
-{
-	return report_file_path(s, file);
-}
-
 static json_t *
 json_count(bool known, uint64_t n)
 {
@@ -71,13 +65,13 @@ json_gre_dir(const struct side *s, const struct gre_dir *gd, bool shared)
 	json_object_set_new(o, "ack_only", json_integer((json_int_t)gd->ack_only));
 	json_object_set_new(o, "key", gd->packets > 0 ? json_integer(gd->key) : json_null());
 	json_object_set_new(o, "first_file",
-	                    gd->packets > 0 ? json_string(file_path(s, gd->first.file))
+	                    gd->packets > 0 ? json_string(report_file_path(s, gd->first.file))
 	                                    : json_null());
 	json_object_set_new(o, "first_frame",
 	                    gd->packets > 0 ? json_integer((json_int_t)gd->first.frame)
 	                                    : json_null());
 	json_object_set_new(o, "last_file",
-	                    gd->packets > 0 ? json_string(file_path(s, gd->last.file))
+	                    gd->packets > 0 ? json_string(report_file_path(s, gd->last.file))
 	                                    : json_null());
 	json_object_set_new(o, "last_frame",
 	                    gd->packets > 0 ? json_integer((json_int_t)gd->last.frame)
@@ -124,9 +118,9 @@ json_call_side(const struct side *s, uint32_t ci)
 	json_object_set_new(o, "gre_to_pns", json_count(!shared, c->to_pns.packets));
 	json_object_set_new(o, "gre_to_pns_shared_triple",
 	                    shared ? json_triple(&c->pac, &c->pns, c->pns_call_id) : json_null());
-	json_object_set_new(o, "file", json_string(file_path(s, c->start.file)));
+	json_object_set_new(o, "file", json_string(report_file_path(s, c->start.file)));
 	json_object_set_new(o, "first_frame", json_integer((json_int_t)c->start.frame));
-	json_object_set_new(o, "last_file", json_string(file_path(s, c->end.file)));
+	json_object_set_new(o, "last_file", json_string(report_file_path(s, c->end.file)));
 	json_object_set_new(o, "last_frame", json_integer((json_int_t)c->end.frame));
 	json_object_set_new(o, "first_time", json_time(c->start.ts));
 	json_object_set_new(o, "last_time", json_time(c->end.ts));
@@ -159,7 +153,7 @@ json_call_side(const struct side *s, uint32_t ci)
 
 		json_object_set_new(jm, "type", json_string(ti != NULL ? ti->abbrev : "?"));
 		json_object_set_new(jm, "direction", json_string(m->to_pac ? "to_pac" : "to_pns"));
-		json_object_set_new(jm, "file", json_string(file_path(s, m->where.file)));
+		json_object_set_new(jm, "file", json_string(report_file_path(s, m->where.file)));
 		json_object_set_new(jm, "frame", json_integer((json_int_t)m->where.frame));
 		json_object_set_new(jm, "time", json_time(m->where.ts));
 		json_object_set_new(jm, "call_id",
@@ -267,7 +261,8 @@ json_findings(const struct report *r)
 
 			json_object_set_new(je, "capture", json_string(side_role_name(e->side)));
 			json_object_set_new(
-			    je, "file", json_string(s != NULL ? file_path(s, e->where.file) : ""));
+			    je, "file",
+			    json_string(s != NULL ? report_file_path(s, e->where.file) : ""));
 			json_object_set_new(je, "frame", json_integer((json_int_t)e->where.frame));
 			json_object_set_new(je, "time", json_time(e->where.ts));
 			json_object_set_new(je, "what",
