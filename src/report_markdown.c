@@ -44,12 +44,6 @@ md_escape(FILE *out, const char *s)
 	}
 }
 
-static const char *
-verdict_upper(enum verdict_value v)
-{
-	return v == VERDICT_PASS ? "PASS" : v == VERDICT_FAIL ? "FAIL" : "INCONCLUSIVE";
-}
-
 /*
  * The heading: the diagnosis headline (verdict and cause, as on the text
  * report's first line) without its fix, which follows as a paragraph of its
@@ -208,7 +202,7 @@ print_tunnel(FILE *out, const struct report *r, const struct tunnel_pair *p,
 	size_t i;
 	bool incoming = any->kind == CALL_INCOMING;
 
-	fprintf(out, "\n### Tunnel %u: %s, ", p->id, verdict_upper(tv->value));
+	fprintf(out, "\n### Tunnel %u: %s, ", p->id, report_verdict_word(tv->value));
 	if (any->roles_known)
 		fprintf(out, "client %s to server %s", addr_format(&any->pns, pns),
 		        addr_format(&any->pac, pac));
@@ -273,12 +267,11 @@ print_evidence(FILE *out, const struct report *r, const struct evidence *e)
 static void
 print_finding(FILE *out, const struct report *r, const struct finding *f, bool *hinted)
 {
-	static const char *const sev[] = {"note", "WARNING", "ERROR"};
 	const struct code_info *ci = code_info(f->code);
 	char text[FINDING_TEXT_LEN];
 	unsigned k;
 
-	fprintf(out, "- **%s** `%s`", sev[f->severity], code_name(f->code));
+	fprintf(out, "- **%s** `%s`", report_severity_label(f->severity), code_name(f->code));
 	if (f->ntunnels > 0) {
 		fprintf(out, " (tunnel%s", f->ntunnels > 1 ? "s" : "");
 		for (k = 0; k < f->ntunnels; k++)
@@ -364,7 +357,7 @@ report_markdown(FILE *out, const struct report *r)
 		}
 	}
 	fprintf(out, "| diagnosis | `%s` |\n", d.code);
-	fprintf(out, "| verdict | %s, exit status %d |\n", verdict_upper(v->value),
+	fprintf(out, "| verdict | %s, exit status %d |\n", report_verdict_word(v->value),
 	        (int)verdict_exit_status(v->value));
 	for (i = 0; i < c->npairs && i < v->ntunnels; i++) {
 		if (v->tunnels[i].value == VERDICT_PASS) {
