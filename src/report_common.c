@@ -164,6 +164,17 @@ report_severity_label(enum severity s)
 	return s == SEV_ERROR ? "ERROR" : s == SEV_WARNING ? "WARNING" : "note";
 }
 
+bool
+report_finding_names(const struct finding *f, uint32_t id)
+{
+	unsigned k;
+
+	for (k = 0; k < f->ntunnels && k < FINDING_MAX_TUNNELS; k++)
+		if (f->tunnels[k] == id)
+			return true;
+	return false;
+}
+
 const struct call *
 report_pair_call(const struct report *r, const struct tunnel_pair *p, int s)
 {

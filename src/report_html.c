@@ -130,17 +130,6 @@ sev_class(enum severity s)
 	return s == SEV_ERROR ? "e" : s == SEV_WARNING ? "w" : "n";
 }
 
-static bool
-finding_names(const struct finding *f, uint32_t id)
-{
-	unsigned k;
-
-	for (k = 0; k < f->ntunnels && k < FINDING_MAX_TUNNELS; k++)
-		if (f->tunnels[k] == id)
-			return true;
-	return false;
-}
-
 /*
  * The headline: the verdict, the diagnosis (what is wrong, what to do) as
  * every renderer leads with it, the counts, and a pair given the other way
@@ -396,7 +385,7 @@ build_rows(struct tunnel_view *t)
 	for (i = 0; i < v->nfindings; i++) {
 		const struct finding *f = &v->findings[i];
 
-		if (!finding_names(f, t->p->id))
+		if (!report_finding_names(f, t->p->id))
 			continue;
 		for (k = 0; k < f->nevidence && k < FINDING_MAX_EVIDENCE; k++) {
 			const struct evidence *e = &f->evidence[k];
@@ -482,7 +471,7 @@ row_findings(const struct tunnel_view *t, const struct row *w, uint32_t *idx, un
 		const struct finding *f = &v->findings[i];
 		bool dup = false;
 
-		if (f->severity == SEV_NOTE || !finding_names(f, t->p->id))
+		if (f->severity == SEV_NOTE || !report_finding_names(f, t->p->id))
 			continue;
 		if (f->field[0] != 0) {
 			/* About one field ("OCRP.peer_call_id", "GRE.key"): that arrow only. */
@@ -832,13 +821,13 @@ put_tunnel_findings(FILE *out, const struct verdict *v, uint32_t id)
 		uint32_t best_i = 0, more = 0;
 		char text[FINDING_TEXT_LEN];
 
-		if (f->code >= CODE_COUNT || done[f->code] || !finding_names(f, id))
+		if (f->code >= CODE_COUNT || done[f->code] || !report_finding_names(f, id))
 			continue;
 		done[f->code] = true;
 		for (k = i; k < v->nfindings; k++) {
 			const struct finding *g = &v->findings[k];
 
-			if (g->code != f->code || !finding_names(g, id))
+			if (g->code != f->code || !report_finding_names(g, id))
 				continue;
 			if (best == NULL || (g->tunnels[0] == id && best->tunnels[0] != id) ||
 			    (g->severity > best->severity &&

@@ -25,17 +25,6 @@
 
 #define JUNIT_TEXT_LEN 1024
 
-static bool
-finding_concerns(const struct finding *f, uint32_t tunnel_id)
-{
-	unsigned k;
-
-	for (k = 0; k < f->ntunnels; k++)
-		if (f->tunnels[k] == tunnel_id)
-			return true;
-	return false;
-}
-
 /* One finding as text: "error call_id_collision: message", then its evidence. */
 static void
 put_finding(FILE *out, const struct report *r, const struct finding *f)
@@ -71,7 +60,7 @@ put_finding(FILE *out, const struct report *r, const struct finding *f)
 static bool
 finding_in_case(const struct finding *f, uint32_t tunnel_id)
 {
-	return tunnel_id != 0 ? finding_concerns(f, tunnel_id) : f->ntunnels == 0;
+	return tunnel_id != 0 ? report_finding_names(f, tunnel_id) : f->ntunnels == 0;
 }
 
 /*
