@@ -173,19 +173,6 @@ add_fate(struct collector *c, const struct gre_fate *g, enum code code, uint32_t
 	add(c, SIDE_A, &g->nr_inside, code, tunnel, "GRE delivered with an unrestored Call ID");
 }
 
-static const struct tunnel_pair *
-pair_by_id(const struct correlation *corr, uint32_t id)
-{
-	uint32_t i;
-
-	if (id >= 1 && id <= corr->npairs && corr->pairs[id - 1].id == id)
-		return &corr->pairs[id - 1];
-	for (i = 0; i < corr->npairs; i++)
-		if (corr->pairs[i].id == id)
-			return &corr->pairs[i];
-	return NULL;
-}
-
 static void
 collect_finding(struct collector *c, const struct finding *f)
 {
@@ -199,7 +186,7 @@ collect_finding(struct collector *c, const struct finding *f)
 		    f->code, f->ntunnels == 1 ? f->tunnels[0] : 0, NULL);
 	for (phase = 0; phase < 2; phase++)
 		for (k = 0; k < f->ntunnels && k < FINDING_MAX_TUNNELS; k++) {
-			const struct tunnel_pair *p = pair_by_id(c->r->corr, f->tunnels[k]);
+			const struct tunnel_pair *p = report_pair_by_id(c->r, f->tunnels[k]);
 
 			if (p == NULL)
 				continue;

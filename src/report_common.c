@@ -175,6 +175,20 @@ report_finding_names(const struct finding *f, uint32_t id)
 	return false;
 }
 
+const struct tunnel_pair *
+report_pair_by_id(const struct report *r, uint32_t id)
+{
+	const struct correlation *corr = r->corr;
+	uint32_t i;
+
+	if (id >= 1 && id <= corr->npairs && corr->pairs[id - 1].id == id)
+		return &corr->pairs[id - 1];
+	for (i = 0; i < corr->npairs; i++)
+		if (corr->pairs[i].id == id)
+			return &corr->pairs[i];
+	return NULL;
+}
+
 const struct call *
 report_pair_call(const struct report *r, const struct tunnel_pair *p, int s)
 {

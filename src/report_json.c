@@ -399,8 +399,8 @@ json_shared_triples(const struct report *r)
 			continue;
 		tun = json_array();
 		for (k = 0; k < f->ntunnels; k++) {
-			const struct tunnel_pair *p = &r->corr->pairs[f->tunnels[k] - 1];
-			uint32_t ci = p->call[s == r->a ? SIDE_A : SIDE_B];
+			const struct tunnel_pair *p = report_pair_by_id(r, f->tunnels[k]);
+			uint32_t ci = p != NULL ? p->call[s == r->a ? SIDE_A : SIDE_B] : NO_INDEX;
 
 			json_array_append_new(tun, json_integer(f->tunnels[k]));
 			if (!counted && ci != NO_INDEX) {
