@@ -60,6 +60,8 @@ void report_put_markup(FILE *out, const char *s);
 bool report_finding_names(const struct finding *f, uint32_t id);
 /* The tunnel pair numbered id (ids count from 1, usually pairs[id - 1]); NULL when none. */
 const struct tunnel_pair *report_pair_by_id(const struct report *r, uint32_t id);
+/* The worst severity among the findings of code (SEV_NOTE when there are none). */
+enum severity report_code_worst(const struct report *r, enum code code);
 /* Side s's call of pair p (SIDE_A or SIDE_B); NULL when that side or call is missing. */
 const struct call *report_pair_call(const struct report *r, const struct tunnel_pair *p, int s);
 /* The first message of a type among those call c keeps; NULL when none (or c NULL). */

@@ -87,6 +87,19 @@ report_code_tunnels(const struct report *r, enum code code)
 	return n;
 }
 
+enum severity
+report_code_worst(const struct report *r, enum code code)
+{
+	enum severity worst = SEV_NOTE;
+	uint32_t i;
+
+	for (i = 0; i < r->verdict->nfindings; i++)
+		if (r->verdict->findings[i].code == code &&
+		    r->verdict->findings[i].severity > worst)
+			worst = r->verdict->findings[i].severity;
+	return worst;
+}
+
 /* Length of a valid UTF-8 sequence at s (1..4) that XML 1.0 allows, 0 otherwise. */
 static size_t
 markup_char_len(const unsigned char *s)

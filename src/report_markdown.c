@@ -308,18 +308,6 @@ print_finding(FILE *out, const struct report *r, const struct finding *f, bool *
 	}
 }
 
-static enum severity
-worst_severity(const struct verdict *v, enum code code)
-{
-	enum severity worst = SEV_NOTE;
-	uint32_t k;
-
-	for (k = 0; k < v->nfindings; k++)
-		if (v->findings[k].code == code && v->findings[k].severity > worst)
-			worst = v->findings[k].severity;
-	return worst;
-}
-
 bool
 report_markdown(FILE *out, const struct report *r)
 {
@@ -391,7 +379,7 @@ report_markdown(FILE *out, const struct report *r)
 			enum code fc = v->findings[i].code;
 
 			if ((unsigned)fc >= CODE_COUNT || done[fc] ||
-			    (int)worst_severity(v, fc) != pass)
+			    (int)report_code_worst(r, fc) != pass)
 				continue;
 			done[fc] = true;
 			for (k = i; k < v->nfindings; k++) {

@@ -363,17 +363,13 @@ print_block(FILE *out, const struct report *r, enum code code, bool *used)
 	const struct verdict *v = r->verdict;
 	const struct code_info *ci = code_info(code);
 	const struct finding *items[VERDICT_MAX_FINDINGS];
-	enum severity block_sev = SEV_NOTE;
+	enum severity block_sev = report_code_worst(r, code);
 	uint32_t i, k, nfind = 0, ntun = report_code_tunnels(r, code), printed = 0, nids = 0;
 	char line[1024], advice[512];
 	bool several;
 
 	for (i = 0; i < v->nfindings; i++)
-		if (v->findings[i].code == code) {
-			nfind++;
-			if (v->findings[i].severity > block_sev)
-				block_sev = v->findings[i].severity;
-		}
+		nfind += v->findings[i].code == code;
 	/* The header: the code, what it is, and every tunnel it concerns
 	 * (the first BLOCK_MAX_IDS, all with -v; the count always). */
 	fputc('\n', out);
@@ -475,17 +471,10 @@ print_findings(FILE *out, const struct report *r)
 		for (rank = 0; rank <= block_rank(CODE_COUNT); rank++)
 			for (i = 0; i < v->nfindings; i++) {
 				const struct finding *f = &v->findings[i];
-				enum severity worst = SEV_NOTE;
-				uint32_t k;
 
 				if ((unsigned)f->code >= CODE_COUNT || done[f->code] ||
-				    block_rank(f->code) != rank)
-					continue;
-				for (k = 0; k < v->nfindings; k++)
-					if (v->findings[k].code == f->code &&
-					    v->findings[k].severity > worst)
-						worst = v->findings[k].severity;
-				if ((int)worst != sev)
+				    block_rank(f->code) != rank ||
+				    (int)report_code_worst(r, f->code) != sev)
 					continue;
 				done[f->code] = true;
 				print_block(out, r, f->code, used);
