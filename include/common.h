@@ -26,6 +26,9 @@ typedef int64_t ts_ns_t;
 
 #define NS_PER_SEC INT64_C(1000000000)
 
+/* Sort times (or time differences) ascending, for medians and percentiles. */
+void ts_sort(ts_ns_t *v, size_t n);
+
 /*
  * Where a piece of evidence is: which file of a side (several rotated files
  * may make one side), the 1-based frame number in that file, and its time.

@@ -49,14 +49,6 @@ cmp_fp_entry(const void *x, const void *y)
 	return 0;
 }
 
-static int
-cmp_ts(const void *x, const void *y)
-{
-	ts_ns_t a = *(const ts_ns_t *)x, b = *(const ts_ns_t *)y;
-
-	return a < b ? -1 : a > b;
-}
-
 static bool
 pairable(const struct call *c)
 {
@@ -162,7 +154,7 @@ estimate_offset(struct offset_ctx *oc, struct clock_offset *clock)
 {
 	if (oc->n == 0)
 		return;
-	qsort(oc->deltas, oc->n, sizeof(*oc->deltas), cmp_ts);
+	ts_sort(oc->deltas, oc->n);
 	clock->known = true;
 	clock->samples = oc->n;
 	clock->offset = oc->deltas[oc->n / 2];

@@ -106,14 +106,6 @@ cmp_entry(const void *x, const void *y)
 	return a->ts < b->ts ? -1 : a->ts > b->ts;
 }
 
-static int
-cmp_i64(const void *x, const void *y)
-{
-	int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
-
-	return a < b ? -1 : a > b;
-}
-
 /* Control messages and GRE samples of one side, sorted; NULL when out of memory. */
 static struct entry *
 side_entries(const struct side *s, size_t *n)
@@ -207,7 +199,7 @@ match_entries(const struct side *a, const struct correlation *corr, const struct
 static int64_t
 median(int64_t *v, uint32_t n)
 {
-	qsort(v, n, sizeof(*v), cmp_i64);
+	ts_sort(v, n);
 	return v[n / 2];
 }
 
