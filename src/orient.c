@@ -159,12 +159,11 @@ add_delta(struct timing *tm, unsigned dir, int64_t d)
 /* Equal fingerprints paired in time order (as correlate does); only unique
  * ones of the same tunnel and direction time the NAT. */
 static void
-match_entries(const struct side *a, const struct correlation *corr, const struct entry *ea,
-              size_t na, const struct entry *eb, size_t nb, struct timing *tm)
+match_entries(const struct correlation *corr, const struct entry *ea, size_t na,
+              const struct entry *eb, size_t nb, struct timing *tm)
 {
 	size_t i = 0, j = 0, ie, je, k;
 
-	(void)a;
 	while (i < na && j < nb) {
 		if (ea[i].fp != eb[j].fp) {
 			if (ea[i].fp < eb[j].fp)
@@ -417,7 +416,7 @@ orient_judge(const struct side *a, const struct side *b, const struct correlatio
 	ok = ea != NULL && eb != NULL && tm.delta[0] != NULL && tm.delta[1] != NULL &&
 	     judge_addresses(a, b, corr, o, &ev);
 	if (ok) {
-		match_entries(a, corr, ea, na, eb, nb, &tm);
+		match_entries(corr, ea, na, eb, nb, &tm);
 		/* A copy: all of both sides matched, each at the very same time. */
 		o->identical = na > 0 && na == nb && tm.same_time == na &&
 		               input_packets(a) == input_packets(b) &&

@@ -558,9 +558,8 @@ add_collision_partners(struct judge *j, struct finding *f, uint32_t ci, enum gre
 
 /* The outside triple GRE to the client arrives on: (server, NAT, Call ID). */
 static void
-return_triple(const struct judge *j, struct finding *f, const struct call *out, bool shared)
+return_triple(struct finding *f, const struct call *out, bool shared)
 {
-	(void)j;
 	if (!out->roles_known || !out->has_pns_call_id)
 		return;
 	f->has_triple = true;
@@ -696,7 +695,7 @@ judge_gre(struct judge *j, const struct tunnel_pair *p, const struct call *in,
 		finding_tunnel(j, f, p->id);
 		/* Both ways: the counts of each are in the message and the tables. */
 		finding_packets(f, FDIR_NONE, in_pac, out_pns);
-		return_triple(j, f, out, shared);
+		return_triple(f, out, shared);
 		finding_shows(f, ra, &in->to_pac.first, LABEL_FIRST_GRE_TO_PAC, NO_MARGS);
 		finding_shows(f, rb, &out->to_pns.first, LABEL_FIRST_GRE_TO_PNS, NO_MARGS);
 		finding_shows(f, rb, &out->established, LABEL_CALL_ESTABLISHED_OCRP, NO_MARGS);
@@ -801,7 +800,7 @@ judge_gre(struct judge *j, const struct tunnel_pair *p, const struct call *in,
 		                      marg_u(shared)));
 		finding_tunnel(j, f, p->id);
 		finding_packets(f, FDIR_TO_PNS, 0, out_pns);
-		return_triple(j, f, out, shared);
+		return_triple(f, out, shared);
 		finding_shows(f, rb, &out->to_pns.first, LABEL_FIRST_GRE_TO_PNS, NO_MARGS);
 		finding_shows(f, ra, &in->established, LABEL_CALL_ESTABLISHED_INSIDE, NO_MARGS);
 		icmp_evidence(f, rb, &out->to_pns);
