@@ -140,6 +140,17 @@ finding_new(struct judge *j, enum code code, enum severity sev)
 	    (unsigned)(sizeof((const struct msg_arg[]){__VA_ARGS__}) / sizeof(struct msg_arg))
 #define NO_MARGS NULL, 0u
 
+/* The values of f's sentence (set again when known only after its evidence). */
+static void
+finding_says(struct finding *f, const struct msg_arg *args, unsigned nargs)
+{
+	if (nargs > MSG_MAX_ARGS)
+		nargs = MSG_MAX_ARGS;
+	if (nargs > 0) /* args is NULL with NO_MARGS, and memcpy must not see NULL */
+		memcpy(f->args, args, nargs * sizeof(*args));
+	f->nargs = nargs;
+}
+
 /* A finding that says sentence msg with these values (finding_text.c words it). */
 static struct finding *
 finding_say(struct judge *j, enum code code, enum severity sev, enum finding_msg msg,
@@ -148,22 +159,8 @@ finding_say(struct judge *j, enum code code, enum severity sev, enum finding_msg
 	struct finding *f = finding_new(j, code, sev);
 
 	f->msg = msg;
-	if (nargs > MSG_MAX_ARGS)
-		nargs = MSG_MAX_ARGS;
-	if (nargs > 0)
-		memcpy(f->args, args, nargs * sizeof(*args));
-	f->nargs = nargs;
+	finding_says(f, args, nargs);
 	return f;
-}
-
-/* The values of f's sentence, when known only after its evidence. */
-static void
-finding_says(struct finding *f, const struct msg_arg *args, unsigned nargs)
-{
-	if (nargs > MSG_MAX_ARGS)
-		nargs = MSG_MAX_ARGS;
-	memcpy(f->args, args, nargs * sizeof(*args));
-	f->nargs = nargs;
 }
 
 /* The finding concerns tunnel id: listed while there is room, always counted,
