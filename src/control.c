@@ -250,23 +250,20 @@ static void
 on_gap(void *ctx, uint64_t missing, uint64_t frame, ts_ns_t ts)
 {
 	struct ctl_conn *cc = ctx;
-	struct framer *f = cc->dir[cc->cur_dir].framer;
-	struct frame_ref where = {cc->owner->cur_file, frame, ts};
-
 	struct direction *d = &cc->dir[cc->cur_dir];
+	struct framer *f = d->framer;
+	struct frame_ref where = {cc->owner->cur_file, frame, ts};
 	uint64_t failed = d->stream != NULL ? stream_stats(d->stream)->failed_dropped : 0;
 
 	cc->owner->gaps++;
 	mark_damaged(cc);
-	if (failed != d->failed_dropped)
-		diag_add(cc->owner->d, CODE_TCP_GAP, &where,
-		         "%llu bytes of the control connection captured only in copies whose TCP "
-		         "checksum is wrong; %zu buffered bytes dropped",
-		         (unsigned long long)missing, f != NULL ? f->len : 0);
-	else
-		diag_add(cc->owner->d, CODE_TCP_GAP, &where,
-		         "%llu bytes of the control connection missing; %zu buffered bytes dropped",
-		         (unsigned long long)missing, f != NULL ? f->len : 0);
+	/* Copies dropped for a wrong checksum since the last gap: the bytes were there. */
+	diag_add(cc->owner->d, CODE_TCP_GAP, &where,
+	         "%llu bytes of the control connection %s; %zu buffered bytes dropped",
+	         (unsigned long long)missing,
+	         failed != d->failed_dropped ? "captured only in copies whose TCP checksum is wrong"
+	                                     : "missing",
+	         f != NULL ? f->len : 0);
 	d->failed_dropped = failed;
 	if (f != NULL) {
 		/* A partial message before a gap can never be completed. */
