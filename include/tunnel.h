@@ -172,6 +172,8 @@ void tunnels_register_triple(struct tunnels *t, uint32_t ci, enum gre_direction 
  * destination.  *shared (if not NULL) says whether the triple was shared.
  */
 uint64_t tunnels_to_pns_shared(const struct tunnels *t, uint32_t ci, bool *shared);
+/* Whether two collisions concern one triple: direction, source, destination, Call ID. */
+bool tunnels_same_triple(const struct collision *x, const struct collision *y);
 
 const char *call_state_name(enum call_state s);
 const char *call_kind_name(enum call_kind k);

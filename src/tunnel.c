@@ -587,6 +587,13 @@ tunnels_to_pns_shared(const struct tunnels *t, uint32_t ci, bool *shared)
 	return total;
 }
 
+bool
+tunnels_same_triple(const struct collision *x, const struct collision *y)
+{
+	return x->dir == y->dir && x->call_id == y->call_id && addr_eq(&x->src, &y->src) &&
+	       addr_eq(&x->dst, &y->dst);
+}
+
 uint32_t
 tunnels_gre_call(const struct tunnels *t, const struct addr *src, const struct addr *dst,
                  uint16_t call_id, enum gre_direction *dir)

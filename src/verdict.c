@@ -545,8 +545,7 @@ add_collision_partners(struct judge *j, struct finding *f, uint32_t ci, enum gre
 	for (i = 0; mine != NULL && i < t->ncollisions; i++) {
 		const struct collision *col = &t->collisions[i];
 
-		if (col->dir == dir && col->call_id == mine->call_id &&
-		    addr_eq(&col->src, &mine->src) && addr_eq(&col->dst, &mine->dst)) {
+		if (tunnels_same_triple(col, mine)) {
 			finding_tunnel(j, f, tunnel_id(j, SIDE_B, col->holder));
 			finding_tunnel(j, f, tunnel_id(j, SIDE_B, col->newcomer));
 		}
@@ -962,8 +961,7 @@ judge_collisions(struct judge *j, int s)
 			const uint32_t members[2] = {o->holder, o->newcomer};
 			int m;
 
-			if (done[k] || o->dir != col->dir || o->call_id != col->call_id ||
-			    !addr_eq(&o->src, &col->src) || !addr_eq(&o->dst, &col->dst))
+			if (done[k] || !tunnels_same_triple(o, col))
 				continue;
 			done[k] = true;
 			for (m = 0; m < 2; m++) {
