@@ -856,38 +856,30 @@ judge_checksums(struct judge *j, uint32_t id, const struct gre_dir *gd, enum fin
 /* ---- one capture's view of a tunnel's health ---- */
 
 /*
- * Whether call c shared a GRE triple with another live call in its capture
+ * Whether call ci of t shared a GRE triple with another live call in its capture
  * (either direction): GRE on such a triple is counted on its newest
  * holder, so acknowledgment progress cannot be attributed to one tunnel.
  */
 static bool
-call_triple_shared(const struct judge *j, const struct call *c)
+call_triple_shared(const struct tunnels *t, uint32_t ci)
 {
-	const struct side *sides[2] = {j->a, j->b};
-	int k;
+	uint32_t i;
 
-	for (k = 0; k < 2; k++) {
-		const struct tunnels *t = sides[k] != NULL ? &sides[k]->tunnels : NULL;
-		uintptr_t at = (uintptr_t)c, base = t != NULL ? (uintptr_t)t->calls : 0;
-		uint32_t ci, i;
-
-		if (t == NULL || t->ncalls == 0 || at < base ||
-		    at >= base + (uintptr_t)t->ncalls * sizeof(*c))
-			continue;
-		ci = (uint32_t)((at - base) / sizeof(*c));
-		for (i = 0; i < t->ncollisions; i++)
-			if (t->collisions[i].holder == ci || t->collisions[i].newcomer == ci)
-				return true;
-		return false;
-	}
+	for (i = 0; i < t->ncollisions; i++)
+		if (t->collisions[i].holder == ci || t->collisions[i].newcomer == ci)
+			return true;
 	return false;
 }
 
+/* The health of pair p's call in capture s (which must have it). */
 static void
-judge_health(struct judge *j, uint32_t id, const struct call *c, enum side_role side,
-             bool judge_to_pac, bool judge_to_pns)
+judge_health(struct judge *j, const struct tunnel_pair *p, int s, bool judge_to_pac,
+             bool judge_to_pns)
 {
-	bool shared = call_triple_shared(j, c);
+	const struct call *c = pair_call(j, p, s);
+	enum side_role side = role_of(j, s);
+	uint32_t id = p->id;
+	bool shared = call_triple_shared(&(s == SIDE_A ? j->a : j->b)->tunnels, p->call[s]);
 
 	const struct gre_dir *dirs[2] = {&c->to_pac, &c->to_pns};
 	bool judged[2] = {judge_to_pac, judge_to_pns};
@@ -1259,7 +1251,7 @@ judge_pair(struct judge *j, const struct tunnel_pair *p)
 			absence_note(f, j->a, NULL);
 			tv->marks |= back ? MARK_TO_PNS : MARK_TO_PAC;
 		}
-		judge_health(j, p->id, in, j->a->role, true, true);
+		judge_health(j, p, SIDE_A, true, true);
 		judge_checksums(j, p->id, &in->to_pac, FDIR_TO_PAC, j->a, &in->pns, false,
 		                SEV_WARNING);
 		judge_checksums(j, p->id, &in->to_pns, FDIR_TO_PNS, j->a, &in->pac, false,
@@ -1303,8 +1295,8 @@ judge_pair(struct judge *j, const struct tunnel_pair *p)
 	judge_checksums(j, p->id, &out->to_pac, FDIR_TO_PAC, j->b, &out->pns, true, SEV_ERROR);
 	judge_checksums(j, p->id, &in->to_pns, FDIR_TO_PNS, j->a, &in->pac, true, SEV_ERROR);
 	/* Health as the far peer sees it: the server outside, the client inside. */
-	judge_health(j, p->id, out, j->b->role, true, false);
-	judge_health(j, p->id, in, j->a->role, false, true);
+	judge_health(j, p, SIDE_B, true, false);
+	judge_health(j, p, SIDE_A, false, true);
 }
 
 /* One capture can vouch for a tunnel it saw set up, or whose GRE it saw
