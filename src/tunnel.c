@@ -326,16 +326,11 @@ copy_printable(char *dst, size_t dst_len, const uint8_t *src, size_t n)
 	dst[o] = 0;
 }
 
+/* What a call keeps of message m: where it was, its fingerprint and its Call IDs. */
 static void
-add_msg(struct call *c, const struct pptp_msg *m, bool to_pac, uint64_t fp,
-        const struct frame_ref *where)
+fill_msg(struct call_msg *cm, const struct pptp_msg *m, bool to_pac, uint64_t fp,
+         const struct frame_ref *where)
 {
-	struct call_msg *cm;
-
-	c->end = *where;
-	if (c->nmsgs++ >= CALL_MAX_MSGS)
-		return;
-	cm = &c->msgs[c->nmsgs - 1];
 	cm->where = *where;
 	cm->fingerprint = fp;
 	cm->type = (uint8_t)m->type;
@@ -344,6 +339,16 @@ add_msg(struct call *c, const struct pptp_msg *m, bool to_pac, uint64_t fp,
 	cm->call_id = m->call_id;
 	cm->has_peer_call_id = m->has_peer_call_id;
 	cm->peer_call_id = m->peer_call_id;
+}
+
+static void
+add_msg(struct call *c, const struct pptp_msg *m, bool to_pac, uint64_t fp,
+        const struct frame_ref *where)
+{
+	c->end = *where;
+	if (c->nmsgs++ >= CALL_MAX_MSGS)
+		return;
+	fill_msg(&c->msgs[c->nmsgs - 1], m, to_pac, fp, where);
 }
 
 /* A pending call got its reply (accepted or refused). */
@@ -512,16 +517,9 @@ tunnels_on_message(struct tunnels *t, struct diag *d, uint32_t conn, bool from_c
 	if (ci == NO_INDEX && cn->last_call == NO_INDEX && cn->nlate < CONN_MAX_LATE_MSGS) {
 		/* A connection with no call set up in the capture: the call was
 		 * placed before it began.  Kept to be tied to its GRE at the end. */
-		struct call_msg *lm = &cn->late[cn->nlate++];
-
-		lm->where = *where;
-		lm->fingerprint = fp;
-		lm->type = (uint8_t)m->type;
-		cn->late_from_client[cn->nlate - 1] = from_client;
-		lm->has_call_id = m->has_call_id;
-		lm->call_id = m->call_id;
-		lm->has_peer_call_id = m->has_peer_call_id;
-		lm->peer_call_id = m->peer_call_id;
+		/* Its direction is told once the roles are known (name_flows). */
+		fill_msg(&cn->late[cn->nlate], m, false, fp, where);
+		cn->late_from_client[cn->nlate++] = from_client;
 		return;
 	}
 	if (ci == NO_INDEX) {
