@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "report.h" /* REPORT_SCHEMA_VERSION: the schema the tool writes */
+
 /* Mismatches printed before the rest are only counted: enough to see a pattern. */
 #define VERIFY_MAX_SHOWN 10
 
@@ -126,8 +128,8 @@ main(int argc, char **argv)
 		rc = 2;
 		goto out;
 	}
-	if (int_or(report, "schema_version") != 1)
-		mismatch("schema_version is not 1");
+	if (int_or(report, "schema_version") != REPORT_SCHEMA_VERSION)
+		mismatch("schema_version is not %d", REPORT_SCHEMA_VERSION);
 	if (strcmp(str_or(report, "mode", ""), single ? "single" : "paired"))
 		mismatch("mode is \"%s\", expected \"%s\"", str_or(report, "mode", ""),
 		         single ? "single" : "paired");
